@@ -1,0 +1,22 @@
+//! reservkit: the fallback kit for outages in Lifecare SP.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! content/ + templates/ ─▶ load ─▶ Kit ─┬─▶ site  ─▶ files in memory ┐
+//!                                        └─▶ print ─▶ files in memory ┴─▶ output (the only writer)
+//! ```
+//!
+//! - [`load::load`] reads `content/` and returns a validated [`model::Kit`]
+//!   or every problem as a [`diag::Diagnostic`].
+//! - [`site::render`] turns the kit and the templates into the intranet site.
+//! - [`output::write_trees`] writes the result atomically.
+//! - [`cli`] ties the commands together.
+
+pub mod cli;
+pub mod diag;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod site;

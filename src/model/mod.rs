@@ -1,0 +1,330 @@
+//! The validated kit: settings, events, contact directory and routine pages.
+//!
+//! Values here have already been checked by `load`; constructors such as
+//! [`PhoneNumber::parse`] refuse bad input, so nothing downstream re-checks.
+//! This module depends on nothing else in the crate and does no I/O.
+
+pub mod collate;
+pub mod hours;
+pub mod phone;
+
+pub use hours::Hours;
+pub use phone::PhoneNumber;
+
+use jiff::civil::{Date, Time};
+
+/// The three parties of the routine. The site has one checklist per role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Slutenvard,
+    Oppenvard,
+    Kommun,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Slutenvard, Role::Oppenvard, Role::Kommun];
+
+    /// The id used in content files and page names.
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Slutenvard => "slutenvard",
+            Role::Oppenvard => "oppenvard",
+            Role::Kommun => "kommun",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    /// Swedish name, capitalised, e.g. "Slutenvård".
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Slutenvard => "Slutenvård",
+            Role::Oppenvard => "Öppenvård",
+            Role::Kommun => "Kommun",
+        }
+    }
+
+    /// Who this is in a sentence, e.g. "slutenvårdens avdelningar".
+    pub fn who(self) -> &'static str {
+        match self {
+            Role::Slutenvard => "slutenvårdens avdelningar",
+            Role::Oppenvard => "öppenvården (hälsocentralerna)",
+            Role::Kommun => "kommunerna (socialtjänst och kommunal hälso- och sjukvård)",
+        }
+    }
+
+    /// The kind of directory unit that plays this role.
+    pub fn unit_kind(self) -> UnitKind {
+        match self {
+            Role::Slutenvard => UnitKind::Ward,
+            Role::Oppenvard => UnitKind::HealthCentre,
+            Role::Kommun => UnitKind::Municipality,
+        }
+    }
+}
+
+/// Who reports an event: one role, or anyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reporter {
+    Role(Role),
+    Anyone,
+}
+
+impl Reporter {
+    pub fn includes(self, role: Role) -> bool {
+        match self {
+            Reporter::Role(r) => r == role,
+            Reporter::Anyone => true,
+        }
+    }
+}
+
+/// A fact that must be noted on a call about a given event, beyond what every
+/// call records (patient, personnummer, parties, time, reached, summary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fact {
+    EstimatedDischargeDate,
+    Physician,
+    CareContact,
+    SipDate,
+}
+
+impl Fact {
+    pub const ALL: [Fact; 4] = [
+        Fact::EstimatedDischargeDate,
+        Fact::Physician,
+        Fact::CareContact,
+        Fact::SipDate,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Fact::EstimatedDischargeDate => "estimated_discharge_date",
+            Fact::Physician => "physician",
+            Fact::CareContact => "care_contact",
+            Fact::SipDate => "sip_date",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Fact> {
+        Fact::ALL.into_iter().find(|f| f.id() == id)
+    }
+
+    /// Swedish label as on the logging form.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fact::EstimatedDischargeDate => "beräknat utskrivningsdatum",
+            Fact::Physician => "läkare som bedömt",
+            Fact::CareContact => "fast vårdkontakt (namn)",
+            Fact::SipDate => "datum och tid för SIP-möte",
+        }
+    }
+}
+
+/// One of the coordination points ("samverkanspunkter") of the routine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// The number printed on the form (1–9).
+    pub code: u8,
+    pub name: String,
+    pub reported_by: Reporter,
+    pub reported_to: Vec<Role>,
+    pub facts: Vec<Fact>,
+    /// What counts as the time, or what must be said, in Swedish.
+    pub time_rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub name: String,
+    pub municipalities_name: String,
+    pub intranet_name: String,
+    pub record_system: String,
+}
+
+/// A named number outside the directory: the switchboard, the service desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedNumber {
+    pub name: String,
+    pub number: PhoneNumber,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceDesk {
+    pub name: String,
+    pub number: PhoneNumber,
+    pub portal_name: String,
+}
+
+/// A daily rate for payment responsibility, with where the figure comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateEntry {
+    pub year: i16,
+    pub amount_sek: u64,
+    pub source: String,
+}
+
+/// The payment-responsibility parameters (law 2017:612, ch. 5, as default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentSettings {
+    pub law: String,
+    pub grace_days: i32,
+    pub cutoff: Time,
+    pub cutoff_inclusive: bool,
+    pub count_discharge_day: bool,
+    pub latest_ready_restarts: bool,
+    pub rates: Vec<RateEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintSettings {
+    pub sheets_per_unit: u32,
+    pub rows_per_sheet: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub organisation: Organisation,
+    pub sample_data: bool,
+    /// Public address of the site, ending in `/`.
+    pub base_url: Option<String>,
+    pub threshold_hours: u32,
+    pub municipality_hours: Hours,
+    pub switchboard: NamedNumber,
+    pub service_desk: ServiceDesk,
+    pub verify_within_days: u32,
+    pub events: Vec<Event>,
+    pub payment: PaymentSettings,
+    pub print: PrintSettings,
+    pub match_tolerance_minutes: u32,
+}
+
+impl Settings {
+    pub fn event(&self, code: u8) -> Option<&Event> {
+        self.events.iter().find(|e| e.code == code)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnitKind {
+    Municipality,
+    Ward,
+    HealthCentre,
+}
+
+impl UnitKind {
+    pub fn role(self) -> Role {
+        match self {
+            UnitKind::Municipality => Role::Kommun,
+            UnitKind::Ward => Role::Slutenvard,
+            UnitKind::HealthCentre => Role::Oppenvard,
+        }
+    }
+
+    /// Swedish plural heading, e.g. "Kommuner".
+    pub fn plural(self) -> &'static str {
+        match self {
+            UnitKind::Municipality => "Kommuner",
+            UnitKind::Ward => "Slutenvårdsavdelningar",
+            UnitKind::HealthCentre => "Hälsocentraler",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone {
+    pub label: String,
+    pub number: PhoneNumber,
+    pub hours: Hours,
+}
+
+/// A party that calls or is called: a municipality, a ward or a hälsocentral.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Stable id, used in transcription files and sheet numbers.
+    pub id: String,
+    pub kind: UnitKind,
+    /// Display name, e.g. "Arjeplogs kommun", "Medicinavdelning 61".
+    pub name: String,
+    /// The group it is listed under: the hospital for wards, the
+    /// municipality name otherwise.
+    pub group: String,
+    /// Id of the municipality it lies in.
+    pub municipality: String,
+    pub owner: String,
+    pub verified: Date,
+    pub phones: Vec<Phone>,
+}
+
+impl Unit {
+    /// "Medicinavdelning 61, Sunderby sjukhus" for wards; the name otherwise.
+    pub fn full_name(&self) -> String {
+        match self.kind {
+            UnitKind::Ward => format!("{}, {}", self.name, self.group),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hospital {
+    pub id: String,
+    pub name: String,
+    pub municipality: String,
+}
+
+/// All units, each list sorted the Swedish way by group, then name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Directory {
+    pub hospitals: Vec<Hospital>,
+    pub units: Vec<Unit>,
+}
+
+impl Directory {
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    pub fn of_kind(&self, kind: UnitKind) -> impl Iterator<Item = &Unit> {
+        self.units.iter().filter(move |u| u.kind == kind)
+    }
+}
+
+/// One heading of a routine page, for tables of contents and link checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+}
+
+/// A routine page written in Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// File stem, used as `<slug>.html`.
+    pub slug: String,
+    pub title: String,
+    pub order: u32,
+    pub description: Option<String>,
+    /// Path of the source file as the user named it, for diagnostics.
+    pub source: String,
+    /// The Markdown body after the front matter.
+    pub body: String,
+    /// Line in the source file where `body` starts (1-based).
+    pub body_line: usize,
+}
+
+/// Everything `build` needs, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kit {
+    pub settings: Settings,
+    pub directory: Directory,
+    /// Sorted by `order`, then slug.
+    pub pages: Vec<Page>,
+    /// Short hash of every content file: changes whenever the content does.
+    pub version: String,
+    /// The newest `verified` date in the directory: how fresh the data is.
+    pub data_date: Date,
+}

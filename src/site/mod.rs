@@ -1,0 +1,551 @@
+//! The static intranet site: kit + templates → HTML files in memory.
+//!
+//! Every page lies at the top of the site and links relatively, so the site
+//! works opened from disk and under any sub-path. Nothing here writes files
+//! or reads content; templates are read by [`Templates::load`].
+
+pub mod views;
+
+use crate::diag::{self, Diagnostic};
+use crate::load::display_path;
+use crate::markdown;
+use crate::model::{Kit, Role, UnitKind};
+use crate::output::OutFile;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use views::*;
+
+/// Templates every site needs, by file name.
+pub const REQUIRED: &[&str] = &[
+    "base.html",
+    "index.html",
+    "page.html",
+    "role.html",
+    "contacts.html",
+    "about.html",
+];
+
+/// Extra pages other parts of the kit add (the printouts page), rendered
+/// with their own template and context.
+pub struct ExtraPage {
+    pub slug: String,
+    pub title: String,
+    pub template: String,
+    pub context: tera::Context,
+}
+
+/// The loaded templates and the static assets next to them.
+pub struct Templates {
+    tera: tera::Tera,
+    dir: String,
+    assets: Vec<OutFile>,
+}
+
+impl Templates {
+    /// Reads every `*.html` in `dir` and every file in `dir/assets`. Template
+    /// syntax errors become diagnostics naming the template, line and column.
+    pub fn load(dir: &Path) -> Result<Templates, Vec<Diagnostic>> {
+        let shown = display_path(dir);
+        let mut diags = Vec::new();
+        let mut sources: Vec<(String, String)> = Vec::new();
+        let mut assets = Vec::new();
+        match std::fs::read_dir(dir) {
+            Ok(entries) => {
+                let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+                names.sort();
+                for path in names {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    if path.is_file() && name.ends_with(".html") {
+                        match std::fs::read_to_string(&path) {
+                            Ok(s) => sources.push((name, s)),
+                            Err(e) => diags.push(Diagnostic::error(
+                                display_path(&path),
+                                0,
+                                0,
+                                format!("kunde inte läsa mallen: {e}"),
+                            )),
+                        }
+                    }
+                }
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(&shown, 0, 0, format!("mallmappen kunde inte läsas: {e}"))
+                    .with_hint("kör från projektets rotmapp eller ange --templates MAPP"),
+            ),
+        }
+        let asset_dir = dir.join("assets");
+        if asset_dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&asset_dir)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                match std::fs::read(entry.path()) {
+                    Ok(bytes) => assets.push(OutFile::new(
+                        rel.to_string_lossy().replace('\\', "/"),
+                        bytes,
+                    )),
+                    Err(e) => diags.push(Diagnostic::error(
+                        display_path(entry.path()),
+                        0,
+                        0,
+                        format!("kunde inte läsa filen: {e}"),
+                    )),
+                }
+            }
+        }
+        for req in REQUIRED {
+            if diags.is_empty() && !sources.iter().any(|(n, _)| n == req) {
+                diags.push(Diagnostic::error(
+                    format!("{shown}/{req}"),
+                    0,
+                    0,
+                    "mallen saknas",
+                ));
+            }
+        }
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html"]);
+        for (name, src) in &sources {
+            // Each template alone first, so every syntax error is reported.
+            let mut single = tera::Tera::new();
+            let mut others: Vec<(&str, &str)> = sources
+                .iter()
+                .filter(|(n, _)| n != name)
+                .map(|(n, s)| (n.as_str(), s.as_str()))
+                .collect();
+            others.push((name, src));
+            if let Err(e) = single.add_raw_template(name, src) {
+                if !matches!(e.kind(), tera::ErrorKind::MissingParent { .. }) {
+                    diags.push(template_diag(&shown, name, &e));
+                }
+            }
+        }
+        if diags.is_empty() {
+            if let Err(e) =
+                tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            {
+                diags.push(template_diag(&shown, "", &e));
+            }
+        }
+        if diags.is_empty() {
+            Ok(Templates {
+                tera,
+                dir: shown,
+                assets,
+            })
+        } else {
+            diag::sort(&mut diags);
+            Err(diags)
+        }
+    }
+
+    fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_diag(&self.dir, name, &e))
+    }
+}
+
+fn template_diag(dir: &str, name: &str, e: &tera::Error) -> Diagnostic {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let file = if r.filename().is_empty() {
+                name
+            } else {
+                r.filename()
+            };
+            let what = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "syntaxfel i mallen"
+            } else {
+                "mallen kunde inte fyllas i"
+            };
+            Diagnostic::error(
+                format!("{dir}/{file}"),
+                r.span().start_line.max(1),
+                r.span().start_col + 1,
+                format!("{what}: {}", r.message()),
+            )
+        }
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            format!("{dir}/{current}"),
+            0,
+            0,
+            format!("mallen bygger på «{parent}», som inte finns"),
+        ),
+        tera::ErrorKind::TemplateNotFound(t) => {
+            Diagnostic::error(format!("{dir}/{t}"), 0, 0, "mallen saknas")
+        }
+        _ => {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            Diagnostic::error(format!("{dir}/{name}"), 0, 0, format!("mallfel: {msg}"))
+        }
+    }
+}
+
+/// Options that do not come from the content.
+#[derive(Debug, Clone, Default)]
+pub struct BuildInfo {
+    /// `YYYY-MM-DD` from SOURCE_DATE_EPOCH, if set.
+    pub build_date: Option<String>,
+}
+
+/// Renders the whole site. Markdown problems and template errors are
+/// diagnostics; on any error no files are returned.
+pub fn render(
+    kit: &Kit,
+    templates: &Templates,
+    info: &BuildInfo,
+    extra: &[ExtraPage],
+) -> Result<(Vec<OutFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let s = &kit.settings;
+
+    // Markdown first: headings are needed to check links between pages.
+    let events: Vec<EventView> = s.events.iter().map(EventView::new).collect();
+    let event_table = event_table_html(&events);
+    let directive = |name: &str| (name == "händelsetabell").then(|| event_table.clone());
+    let rendered: Vec<_> = kit
+        .pages
+        .iter()
+        .map(|p| (p, markdown::render(&p.body, &directive)))
+        .collect();
+
+    let mut anchors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (p, r) in &rendered {
+        anchors.insert(
+            format!("{}.html", p.slug),
+            r.headings.iter().map(|h| h.id.clone()).collect(),
+        );
+    }
+    let generated = generated_anchors(kit);
+    for (page, ids) in &generated {
+        anchors.insert(page.clone(), ids.clone());
+    }
+    for e in extra {
+        anchors.entry(format!("{}.html", e.slug)).or_default();
+    }
+
+    for (p, r) in &rendered {
+        let pos = |offset: usize| {
+            let (line, col) = diag::line_col(&p.body, offset);
+            (line + p.body_line - 1, col)
+        };
+        for prob in &r.problems {
+            let (line, col) = pos(prob.offset);
+            let mut d = if prob.is_error {
+                Diagnostic::error(&p.source, line, col, &prob.message)
+            } else {
+                Diagnostic::warning(&p.source, line, col, &prob.message)
+            };
+            d.hint = prob.hint.clone();
+            diags.push(d);
+        }
+        for link in &r.links {
+            let (file, frag) = link.target.split_once('#').unwrap_or((&link.target, ""));
+            let file = if file.is_empty() {
+                format!("{}.html", p.slug)
+            } else {
+                file.to_string()
+            };
+            let (line, col) = pos(link.offset);
+            match anchors.get(&file) {
+                None => diags.push(
+                    Diagnostic::error(
+                        &p.source,
+                        line,
+                        col,
+                        format!("länken «{}» pekar på en sida som inte finns", link.target),
+                    )
+                    .with_hint(format!(
+                        "sidor i kitet: {}",
+                        anchors.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
+                ),
+                Some(ids) if !frag.is_empty() && !ids.contains(frag) => diags.push(
+                    Diagnostic::error(
+                        &p.source,
+                        line,
+                        col,
+                        format!("avsnittet «#{frag}» finns inte på {file}"),
+                    )
+                    .with_hint(format!(
+                        "avsnitt där: {}",
+                        ids.iter().cloned().collect::<Vec<_>>().join(", ")
+                    )),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
+    let mut nav = vec![NavItem {
+        href: "index.html".into(),
+        title: "Start".into(),
+        current: false,
+    }];
+    for p in &kit.pages {
+        nav.push(NavItem {
+            href: format!("{}.html", p.slug),
+            title: p.title.clone(),
+            current: false,
+        });
+    }
+    nav.push(NavItem {
+        href: "kontakter.html".into(),
+        title: "Kontakter".into(),
+        current: false,
+    });
+    for e in extra {
+        nav.push(NavItem {
+            href: format!("{}.html", e.slug),
+            title: e.title.clone(),
+            current: false,
+        });
+    }
+    nav.push(NavItem {
+        href: "om.html".into(),
+        title: "Om kitet".into(),
+        current: false,
+    });
+
+    let site = |current: &str| SiteView {
+        organisation: s.organisation.name.clone(),
+        municipalities_name: s.organisation.municipalities_name.clone(),
+        intranet_name: s.organisation.intranet_name.clone(),
+        record_system: s.organisation.record_system.clone(),
+        sample_data: s.sample_data,
+        version: kit.version.clone(),
+        data_date: kit.data_date.to_string(),
+        build_date: info.build_date.clone().unwrap_or_default(),
+        threshold_hours: s.threshold_hours,
+        municipality_hours: s.municipality_hours.to_string(),
+        switchboard: (&s.switchboard.number).into(),
+        switchboard_name: s.switchboard.name.clone(),
+        service_desk: (&s.service_desk.number).into(),
+        service_desk_name: s.service_desk.name.clone(),
+        service_desk_portal: s.service_desk.portal_name.clone(),
+        nav: nav
+            .iter()
+            .map(|n| NavItem {
+                current: n.href == current,
+                ..n.clone()
+            })
+            .collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| RoleLink {
+                id: r.id().into(),
+                href: format!("{}.html", r.id()),
+                name: r.name().into(),
+                who: r.who().into(),
+            })
+            .collect(),
+    };
+
+    let mut files = Vec::new();
+    let mut page = |file: String,
+                    template: &str,
+                    title: &str,
+                    mut ctx: tera::Context,
+                    diags: &mut Vec<Diagnostic>| {
+        ctx.insert("site", &site(&file));
+        ctx.insert("title", title);
+        match templates.render(template, &ctx) {
+            Ok(html) => files.push(OutFile::new(file, html)),
+            Err(d) => diags.push(d),
+        }
+    };
+
+    let mut ctx = tera::Context::new();
+    let first_calls: Vec<RoleView> = Role::ALL.iter().map(|r| role_view(kit, *r)).collect();
+    ctx.insert("roles", &first_calls);
+    ctx.insert(
+        "routine_pages",
+        &kit.pages
+            .iter()
+            .map(|p| NavItem {
+                href: format!("{}.html", p.slug),
+                title: p.title.clone(),
+                current: false,
+            })
+            .collect::<Vec<_>>(),
+    );
+    page(
+        "index.html".into(),
+        "index.html",
+        "Driftstopp i Lifecare SP",
+        ctx,
+        &mut diags,
+    );
+
+    for (p, r) in &rendered {
+        let mut ctx = tera::Context::new();
+        ctx.insert(
+            "page",
+            &PageView {
+                slug: p.slug.clone(),
+                title: p.title.clone(),
+                description: p.description.clone().unwrap_or_default(),
+                html: r.html.clone(),
+                toc: r
+                    .headings
+                    .iter()
+                    .filter(|h| h.level <= 3)
+                    .map(|h| TocItem {
+                        id: h.id.clone(),
+                        text: h.text.clone(),
+                        level: h.level,
+                    })
+                    .collect(),
+            },
+        );
+        page(
+            format!("{}.html", p.slug),
+            "page.html",
+            &p.title,
+            ctx,
+            &mut diags,
+        );
+    }
+
+    for role in Role::ALL {
+        let mut ctx = tera::Context::new();
+        let view = role_view(kit, role);
+        let title = format!("Checklista: {}", role.name().to_lowercase());
+        ctx.insert("role", &view);
+        page(
+            format!("{}.html", role.id()),
+            "role.html",
+            &title,
+            ctx,
+            &mut diags,
+        );
+    }
+
+    let mut ctx = tera::Context::new();
+    let sections: Vec<SectionView> = [
+        UnitKind::Municipality,
+        UnitKind::Ward,
+        UnitKind::HealthCentre,
+    ]
+    .into_iter()
+    .map(|k| section(kit, k))
+    .collect();
+    ctx.insert("sections", &sections);
+    page(
+        "kontakter.html".into(),
+        "contacts.html",
+        "Kontakter vid driftstopp",
+        ctx,
+        &mut diags,
+    );
+
+    let mut ctx = tera::Context::new();
+    ctx.insert("payment", &payment_view(kit));
+    ctx.insert("events", &events);
+    ctx.insert("verify_within_days", &s.verify_within_days);
+    page(
+        "om.html".into(),
+        "about.html",
+        "Om reservkitet",
+        ctx,
+        &mut diags,
+    );
+
+    for e in extra {
+        page(
+            format!("{}.html", e.slug),
+            &e.template,
+            &e.title,
+            e.context.clone(),
+            &mut diags,
+        );
+    }
+
+    files.extend(templates.assets.iter().cloned());
+    diag::sort(&mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        Err(diags)
+    } else {
+        Ok((files, diags))
+    }
+}
+
+/// Anchors on the pages the site generates, for checking Markdown links.
+fn generated_anchors(kit: &Kit) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    let mut contacts: BTreeSet<String> = ["vaxel", "kommuner", "avdelningar", "halsocentraler"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for k in [
+        UnitKind::Municipality,
+        UnitKind::Ward,
+        UnitKind::HealthCentre,
+    ] {
+        for g in section(kit, k).groups {
+            for u in &g.units {
+                contacts.insert(u.id.clone());
+            }
+            contacts.insert(g.id);
+        }
+    }
+    out.insert("kontakter.html".to_string(), contacts);
+    out.insert(
+        "index.html".to_string(),
+        ["nu", "felanmalan", "roller"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    );
+    for r in Role::ALL {
+        out.insert(
+            format!("{}.html", r.id()),
+            ["ringer", "tar-emot", "skriv-ner", "tiden"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        );
+    }
+    out.insert(
+        "om.html".to_string(),
+        ["version", "betalningsansvar", "tillganglighet"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    );
+    out
+}
+
+fn event_table_html(events: &[EventView]) -> String {
+    use markdown::escape;
+    let mut h = String::from(
+        "<div class=\"tabell\"><table class=\"handelser\">\n<caption>Samverkanspunkter och deras koder på loggbladet</caption>\n<thead><tr><th scope=\"col\">Kod</th><th scope=\"col\">Händelse</th><th scope=\"col\">Ringer</th><th scope=\"col\">Till</th><th scope=\"col\">Noteras särskilt</th><th scope=\"col\">Tiden</th></tr></thead>\n<tbody>\n",
+    );
+    for e in events {
+        h.push_str(&format!(
+            "<tr><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            e.code,
+            escape(&e.name),
+            escape(&e.reported_by),
+            escape(&e.reported_to),
+            if e.facts.is_empty() { "–".to_string() } else { escape(&e.facts.join(", ")) },
+            escape(&e.time_rule)
+        ));
+    }
+    h.push_str("</tbody>\n</table></div>\n");
+    h
+}

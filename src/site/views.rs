@@ -1,0 +1,464 @@
+//! What templates see. Every name a template may use is defined here, in one
+//! place; templates never see the domain types. Documented in README.
+
+use crate::model::{Event, Fact, Kit, Phone, PhoneNumber, Reporter, Role, Unit, UnitKind};
+use serde::Serialize;
+
+/// Shared by every page: `site.*` in templates.
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub organisation: String,
+    pub municipalities_name: String,
+    pub intranet_name: String,
+    pub record_system: String,
+    pub sample_data: bool,
+    pub version: String,
+    pub data_date: String,
+    /// From SOURCE_DATE_EPOCH; empty when not set.
+    pub build_date: String,
+    pub threshold_hours: u32,
+    pub municipality_hours: String,
+    pub switchboard: NumberView,
+    pub switchboard_name: String,
+    pub service_desk: NumberView,
+    pub service_desk_name: String,
+    pub service_desk_portal: String,
+    pub nav: Vec<NavItem>,
+    pub roles: Vec<RoleLink>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct NavItem {
+    pub href: String,
+    pub title: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct RoleLink {
+    pub id: String,
+    pub href: String,
+    pub name: String,
+    pub who: String,
+}
+
+/// A phone number in the three forms a page needs.
+#[derive(Debug, Serialize, Clone)]
+pub struct NumberView {
+    pub national: String,
+    /// `+46 …`; empty for internal extensions.
+    pub international: String,
+    /// `tel:+46…`; empty for internal extensions.
+    pub tel: String,
+    pub internal: bool,
+}
+
+impl From<&PhoneNumber> for NumberView {
+    fn from(n: &PhoneNumber) -> Self {
+        NumberView {
+            national: n.national(),
+            international: n.international().unwrap_or_default(),
+            tel: n.tel_uri().unwrap_or_default(),
+            internal: n.is_internal(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct PhoneView {
+    pub label: String,
+    pub number: NumberView,
+    pub hours: String,
+}
+
+impl PhoneView {
+    fn new(p: &Phone) -> Self {
+        PhoneView {
+            label: p.label.clone(),
+            number: (&p.number).into(),
+            hours: p.hours.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct UnitView {
+    pub id: String,
+    pub name: String,
+    pub full_name: String,
+    pub owner: String,
+    pub verified: String,
+    pub phones: Vec<PhoneView>,
+}
+
+impl UnitView {
+    pub fn new(u: &Unit) -> Self {
+        UnitView {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            full_name: u.full_name(),
+            owner: u.owner.clone(),
+            verified: u.verified.to_string(),
+            phones: u.phones.iter().map(PhoneView::new).collect(),
+        }
+    }
+}
+
+/// Units under one heading (a municipality or a hospital).
+#[derive(Debug, Serialize, Clone)]
+pub struct GroupView {
+    pub id: String,
+    pub name: String,
+    pub units: Vec<UnitView>,
+}
+
+/// One kind of unit with its groups: `sections` on the contacts page.
+#[derive(Debug, Serialize, Clone)]
+pub struct SectionView {
+    pub id: String,
+    pub title: String,
+    pub intro: String,
+    pub groups: Vec<GroupView>,
+    pub count: usize,
+}
+
+pub fn section(kit: &Kit, kind: UnitKind) -> SectionView {
+    let mut groups: Vec<GroupView> = Vec::new();
+    for u in kit.directory.of_kind(kind) {
+        let gid = format!("{}-{}", kind_id(kind), crate::markdown::slugify(&u.group));
+        match groups.last_mut() {
+            Some(g) if g.id == gid => g.units.push(UnitView::new(u)),
+            _ => groups.push(GroupView {
+                id: gid,
+                name: u.group.clone(),
+                units: vec![UnitView::new(u)],
+            }),
+        }
+    }
+    let intro = match kind {
+        UnitKind::Municipality => format!(
+            "Kommunernas verksamheter nås {}. Slutenvården ringer på anvisat nummer vid inskrivning, nytt beräknat utskrivningsdatum, utskrivningsklar och utskrivning.",
+            kit.settings.municipality_hours
+        ),
+        UnitKind::Ward => "Avdelningarna nås dygnet runt. Kommunerna och öppenvården ringer avdelningen direkt eller via regionens växel.".into(),
+        UnitKind::HealthCentre => "Hälsocentralerna meddelar fast vårdkontakt och datum för SIP-möte. Ring inom öppettiderna eller via växeln och be om sidotelefon.".into(),
+    };
+    SectionView {
+        id: kind_id(kind).into(),
+        title: kind.plural().into(),
+        intro,
+        count: groups.iter().map(|g| g.units.len()).sum(),
+        groups,
+    }
+}
+
+pub fn kind_id(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Municipality => "kommuner",
+        UnitKind::Ward => "avdelningar",
+        UnitKind::HealthCentre => "halsocentraler",
+    }
+}
+
+/// An event as the event table and checklists show it.
+#[derive(Debug, Serialize, Clone)]
+pub struct EventView {
+    pub code: u8,
+    pub name: String,
+    pub reported_by: String,
+    pub reported_to: String,
+    pub facts: Vec<String>,
+    pub time_rule: String,
+}
+
+impl EventView {
+    pub fn new(e: &Event) -> Self {
+        EventView {
+            code: e.code,
+            name: e.name.clone(),
+            reported_by: match e.reported_by {
+                Reporter::Role(r) => r.name().into(),
+                Reporter::Anyone => "Alla".into(),
+            },
+            reported_to: join_roles(&e.reported_to),
+            facts: e.facts.iter().map(|f| f.label().to_string()).collect(),
+            time_rule: e.time_rule.clone(),
+        }
+    }
+}
+
+fn join_roles(roles: &[Role]) -> String {
+    let names: Vec<String> = roles.iter().map(|r| r.name().to_lowercase()).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => capitalise(one),
+        [init @ .., last] => capitalise(&format!("{} och {last}", init.join(", "))),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A call in a role's checklist.
+#[derive(Debug, Serialize, Clone)]
+pub struct CallView {
+    pub code: u8,
+    pub name: String,
+    /// Whom the call goes to, or who calls, in words.
+    pub party: String,
+    pub facts: Vec<String>,
+    pub time_rule: String,
+}
+
+/// `role.*` on a checklist page.
+#[derive(Debug, Serialize)]
+pub struct RoleView {
+    pub id: String,
+    pub name: String,
+    pub who: String,
+    pub makes: Vec<CallView>,
+    pub receives: Vec<CallView>,
+    pub write_down: Vec<String>,
+    pub time_rules: Vec<String>,
+    pub numbers: Vec<NumbersLink>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct NumbersLink {
+    pub href: String,
+    pub text: String,
+}
+
+/// What every call records (domain: every call), in form order.
+pub const EVERY_CALL: [&str; 7] = [
+    "datum och klockslag för samtalet, till minuten",
+    "om du ringde eller blev uppringd, och vem som ringde vem (namn och enhet)",
+    "patientens namn och personnummer (eller samordnings- eller reservnummer)",
+    "avdelningens telefonnummer",
+    "vilken samverkanspunkt samtalet gällde",
+    "om mottagaren nåddes",
+    "en kort sammanfattning av överrapporteringen",
+];
+
+pub fn role_view(kit: &Kit, role: Role) -> RoleView {
+    let s = &kit.settings;
+    let makes = s
+        .events
+        .iter()
+        .filter(|e| e.reported_by.includes(role))
+        .map(|e| CallView {
+            code: e.code,
+            name: e.name.clone(),
+            party: format!(
+                "Ring {}",
+                join_roles(
+                    &e.reported_to
+                        .iter()
+                        .copied()
+                        .filter(|r| *r != role)
+                        .collect::<Vec<_>>()
+                )
+                .to_lowercase()
+            ),
+            facts: e.facts.iter().map(|f| f.label().to_string()).collect(),
+            time_rule: e.time_rule.clone(),
+        })
+        .collect();
+    let receives = s
+        .events
+        .iter()
+        .filter(|e| e.reported_to.contains(&role) && !e.reported_by.includes(role))
+        .chain(
+            s.events
+                .iter()
+                .filter(|e| e.reported_by == Reporter::Anyone),
+        )
+        .map(|e| CallView {
+            code: e.code,
+            name: e.name.clone(),
+            party: match e.reported_by {
+                Reporter::Role(r) => format!("{} ringer", r.name()),
+                Reporter::Anyone => "Vem som helst av aktörerna ringer".into(),
+            },
+            facts: e.facts.iter().map(|f| f.label().to_string()).collect(),
+            time_rule: e.time_rule.clone(),
+        })
+        .collect();
+    let mut write_down: Vec<String> = EVERY_CALL.iter().map(|s| capitalise(s)).collect();
+    let mut extra: Vec<Fact> = s
+        .events
+        .iter()
+        .filter(|e| e.reported_by.includes(role) || e.reported_to.contains(&role))
+        .flat_map(|e| e.facts.iter().copied())
+        .collect();
+    extra.sort();
+    extra.dedup();
+    for f in extra {
+        let events: Vec<String> = s
+            .events
+            .iter()
+            .filter(|e| {
+                e.facts.contains(&f)
+                    && (e.reported_by.includes(role) || e.reported_to.contains(&role))
+            })
+            .map(|e| format!("{} ({})", e.name.to_lowercase(), e.code))
+            .collect();
+        write_down.push(capitalise(&format!(
+            "{} vid {}",
+            f.label(),
+            events.join(", ")
+        )));
+    }
+    write_down.push(format!(
+        "Dokumentera även samtalet i ert eget journal- eller verksamhetssystem ({} för regionen): till eller från vem överrapporteringen skett, datum och tid.",
+        s.organisation.record_system
+    ));
+    let mut time_rules = vec![
+        "Det är klockslaget när samtalet sker som räknas, inte när det senare förs in i Lifecare.".to_string(),
+        "Ett samtal där ingen svarar är inget meddelande. Ring igen och skriv klockslaget för samtalet då du når mottagaren.".to_string(),
+    ];
+    match role {
+        Role::Slutenvard => {
+            time_rules.push("Vid inskrivning är samtalets klockslag tid för inskrivning.".into());
+            time_rules.push(format!(
+                "Vid utskrivningsklar är samtalets klockslag tid för utskrivningsklar och grunden för kommunens betalningsansvar. Kommunerna nås {}: blir patienten utskrivningsklar när kommunen inte svarar, räknas tiden från det samtal där ni når kommunen.",
+                s.municipality_hours
+            ));
+        }
+        Role::Kommun => time_rules.push(
+            "Skriv klockslaget för varje samtal från slutenvården: utskrivningsklar-samtalet avgör när betalningsansvaret börjar.".into(),
+        ),
+        Role::Oppenvard => time_rules.push(
+            "Skriv klockslaget när du meddelar fast vårdkontakt och datum för SIP-möte.".into(),
+        ),
+    }
+    time_rules.push("Redatera aldrig: när Lifecare SP fungerar igen förs allt in med dagens datum och tid och en notering om att datumet avviker på grund av driftstörningen.".into());
+    let numbers = match role {
+        Role::Slutenvard => vec![
+            link("kontakter.html#kommuner", "Kommunernas nummer"),
+            link("kontakter.html#halsocentraler", "Hälsocentralernas nummer"),
+        ],
+        Role::Oppenvard => vec![
+            link("kontakter.html#avdelningar", "Avdelningarnas nummer"),
+            link("kontakter.html#kommuner", "Kommunernas nummer"),
+        ],
+        Role::Kommun => vec![
+            link("kontakter.html#avdelningar", "Avdelningarnas nummer"),
+            link("kontakter.html#halsocentraler", "Hälsocentralernas nummer"),
+        ],
+    };
+    RoleView {
+        id: role.id().into(),
+        name: role.name().into(),
+        who: role.who().into(),
+        makes,
+        receives,
+        write_down,
+        time_rules,
+        numbers,
+    }
+}
+
+fn link(href: &str, text: &str) -> NumbersLink {
+    NumbersLink {
+        href: href.into(),
+        text: text.into(),
+    }
+}
+
+/// A routine page for `page.html`.
+#[derive(Debug, Serialize)]
+pub struct PageView {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub html: String,
+    pub toc: Vec<TocItem>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct TocItem {
+    pub id: String,
+    pub text: String,
+    pub level: u8,
+}
+
+/// Payment-rule facts for the about page.
+#[derive(Debug, Serialize)]
+pub struct PaymentView {
+    pub law: String,
+    pub grace_days: i32,
+    pub cutoff: String,
+    pub cutoff_rule: String,
+    pub discharge_day: String,
+    pub restart: String,
+    pub rates: Vec<RateView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RateView {
+    pub year: i16,
+    pub amount: String,
+    pub source: String,
+}
+
+pub fn payment_view(kit: &Kit) -> PaymentView {
+    let p = &kit.settings.payment;
+    let cutoff = format!("{:02}.{:02}", p.cutoff.hour(), p.cutoff.minute());
+    PaymentView {
+        law: p.law.clone(),
+        grace_days: p.grace_days,
+        cutoff_rule: if p.cutoff_inclusive {
+            format!("Ett samtal exakt kl. {cutoff} räknas som efter {cutoff}.")
+        } else {
+            format!(
+                "Ett samtal exakt kl. {cutoff} räknas som före; {} och senare är efter.",
+                next_minute(p.cutoff)
+            )
+        },
+        cutoff,
+        discharge_day: if p.count_discharge_day {
+            "Utskrivningsdagen räknas som en dag med betalningsansvar.".into()
+        } else {
+            "Utskrivningsdagen räknas inte.".into()
+        },
+        restart: if p.latest_ready_restarts {
+            "Om utskrivningsklar ändras och sedan meddelas på nytt räknas det senaste samtalet."
+                .into()
+        } else {
+            "Det första utskrivningsklar-samtalet räknas även om det senare ändras.".into()
+        },
+        rates: p
+            .rates
+            .iter()
+            .map(|r| RateView {
+                year: r.year,
+                amount: format_sek(r.amount_sek),
+                source: r.source.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn next_minute(t: jiff::civil::Time) -> String {
+    let m = i32::from(t.hour()) * 60 + i32::from(t.minute()) + 1;
+    format!("{:02}.{:02}", (m / 60) % 24, m % 60)
+}
+
+/// `9 300 kr`, with a no-break space between thousands.
+pub fn format_sek(amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    format!("{out}\u{a0}kr")
+}
