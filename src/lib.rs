@@ -19,4 +19,6 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pipeline;
+pub mod serve;
 pub mod site;

@@ -126,10 +126,10 @@ fn stage(tree: &Tree, tmp: &Path) -> Result<(), OutputError> {
             });
         }
         let path = tmp.join(&f.path);
-        if let Some(parent) = path.parent() {
-            if !parent.exists() {
-                fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
-            }
+        if let Some(parent) = path.parent()
+            && !parent.exists()
+        {
+            fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
         }
         write_file(&path, &f.bytes, tree.private)?;
     }

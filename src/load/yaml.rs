@@ -214,10 +214,10 @@ impl YamlDoc {
         }
         if let Some(rest) = msg.strip_prefix("invalid type: ") {
             // "integer `3`, expected a string": find the key holding that value.
-            if let Some(shown) = rest.split('`').nth(1) {
-                if let Some(k) = find_key_with_scalar(value, shown) {
-                    p.push(Seg::Key(k));
-                }
+            if let Some(shown) = rest.split('`').nth(1)
+                && let Some(k) = find_key_with_scalar(value, shown)
+            {
+                p.push(Seg::Key(k));
             }
             return self.error(&p, format!("fel typ av värde: {}", translate_type(rest)));
         }

@@ -116,24 +116,17 @@ impl Templates {
         for (name, src) in &sources {
             // Each template alone first, so every syntax error is reported.
             let mut single = tera::Tera::new();
-            let mut others: Vec<(&str, &str)> = sources
-                .iter()
-                .filter(|(n, _)| n != name)
-                .map(|(n, s)| (n.as_str(), s.as_str()))
-                .collect();
-            others.push((name, src));
-            if let Err(e) = single.add_raw_template(name, src) {
-                if !matches!(e.kind(), tera::ErrorKind::MissingParent { .. }) {
-                    diags.push(template_diag(&shown, name, &e));
-                }
+            if let Err(e) = single.add_raw_template(name, src)
+                && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
+            {
+                diags.push(template_diag(&shown, name, &e));
             }
         }
-        if diags.is_empty() {
-            if let Err(e) =
+        if diags.is_empty()
+            && let Err(e) =
                 tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-            {
-                diags.push(template_diag(&shown, "", &e));
-            }
+        {
+            diags.push(template_diag(&shown, "", &e));
         }
         if diags.is_empty() {
             Ok(Templates {

@@ -1,0 +1,127 @@
+//! The build pipeline: load → site (and print) → output, with the policy on
+//! warnings and the build date. Used by `build`, `check` and `serve`.
+
+use crate::diag::{self, Diagnostic};
+use crate::load;
+use crate::output::{self, OutFile, Tree};
+use crate::site::{self, BuildInfo, Templates};
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+
+/// Where things are read from and written to.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub content: PathBuf,
+    pub templates: PathBuf,
+    pub out: PathBuf,
+}
+
+/// What a successful build made.
+#[derive(Debug)]
+pub struct Built {
+    pub site: Vec<OutFile>,
+    pub warnings: Vec<Diagnostic>,
+    pub version: String,
+}
+
+/// The date of SOURCE_DATE_EPOCH in Europe/Stockholm, if it is set. An
+/// unparsable value is an error (a reproducible build asked for it).
+pub fn source_date() -> Result<Option<Date>, Diagnostic> {
+    let Ok(raw) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    let secs: i64 = raw.trim().parse().map_err(|_| {
+        Diagnostic::error(
+            "SOURCE_DATE_EPOCH",
+            0,
+            0,
+            format!("«{raw}» är inget antal sekunder sedan 1970"),
+        )
+    })?;
+    let ts = jiff::Timestamp::from_second(secs).map_err(|e| {
+        Diagnostic::error(
+            "SOURCE_DATE_EPOCH",
+            0,
+            0,
+            format!("«{raw}» är utanför giltigt intervall: {e}"),
+        )
+    })?;
+    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
+    Ok(Some(ts.to_zoned_datetime(tz).date()))
+}
+
+/// Today's date for freshness warnings: SOURCE_DATE_EPOCH when set, so that
+/// a reproducible build also warns reproducibly; otherwise the clock. It
+/// never reaches the output.
+pub fn today(source: Option<Date>) -> Date {
+    source.unwrap_or_else(|| {
+        let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
+        jiff::Timestamp::now().to_zoned_datetime(tz).date()
+    })
+}
+
+/// Loads and renders everything in memory; writes nothing. With `strict`,
+/// warnings count as errors.
+pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
+    let source = source_date().map_err(|d| vec![d])?;
+    let loaded = load::load(&paths.content, today(source));
+    let templates = Templates::load(&paths.templates);
+    let mut diags = loaded.diagnostics;
+    let templates = match templates {
+        Ok(t) => Some(t),
+        Err(mut d) => {
+            diags.append(&mut d);
+            None
+        }
+    };
+    let (Some(kit), Some(templates)) = (loaded.kit, templates) else {
+        diag::sort(&mut diags);
+        return Err(diags);
+    };
+    let info = BuildInfo {
+        build_date: source.map(|d| d.to_string()),
+    };
+    match site::render(&kit, &templates, &info, &[]) {
+        Ok((files, mut more)) => {
+            diags.append(&mut more);
+            diag::sort(&mut diags);
+            if strict && !diags.is_empty() {
+                for d in &mut diags {
+                    d.severity = diag::Severity::Error;
+                }
+                return Err(diags);
+            }
+            Ok(Built {
+                site: files,
+                warnings: diags,
+                version: kit.version,
+            })
+        }
+        Err(mut errs) => {
+            diags.append(&mut errs);
+            diag::sort(&mut diags);
+            Err(diags)
+        }
+    }
+}
+
+/// Builds and writes `out/site` atomically.
+pub fn build(paths: &Paths, strict: bool) -> Result<Built, BuildError> {
+    let built = make(paths, strict).map_err(BuildError::Invalid)?;
+    write(&paths.out, &built).map_err(BuildError::Output)?;
+    Ok(built)
+}
+
+fn write(out: &Path, built: &Built) -> Result<(), output::OutputError> {
+    output::write_trees(&[Tree {
+        dir: out.join("site"),
+        files: built.site.clone(),
+        private: false,
+    }])
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    Invalid(Vec<Diagnostic>),
+    Output(output::OutputError),
+}
