@@ -526,7 +526,7 @@ fn generated_anchors(kit: &Kit) -> BTreeMap<String, BTreeSet<String>> {
 fn event_table_html(events: &[EventView]) -> String {
     use markdown::escape;
     let mut h = String::from(
-        "<div class=\"tabell\"><table class=\"handelser\">\n<caption>Samverkanspunkter och deras koder på loggbladet</caption>\n<thead><tr><th scope=\"col\">Kod</th><th scope=\"col\">Händelse</th><th scope=\"col\">Ringer</th><th scope=\"col\">Till</th><th scope=\"col\">Noteras särskilt</th><th scope=\"col\">Tiden</th></tr></thead>\n<tbody>\n",
+        "<div class=\"tabell\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell: samverkanspunkter\"><table class=\"handelser\">\n<caption>Samverkanspunkter och deras koder på loggbladet</caption>\n<thead><tr><th scope=\"col\">Kod</th><th scope=\"col\">Händelse</th><th scope=\"col\">Ringer</th><th scope=\"col\">Till</th><th scope=\"col\">Noteras särskilt</th><th scope=\"col\">Tiden</th></tr></thead>\n<tbody>\n",
     );
     for e in events {
         h.push_str(&format!(
