@@ -1,0 +1,9 @@
+//! reservkit: the Lifecare SP outage routine as an intranet kit, call sheets
+//! and reconciliation of the paper call logs.
+//!
+//! Domain building blocks that depend on nothing else in the crate:
+//!
+//! - [`personal_id`]: personnummer, samordningsnummer and reservnummer
+//!   ([`personal_id::PersonalId::parse`]).
+
+pub mod personal_id;
