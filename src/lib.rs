@@ -4,6 +4,9 @@
 //! Domain building blocks that depend on nothing else in the crate:
 //!
 //! - [`personal_id`]: personnummer, samordningsnummer and reservnummer
-//!   ([`personal_id::PersonalId::parse`]).
+//!   ([`personal_id::PersonalId::parse`]);
+//! - [`localtime`]: transcribed dates, clock times and offsets in
+//!   Europe/Stockholm ([`localtime::resolve_local`]).
 
+pub mod localtime;
 pub mod personal_id;
