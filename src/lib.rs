@@ -6,7 +6,10 @@
 //! - [`personal_id`]: personnummer, samordningsnummer and reservnummer
 //!   ([`personal_id::PersonalId::parse`]);
 //! - [`localtime`]: transcribed dates, clock times and offsets in
-//!   Europe/Stockholm ([`localtime::resolve_local`]).
+//!   Europe/Stockholm ([`localtime::resolve_local`]);
+//! - [`payment`]: the municipality's payment responsibility
+//!   ([`payment::PaymentRule`]).
 
 pub mod localtime;
+pub mod payment;
 pub mod personal_id;
