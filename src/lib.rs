@@ -16,16 +16,6 @@
 //! - [`cli`] ties the commands together.
 
 
-//!
-//!   ([`payment::PaymentRule`]).
-//!   ([`personal_id::PersonalId::parse`]);
-//!   Europe/Stockholm ([`localtime::resolve_local`]);
-//! - [`localtime`]: transcribed dates, clock times and offsets in
-//! - [`payment`]: the municipality's payment responsibility
-//! - [`personal_id`]: personnummer, samordningsnummer and reservnummer
-//! Domain building blocks that depend on nothing else in the crate:
-//! and reconciliation of the paper call logs.
-//! reservkit: the Lifecare SP outage routine as an intranet kit, call sheets
 pub mod cli;
 pub mod diag;
 pub mod load;
