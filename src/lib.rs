@@ -15,7 +15,6 @@
 //!   transcription and reconciliation apply.
 //! - [`cli`] ties the commands together.
 
-
 pub mod cli;
 pub mod diag;
 pub mod load;
@@ -28,3 +27,4 @@ pub mod personal_id;
 pub mod pipeline;
 pub mod serve;
 pub mod site;
+pub mod transcript;

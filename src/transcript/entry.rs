@@ -1,0 +1,139 @@
+//! One transcribed row of a paper call log, validated: the contract between
+//! transcription (which produces entries) and reconciliation (which reads
+//! them). Patient data lives only in `patient_name` and `patient_id`; never
+//! put them into messages, logs or file names.
+
+use crate::personal_id::PersonalId;
+use jiff::ZonedDateTime;
+use jiff::civil::{Date, DateTime};
+use std::fmt;
+
+/// A pre-printed sheet number: the unit's directory id and a serial,
+/// written `sunderby-medicin-61-007`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SheetNo {
+    pub unit: String,
+    pub serial: u32,
+}
+
+impl SheetNo {
+    /// Parses `<unit-id>-<serial>`; the serial is the part after the last
+    /// hyphen (1–999). Whether the unit exists is checked by the caller.
+    pub fn parse(s: &str) -> Option<SheetNo> {
+        let (unit, serial) = s.trim().rsplit_once('-')?;
+        if unit.is_empty()
+            || serial.is_empty()
+            || serial.len() > 3
+            || !serial.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let serial: u32 = serial.parse().ok()?;
+        (1..=999).contains(&serial).then(|| SheetNo {
+            unit: unit.to_string(),
+            serial,
+        })
+    }
+}
+
+impl fmt::Display for SheetNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:03}", self.unit, self.serial)
+    }
+}
+
+/// Where a row came from: the file and line of the transcription, and the
+/// sheet and row printed on the paper form.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceRef {
+    pub file: String,
+    /// 1-based line in the transcription file.
+    pub line: usize,
+    pub sheet: SheetNo,
+    /// Row number printed on the form (1-based).
+    pub row: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    /// "ut": this unit called.
+    Outgoing,
+    /// "in": this unit was called.
+    Incoming,
+}
+
+/// What a transcription line does to the row it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntryKind {
+    /// The row as first transcribed (column `post` empty).
+    Original,
+    /// `post = rättelse`: replaces the latest earlier line for the same
+    /// sheet and row; the earlier line stays in the file and in the records.
+    Correction,
+    /// `post = makulering`: the row on paper was struck out or is void.
+    Void,
+}
+
+/// The extra date an event carries: an estimated discharge date, or the
+/// date and time of a SIP meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FactDate {
+    Date(Date),
+    DateTime(DateTime),
+}
+
+/// A validated transcription line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub source: SourceRef,
+    pub kind: EntryKind,
+    /// The logging unit's directory id (the sheet's unit).
+    pub unit: String,
+    /// When the outage began, from the sheet header.
+    pub outage_start: ZonedDateTime,
+    /// When the call was made, to the minute, Europe/Stockholm.
+    pub at: ZonedDateTime,
+    pub direction: Direction,
+    /// The other party's directory id.
+    pub counterpart: String,
+    /// The person spoken to at the other party.
+    pub counterpart_person: String,
+    pub patient_name: String,
+    pub patient_id: PersonalId,
+    /// Event code from kit.yaml (1–9).
+    pub event: u8,
+    pub fact_date: Option<FactDate>,
+    /// The assessing physician (events that change dates) or the named fast
+    /// vårdkontakt (event 6).
+    pub physician_or_contact: Option<String>,
+    /// Whether the other party was reached; an unreached call is no notice.
+    pub reached: bool,
+    pub note: String,
+    /// Who on this unit made or took the call.
+    pub signature: String,
+    /// Who transcribed the line, and when (audit trail).
+    pub transcribed_by: String,
+    pub transcribed_at: String,
+}
+
+/// A line that could not be used, with every reason (no patient data in
+/// the reasons).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub file: String,
+    pub line: usize,
+    /// As written, when it could be read at all.
+    pub sheet: Option<String>,
+    pub row: Option<String>,
+    pub reasons: Vec<String>,
+}
+
+/// Everything read from a set of transcription files. Every data line of
+/// every file is in exactly one of `entries` and `rejections`.
+#[derive(Debug, Clone, Default)]
+pub struct Transcript {
+    pub entries: Vec<Entry>,
+    pub rejections: Vec<Rejection>,
+    /// Number of data lines read (header and comment lines excluded).
+    pub lines_read: usize,
+}
