@@ -10,6 +10,7 @@
 pub mod error;
 pub mod font;
 pub mod layout;
+pub mod qr;
 
 pub use error::PrintError;
 pub use layout::{Align, Dash, Document, Item, Page, PageSize};
