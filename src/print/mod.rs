@@ -8,9 +8,11 @@
 //! of the crate, and only [`pdf`] touches the PDF library.
 
 pub mod error;
+pub mod flow;
 pub mod font;
 pub mod layout;
 pub mod qr;
 
 pub use error::PrintError;
+pub use flow::{Column, Flow, FlowStyle, Margins, PageDecor, Table, TextStyle};
 pub use layout::{Align, Dash, Document, Item, Page, PageSize};
