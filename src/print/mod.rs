@@ -11,8 +11,10 @@ pub mod error;
 pub mod flow;
 pub mod font;
 pub mod layout;
+pub mod pdf;
 pub mod qr;
 
 pub use error::PrintError;
 pub use flow::{Column, Flow, FlowStyle, Margins, PageDecor, Table, TextStyle};
 pub use layout::{Align, Dash, Document, Item, Page, PageSize};
+pub use pdf::{PdfMeta, to_pdf};
