@@ -25,6 +25,7 @@ pub mod output;
 pub mod payment;
 pub mod personal_id;
 pub mod pipeline;
+pub mod print;
 pub mod serve;
 pub mod site;
 pub mod transcript;
