@@ -585,8 +585,8 @@ impl Flow {
         Ok(())
     }
 
-    /// A bullet list: "•" at the margin, text wrapped at the bullet indent,
-    /// followed by the paragraph gap.
+    /// A bullet list: "•" near the margin, text wrapped at the bullet indent,
+    /// followed by the paragraph gap. `'\n'` in an item breaks a line.
     ///
     /// # Errors
     /// [`PrintError::MissingGlyphs`] for characters the fonts lack, checked
@@ -596,32 +596,81 @@ impl Flow {
         items: &[S],
         style: TextStyle,
     ) -> Result<(), PrintError> {
-        for item in items {
-            check_wrapped(item.as_ref())?;
+        let indent = self.style.bullet_indent_mm;
+        let marked: Vec<(Item, &str)> = items
+            .iter()
+            .map(|item| {
+                (
+                    Item::text(indent * 0.3, 0.0, style.size_pt, style.bold, "•"),
+                    item.as_ref(),
+                )
+            })
+            .collect();
+        self.marked_list(&marked, style, indent)
+    }
+
+    /// A numbered list "1.", "2.", …: numbers right-aligned before the text,
+    /// which is indented by the bullet indent or, for long lists, by the
+    /// widest number. Followed by the paragraph gap.
+    ///
+    /// # Errors
+    /// As [`Flow::bullets`].
+    pub fn numbered<S: AsRef<str>>(
+        &mut self,
+        items: &[S],
+        style: TextStyle,
+    ) -> Result<(), PrintError> {
+        const GAP_MM: f64 = 1.5;
+        let widest = format!("{}.", items.len());
+        let indent = self
+            .style
+            .bullet_indent_mm
+            .max(font::text_width_mm(&widest, style.size_pt, style.bold) + GAP_MM);
+        let marked: Vec<(Item, &str)> = items
+            .iter()
+            .enumerate()
+            .map(|(k, item)| {
+                let marker = Item::Text {
+                    x_mm: indent - GAP_MM,
+                    y_mm: 0.0,
+                    size_pt: style.size_pt,
+                    bold: style.bold,
+                    text: format!("{}.", k + 1),
+                    align: Align::Right,
+                };
+                (marker, item.as_ref())
+            })
+            .collect();
+        self.marked_list(&marked, style, indent)
+    }
+
+    /// Places list items; each marker is relative to the left margin and the
+    /// item's first baseline.
+    fn marked_list(
+        &mut self,
+        items: &[(Item, &str)],
+        style: TextStyle,
+        indent: f64,
+    ) -> Result<(), PrintError> {
+        for (_, text) in items {
+            check_wrapped(text)?;
         }
         let line_h = self.style.line_height_mm(style.size_pt);
-        let indent = self.style.bullet_indent_mm;
         let width = self.content_width_mm() - indent;
         let left = TextStyle {
             align: Align::Left,
             ..style
         };
-        for item in items {
-            for (k, line) in font::wrap(item.as_ref(), style.size_pt, style.bold, width)
+        for (marker, text) in items {
+            for (k, line) in font::wrap(text, style.size_pt, style.bold, width)
                 .into_iter()
                 .enumerate()
             {
-                self.ensure(line_h, "punktlistan")?;
+                self.ensure(line_h, "listan")?;
                 if k == 0 {
                     let baseline = self.y_mm + self.style.baseline_offset_mm(style.size_pt);
-                    let x = self.margins.left_mm + indent * 0.3;
-                    self.page_mut().items.push(Item::text(
-                        x,
-                        baseline,
-                        style.size_pt,
-                        style.bold,
-                        "•",
-                    ));
+                    let dx = self.margins.left_mm;
+                    self.page_mut().items.push(marker.translated(dx, baseline));
                 }
                 self.put_line(line, left, indent);
             }
@@ -992,6 +1041,35 @@ mod tests {
         assert_eq!(
             doc.pages[0].items[0],
             Item::boxed(15.0, 15.0, 30.0, 20.0, 1.0)
+        );
+    }
+
+    #[test]
+    fn numbered_lists_make_room_for_the_widest_number() {
+        let mut f = flow(PageSize::A4Portrait);
+        let items: Vec<String> = (1..=12).map(|n| format!("Steg {n}")).collect();
+        f.numbered(&items, TextStyle::regular(10.0)).expect("list");
+        let doc = f.finish().expect("finish");
+        let page = &doc.pages[0];
+        let marker_right = page.items.iter().find_map(|i| match i {
+            Item::Text {
+                text,
+                x_mm,
+                align: Align::Right,
+                ..
+            } if text == "12." => Some(*x_mm),
+            _ => None,
+        });
+        let text_left = page.items.iter().find_map(|i| match i {
+            Item::Text { text, x_mm, .. } if text == "Steg 12" => Some(*x_mm),
+            _ => None,
+        });
+        let (marker_right, text_left) = (marker_right.expect("marker"), text_left.expect("text"));
+        assert!((text_left - marker_right - 1.5).abs() < 1e-9);
+        let widest = font::text_width_mm("12.", 10.0, false);
+        assert!(
+            marker_right - widest >= 15.0 - 1e-9,
+            "number must not enter the margin"
         );
     }
 
