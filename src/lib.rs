@@ -26,6 +26,7 @@ pub mod payment;
 pub mod personal_id;
 pub mod pipeline;
 pub mod print;
+pub mod printouts;
 pub mod serve;
 pub mod site;
 pub mod transcript;

@@ -351,3 +351,51 @@ pub fn format_sek(amount: u64) -> String {
     }
     format!("{out}\u{a0}kr")
 }
+
+/// One printout on the printouts page.
+#[derive(Debug, Serialize, Clone)]
+pub struct PrintoutView {
+    pub href: String,
+    pub title: String,
+    pub purpose: String,
+    pub who: String,
+    pub copies: String,
+    pub pages: usize,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct PrintoutGroup {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<PrintoutView>,
+}
+
+/// The context of `printouts.html`: `groups` of printouts and `qr` (whether
+/// printouts carry a QR code to this page).
+pub fn printouts_context(kit: &Kit, list: &[crate::printouts::Printout]) -> tera::Context {
+    let mut groups: Vec<PrintoutGroup> = Vec::new();
+    for p in list {
+        let view = PrintoutView {
+            href: format!("utskrifter/{}", p.file),
+            title: p.title.clone(),
+            purpose: p.purpose.clone(),
+            who: p.who.clone(),
+            copies: p.copies.clone(),
+            pages: p.pages,
+        };
+        match groups.iter_mut().find(|g| g.title == p.group) {
+            Some(g) => g.items.push(view),
+            None => groups.push(PrintoutGroup {
+                id: crate::markdown::slugify(p.group),
+                title: p.group.to_string(),
+                items: vec![view],
+            }),
+        }
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert("groups", &groups);
+    ctx.insert("qr", &kit.settings.base_url.is_some());
+    ctx.insert("sheets_per_unit", &kit.settings.print.sheets_per_unit);
+    ctx.insert("rows_per_sheet", &kit.settings.print.rows_per_sheet);
+    ctx
+}
