@@ -205,7 +205,6 @@ async function main() {
 
     const page = context.pages()[0] ?? (await context.newPage());
     let current = '';
-    const seenExternal = new Set();
     page.on('request', (req) => {
       const url = req.url();
       let scheme;
@@ -214,18 +213,14 @@ async function main() {
       } catch {
         scheme = '?';
       }
-      if (!LOCAL_SCHEMES.has(scheme)) {
-        const key = `${current} ${url}`;
-        if (!seenExternal.has(key)) {
-          seenExternal.add(key);
-          fail(current, `external resource ${url} (${req.resourceType()})`);
-        }
-      }
+      if (!LOCAL_SCHEMES.has(scheme)) fail(current, `external resource ${url} (${req.resourceType()})`);
     });
     page.on('websocket', (ws) => fail(current, `external resource ${ws.url()} (websocket)`));
     page.on('requestfailed', (req) => {
       const url = req.url();
-      if (url.startsWith("file:")) fail(current, `missing local file ${decodeURI(url)} (${req.failure()?.errorText})`);
+      if (url.startsWith('file:')) {
+        fail(current, `missing local file ${decodeURI(url)} (${req.failure()?.errorText ?? 'failed'})`);
+      }
     });
     page.on('pageerror', (err) => fail(current, `script error: ${oneLine(String(err))}`));
 
