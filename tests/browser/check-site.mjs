@@ -43,6 +43,9 @@ const CHROMIUM_ARGS = [
   '--allow-file-access-from-files',
 ];
 
+// Set when a signal or a closed stdout ends the run early: exit quietly then.
+let stopping = null;
+
 function usage(message) {
   if (message) console.error(`check-site: ${message}`);
   console.error('usage: node check-site.mjs SITE_DIR [--screenshots DIR] [--verbose]');
@@ -179,6 +182,28 @@ async function main() {
 
   const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   const profile = mkdtempSync(join(tmpdir(), 'reservkit-chromium-'));
+  let context;
+  let launching = null;
+  // The browser and its profile go away however the run ends (Ctrl-C, a closed pipe).
+  const removeProfile = () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    } catch {
+      // Best effort: a browser still shutting down may hold the directory.
+    }
+  };
+  process.on('exit', removeProfile);
+  const stop = (code) => {
+    stopping = code;
+    setTimeout(() => process.exit(code), 5_000).unref();
+    // A browser still starting is waited for, so that it is closed too.
+    (launching ?? Promise.resolve(null))
+      .then((c) => c?.close())
+      .catch(() => {})
+      .finally(() => process.exit(code));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(130));
+  process.stdout.on('error', () => stop(1));
   const failures = [];
   let violationCount = 0;
   let incompleteCount = 0;
@@ -189,15 +214,19 @@ async function main() {
     console.log(`FAIL ${line}`);
   };
 
-  let context;
   try {
-    context = await chromium.launchPersistentContext(profile, {
+    launching = chromium.launchPersistentContext(profile, {
       executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: WIDTHS[0],
       offline: true,
+      // Our own handlers close the browser first, then remove its profile.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
+    context = await launching;
     // Nothing is allowed to leave the machine: abort every network request
     // (after the 'request' listener below has recorded it as a failure).
     await context.route(/^(https?|wss?|ftp):/i, (route) => route.abort('blockedbyclient'));
@@ -287,7 +316,7 @@ async function main() {
     }
   } finally {
     if (context) await context.close().catch(() => {});
-    rmSync(profile, { recursive: true, force: true });
+    removeProfile();
   }
 
   const pageWord = pages.length === 1 ? 'page' : 'pages';
@@ -302,6 +331,7 @@ async function main() {
 }
 
 main().catch((err) => {
+  if (stopping !== null) process.exit(stopping);
   console.error(`check-site: ${err && err.stack ? err.stack : err}`);
   process.exit(2);
 });
