@@ -99,7 +99,12 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
                 } else {
                     format!("utskriften {}", f.file)
                 };
-                Diagnostic::error(file, 0, 0, format!("utskriften {} kunde inte göras: {}", f.file, f.error))
+                Diagnostic::error(
+                    file,
+                    0,
+                    0,
+                    format!("utskriften {} kunde inte göras: {}", f.file, f.error),
+                )
             }));
             diag::sort(&mut diags);
             return Err(diags);
@@ -113,7 +118,10 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
     }];
     match site::render(&kit, &templates, &info, &extra) {
         Ok((mut files, mut more)) => {
-            files.extend(pdfs.iter().map(|f| OutFile::new(format!("utskrifter/{}", f.path), f.bytes.clone())));
+            files.extend(
+                pdfs.iter()
+                    .map(|f| OutFile::new(format!("utskrifter/{}", f.path), f.bytes.clone())),
+            );
             diags.append(&mut more);
             diag::sort(&mut diags);
             if strict && !diags.is_empty() {
@@ -162,7 +170,11 @@ fn write(out: &Path, built: &Built) -> Result<(), output::OutputError> {
 /// Points at the first character the fonts lack, in the content file the
 /// text came from.
 fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
-    let path = if m.file.contains('/') { PathBuf::from(&m.file) } else { content.join(&m.file) };
+    let path = if m.file.contains('/') {
+        PathBuf::from(&m.file)
+    } else {
+        content.join(&m.file)
+    };
     let shown = load::display_path(&path);
     let first = m.chars.first().copied().unwrap_or(' ');
     let src = std::fs::read_to_string(&path).unwrap_or_default();
@@ -171,14 +183,23 @@ fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
         .and_then(|start| m.text.find(first).map(|i| start + i))
         .or_else(|| src.find(first));
     let (line, col) = offset.map_or((0, 0), |o| diag::line_col(&src, o));
-    let list: Vec<String> = m.chars.iter().map(|c| format!("«{c}» (U+{:04X})", u32::from(*c))).collect();
+    let list: Vec<String> = m
+        .chars
+        .iter()
+        .map(|c| format!("«{c}» (U+{:04X})", u32::from(*c)))
+        .collect();
     Diagnostic::error(
         shown,
         line,
         col,
-        format!("tecknet {} finns inte i utskrifternas typsnitt och skulle bli tomt på papper", list.join(", ")),
+        format!(
+            "tecknet {} finns inte i utskrifternas typsnitt och skulle bli tomt på papper",
+            list.join(", ")
+        ),
     )
-    .with_hint("skriv om texten med bokstäver, siffror och vanliga skiljetecken (latinska alfabetet)")
+    .with_hint(
+        "skriv om texten med bokstäver, siffror och vanliga skiljetecken (latinska alfabetet)",
+    )
 }
 
 #[derive(Debug)]

@@ -4,8 +4,8 @@
 
 use super::{KitText, decor, notice_box};
 use crate::model::{Kit, Role, Unit, UnitKind};
-use crate::print::{Document, Flow, FlowStyle, Item, Margins, PageSize, PrintError, TextStyle};
 use crate::print::font;
+use crate::print::{Document, Flow, FlowStyle, Item, Margins, PageSize, PrintError, TextStyle};
 
 /// The kinds of unit each audience needs, in the order they are listed.
 pub fn kinds_for(audience: Role) -> &'static [UnitKind] {
@@ -30,8 +30,17 @@ const HOURS_PT: f64 = 9.0;
 /// A [`PrintError`] for text the fonts lack or a unit too tall for a page.
 pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
     let s = &kit.settings;
-    let title = format!("Telefonlista vid driftstopp i Lifecare SP – {}", audience.name().to_lowercase());
-    let mut f = Flow::new(title, PageSize::A4Portrait, Margins::default(), FlowStyle::default(), decor(kit))?;
+    let title = format!(
+        "Telefonlista vid driftstopp i Lifecare SP – {}",
+        audience.name().to_lowercase()
+    );
+    let mut f = Flow::new(
+        title,
+        PageSize::A4Portrait,
+        Margins::default(),
+        FlowStyle::default(),
+        decor(kit),
+    )?;
     f.heading("Telefonlista vid driftstopp i Lifecare SP", 18.0)?;
     f.paragraph(&format!("För {}.", audience.who()), TextStyle::bold(12.0))?;
     let mut notice = vec![
@@ -39,8 +48,10 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
             "Gäller när Lifecare SP inte går att använda och driftstörningen varat mer än {} timmar.",
             s.threshold_hours
         ),
-        "Vid varje samtal: uppge patientens namn och personnummer samt avdelningens telefonnummer.".to_string(),
-        "Skriv varje samtal på loggbladet. Samtalets klockslag är det som räknas. Redatera aldrig.".to_string(),
+        "Vid varje samtal: uppge patientens namn och personnummer samt avdelningens telefonnummer."
+            .to_string(),
+        "Skriv varje samtal på loggbladet. Samtalets klockslag är det som räknas. Redatera aldrig."
+            .to_string(),
     ];
     if audience != Role::Kommun {
         notice.push(format!(
@@ -53,7 +64,11 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
     notice_box(&mut f, &notice, kit.settings.sample_data)?;
 
     f.heading("Regionen", 14.0)?;
-    let mut fixed = vec![(s.switchboard.name.clone(), s.switchboard.number.national(), "dygnet runt".to_string())];
+    let mut fixed = vec![(
+        s.switchboard.name.clone(),
+        s.switchboard.number.national(),
+        "dygnet runt".to_string(),
+    )];
     if audience != Role::Kommun {
         fixed.push((
             format!("{} – felanmälan", s.service_desk.name),
@@ -107,7 +122,10 @@ fn phone_line(y: f64, label: &str, number: &str, hours: &str) -> (f64, Vec<Item>
 }
 
 fn unit_block(unit: &Unit) -> (f64, Vec<Item>) {
-    let mut items = vec![Item::line(0.0, 0.6, 180.0, 0.6, 0.3), Item::text(0.0, 5.0, NAME_PT, true, unit.name.clone())];
+    let mut items = vec![
+        Item::line(0.0, 0.6, 180.0, 0.6, 0.3),
+        Item::text(0.0, 5.0, NAME_PT, true, unit.name.clone()),
+    ];
     let mut y = 6.0;
     for p in &unit.phones {
         let (h, mut line) = phone_line(y, &p.label, &p.number.national(), &p.hours.to_string());

@@ -23,10 +23,16 @@ pub struct KitText {
 
 impl KitText {
     pub fn contacts(text: &str) -> KitText {
-        KitText { file: "contacts.yaml", text: text.to_string() }
+        KitText {
+            file: "contacts.yaml",
+            text: text.to_string(),
+        }
     }
     pub fn settings(text: &str) -> KitText {
-        KitText { file: "kit.yaml", text: text.to_string() }
+        KitText {
+            file: "kit.yaml",
+            text: text.to_string(),
+        }
     }
 }
 
@@ -65,7 +71,11 @@ pub fn check_glyphs(kit: &Kit) -> Vec<MissingGlyph> {
     let mut push = |file: String, text: &str| {
         let chars = font::missing_chars(text);
         if !chars.is_empty() && !out.iter().any(|m| m.file == file && m.text == text) {
-            out.push(MissingGlyph { file, text: text.to_string(), chars });
+            out.push(MissingGlyph {
+                file,
+                text: text.to_string(),
+                chars,
+            });
         }
     };
     for t in texts {
@@ -94,7 +104,9 @@ pub fn decor(kit: &Kit) -> PageDecor {
         s.organisation.name, kit.version, kit.data_date
     )];
     lines.push(match &s.base_url {
-        Some(url) => format!("Äldre utskrifter ska kastas. Aktuell kitversion: {url}utskrifter.html"),
+        Some(url) => {
+            format!("Äldre utskrifter ska kastas. Aktuell kitversion: {url}utskrifter.html")
+        }
         None => format!(
             "Äldre utskrifter ska kastas. Aktuell kitversion finns på {}.",
             s.organisation.intranet_name
@@ -125,7 +137,10 @@ pub fn notice_box(f: &mut Flow, lines: &[String], sample: bool) -> Result<(), Pr
     let line_h = f.style().line_height_mm(size);
     let mut all: Vec<(String, bool)> = Vec::new();
     if sample {
-        all.push(("EXEMPELDATA: telefonnumren är påhittade och går inte till någon.".to_string(), true));
+        all.push((
+            "EXEMPELDATA: telefonnumren är påhittade och går inte till någon.".to_string(),
+            true,
+        ));
     }
     for l in lines {
         for w in font::wrap(l, size, false, width - 8.0) {
@@ -203,13 +218,19 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
         form::layout(kit, None, 1..=1),
     ));
     let sheets = s.print.sheets_per_unit;
-    for kind in [UnitKind::Ward, UnitKind::HealthCentre, UnitKind::Municipality] {
+    for kind in [
+        UnitKind::Ward,
+        UnitKind::HealthCentre,
+        UnitKind::Municipality,
+    ] {
         for unit in kit.directory.of_kind(kind) {
             jobs.push((
                 Printout {
                     file: format!("samtalslogg/{}.pdf", unit.id),
                     title: format!("Samtalslogg, {}", unit.full_name()),
-                    purpose: format!("{sheets} förnumrerade loggblad med enhetens namn och telefonnummer."),
+                    purpose: format!(
+                        "{sheets} förnumrerade loggblad med enhetens namn och telefonnummer."
+                    ),
                     who: unit.full_name(),
                     copies: "1 av varje blad; skriv ut alla bladen".to_string(),
                     pages: 0,
@@ -227,7 +248,8 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
         Printout {
             file: "rutin.pdf".to_string(),
             title: "Rutinen på papper".to_string(),
-            purpose: "Hela rutinen vid driftstopp i Lifecare SP med samverkanspunkterna.".to_string(),
+            purpose: "Hela rutinen vid driftstopp i Lifecare SP med samverkanspunkterna."
+                .to_string(),
             who: "Varje enhet".to_string(),
             copies: "1 i pärmen".to_string(),
             pages: 0,
@@ -267,10 +289,17 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
                 files.push(OutFile::new(p.file.clone(), bytes));
                 list.push(p);
             }
-            Err(error) => failures.push(Failure { file: p.file, error }),
+            Err(error) => failures.push(Failure {
+                file: p.file,
+                error,
+            }),
         }
     }
-    if failures.is_empty() { Ok((list, files)) } else { Err(failures) }
+    if failures.is_empty() {
+        Ok((list, files))
+    } else {
+        Err(failures)
+    }
 }
 
 /// Regular body text style used by the printouts.

@@ -7,7 +7,9 @@
 
 use super::{BODY, decor};
 use crate::model::Kit;
-use crate::print::{Column, Document, Flow, FlowStyle, Margins, PageSize, PrintError, Table, TextStyle};
+use crate::print::{
+    Column, Document, Flow, FlowStyle, Margins, PageSize, PrintError, Table, TextStyle,
+};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// A block of a routine page as printed.
@@ -15,8 +17,14 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 pub enum Block {
     Heading(u8, String),
     Paragraph(String),
-    List { ordered: bool, items: Vec<String> },
-    Table { header: Vec<String>, rows: Vec<Vec<String>> },
+    List {
+        ordered: bool,
+        items: Vec<String>,
+    },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
     /// `{{ name }}` on its own line.
     Directive(String),
 }
@@ -27,7 +35,11 @@ impl Block {
         match self {
             Block::Heading(_, t) | Block::Paragraph(t) => vec![t.as_str()],
             Block::List { items, .. } => items.iter().map(String::as_str).collect(),
-            Block::Table { header, rows } => header.iter().chain(rows.iter().flatten()).map(String::as_str).collect(),
+            Block::Table { header, rows } => header
+                .iter()
+                .chain(rows.iter().flatten())
+                .map(String::as_str)
+                .collect(),
             Block::Directive(_) => Vec::new(),
         }
     }
@@ -44,7 +56,9 @@ pub fn blocks(md: &str) -> Vec<Block> {
     let mut in_head = false;
     for ev in Parser::new_ext(md, opts) {
         match ev {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => text.push_str(&t),
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                text.push_str(&t)
+            }
             Event::SoftBreak => text.push(' '),
             Event::HardBreak => text.push('\n'),
             Event::Start(Tag::Heading { .. } | Tag::Paragraph | Tag::TableCell) => {
@@ -91,7 +105,9 @@ pub fn blocks(md: &str) -> Vec<Block> {
                 if let Some((ordered, items)) = lists.pop() {
                     match lists.last_mut() {
                         // A nested list continues its parent's items with a dash.
-                        Some((_, parent)) => parent.extend(items.into_iter().map(|i| format!("– {i}"))),
+                        Some((_, parent)) => {
+                            parent.extend(items.into_iter().map(|i| format!("– {i}")))
+                        }
                         None => out.push(Block::List { ordered, items }),
                     }
                 }
@@ -140,7 +156,12 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
     )?;
     f.heading("Rutin vid driftstopp i Lifecare SP", 20.0)?;
     f.paragraph(
-        &format!("{} och {}. Utskrift av rutinen på {}.", kit.settings.organisation.name, kit.settings.organisation.municipalities_name, kit.settings.organisation.intranet_name),
+        &format!(
+            "{} och {}. Utskrift av rutinen på {}.",
+            kit.settings.organisation.name,
+            kit.settings.organisation.municipalities_name,
+            kit.settings.organisation.intranet_name
+        ),
         TextStyle::regular(11.0),
     )?;
     for page in &kit.pages {
@@ -152,9 +173,19 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
             match block {
                 Block::Heading(level, t) => f.heading(&t, if level <= 2 { 13.0 } else { 11.5 })?,
                 Block::Paragraph(t) => f.paragraph(&t, BODY)?,
-                Block::List { ordered: false, items } => f.bullets(&items, BODY)?,
-                Block::List { ordered: true, items } => {
-                    let numbered: Vec<String> = items.iter().enumerate().map(|(i, t)| format!("{}. {t}", i + 1)).collect();
+                Block::List {
+                    ordered: false,
+                    items,
+                } => f.bullets(&items, BODY)?,
+                Block::List {
+                    ordered: true,
+                    items,
+                } => {
+                    let numbered: Vec<String> = items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| format!("{}. {t}", i + 1))
+                        .collect();
                     for item in numbered {
                         f.paragraph(&item, BODY)?;
                     }
@@ -181,7 +212,16 @@ pub fn events_table(kit: &Kit, f: &mut Flow) -> Result<(), PrintError> {
     let total: f64 = widths.iter().sum();
     let scale = f.content_width_mm() / total;
     let mut t = Table::new(widths.iter().map(|w| Column::new(w * scale)).collect());
-    t.header = ["Kod", "Händelse", "Ringer", "Till", "Noteras särskilt", "Tiden"].map(String::from).to_vec();
+    t.header = [
+        "Kod",
+        "Händelse",
+        "Ringer",
+        "Till",
+        "Noteras särskilt",
+        "Tiden",
+    ]
+    .map(String::from)
+    .to_vec();
     t.size_pt = 8.5;
     for e in &kit.settings.events {
         let by = match e.reported_by {
@@ -194,7 +234,11 @@ pub fn events_table(kit: &Kit, f: &mut Flow) -> Result<(), PrintError> {
             e.name.clone(),
             by,
             crate::model::checklist::join_roles(&e.reported_to),
-            if facts.is_empty() { "–".to_string() } else { facts.join(", ") },
+            if facts.is_empty() {
+                "–".to_string()
+            } else {
+                facts.join(", ")
+            },
             e.time_rule.clone(),
         ]);
     }
@@ -213,10 +257,19 @@ mod tests {
             vec![
                 Block::Heading(2, "Rubrik".into()),
                 Block::Paragraph("En fet länk.".into()),
-                Block::List { ordered: false, items: vec!["ett".into(), "två".into(), "– under".into()] },
-                Block::List { ordered: true, items: vec!["först".into()] },
+                Block::List {
+                    ordered: false,
+                    items: vec!["ett".into(), "två".into(), "– under".into()]
+                },
+                Block::List {
+                    ordered: true,
+                    items: vec!["först".into()]
+                },
                 Block::Directive("händelsetabell".into()),
-                Block::Table { header: vec!["a".into(), "b".into()], rows: vec![vec!["1".into(), "2".into()]] },
+                Block::Table {
+                    header: vec!["a".into(), "b".into()],
+                    rows: vec![vec!["1".into(), "2".into()]]
+                },
             ]
         );
     }
