@@ -341,7 +341,7 @@ pub fn to_pdf(doc: &Document, meta: &PdfMeta) -> Result<Vec<u8>, PrintError> {
         return Err(fail(error.msg.clone()));
     }
     tidy(&mut lo).map_err(|e| fail(format!("PDF-strukturen: {e}")))?;
-    lo.compress();
+    compress_streams(&mut lo).map_err(|e| fail(format!("kunde inte komprimera: {e}")))?;
     save_with_content_id(&mut lo).map_err(|e| fail(format!("kunde inte spara: {e}")))
 }
 
@@ -370,23 +370,62 @@ fn tidy(lo: &mut lopdf::Document) -> lopdf::Result<()> {
     Ok(())
 }
 
+/// Compresses every stream that allows it with a fast deflate level: the
+/// kit makes hundreds of form pages per build, and lopdf's own `compress`
+/// uses the slowest level for a few per cent smaller files.
+fn compress_streams(lo: &mut lopdf::Document) -> std::io::Result<()> {
+    use flate2::Compression;
+    use flate2::write::ZlibEncoder;
+    use std::io::Write;
+    for object in lo.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object {
+            if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+                continue;
+            }
+            let mut encoder = ZlibEncoder::new(Vec::new(), Compression::fast());
+            encoder.write_all(&stream.content)?;
+            let compressed = encoder.finish()?;
+            if compressed.len() + 19 < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(compressed);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Saves with a trailer `/ID` made from the content instead of printpdf's
-/// process-wide counter: the file is written with an all-zero ID, and the
-/// first 16 bytes of the SHA-256 of those bytes become the ID (both halves)
-/// of the file written next. The ID has a fixed length, so nothing else moves.
+/// process-wide counter: the file is written once with an all-zero ID, and
+/// the first 16 bytes of the SHA-256 of those bytes replace both halves in
+/// place. The ID has a fixed length, so no offset moves.
 fn save_with_content_id(lo: &mut lopdf::Document) -> lopdf::Result<Vec<u8>> {
-    let set_id = |lo: &mut lopdf::Document, id: &[u8]| {
-        let half = || lopdf::Object::String(id.to_vec(), lopdf::StringFormat::Hexadecimal);
-        lo.trailer
-            .set("ID", lopdf::Object::Array(vec![half(), half()]));
-    };
-    set_id(lo, &[0u8; 16]);
-    let mut draft = Vec::new();
-    lo.save_to(&mut draft)?;
-    let digest = Sha256::digest(&draft);
-    set_id(lo, &digest[..16]);
+    let zero = [0u8; 16];
+    let half = || lopdf::Object::String(zero.to_vec(), lopdf::StringFormat::Hexadecimal);
+    lo.trailer
+        .set("ID", lopdf::Object::Array(vec![half(), half()]));
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)?;
+    let digest = Sha256::digest(&bytes);
+    let placeholder = format!("<{}>", "00".repeat(16));
+    let id: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
+    let replacement = format!("<{id}>");
+    // The trailer comes last: patch the last two occurrences only.
+    let mut patched = 0;
+    let mut end = bytes.len();
+    while patched < 2 {
+        let Some(pos) = bytes[..end]
+            .windows(placeholder.len())
+            .rposition(|w| w.eq_ignore_ascii_case(placeholder.as_bytes()))
+        else {
+            break;
+        };
+        bytes[pos..pos + replacement.len()].copy_from_slice(replacement.as_bytes());
+        end = pos;
+        patched += 1;
+    }
+    if patched != 2 {
+        return Err(lopdf::Error::Syntax("trailer /ID not found".to_string()));
+    }
     Ok(bytes)
 }
 
