@@ -1,4 +1,7 @@
-//! Transcription of the paper call logs: the CSV format, validation of
-//! every line against the kit, and the guided terminal entry.
+//! Transcription of the paper call logs ("Samtalslogg vid driftstopp"):
+//! the CSV format, validation of every line against the kit, and the guided
+//! terminal entry.
 
+pub mod columns;
+pub mod csv;
 pub mod entry;
