@@ -3,5 +3,7 @@
 //! terminal entry.
 
 pub mod columns;
+pub mod completion;
 pub mod csv;
 pub mod entry;
+pub mod fields;
