@@ -10,6 +10,7 @@
 //! - [`read_files`] reads and checks files and is what reconciliation calls.
 //! - [`csv`] is the RFC 4180 reader and writer; [`columns`] the form's
 //!   columns and templates.
+//! - [`guided`] is `reservkit transcribe FILE --sheet SHEET`.
 //!
 //! Patient names and identity numbers live only in [`entry::Entry`]. They
 //! never appear in messages, and files that hold them are created readable
@@ -21,6 +22,9 @@ pub mod completion;
 pub mod csv;
 pub mod entry;
 pub mod fields;
+pub mod guided;
+pub mod log_file;
+pub mod prompt;
 pub mod validate;
 
 use crate::diag::Diagnostic;
