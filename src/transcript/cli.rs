@@ -40,7 +40,7 @@ pub struct TranscribeArgs {
     #[arg(long, value_name = "FIL", requires = "template")]
     pub out: Option<PathBuf>,
     /// Mappen med kit.yaml och contacts.yaml.
-    #[arg(long, default_value = "content")]
+    #[arg(long, value_name = "MAPP", default_value = "content")]
     pub content: PathBuf,
     /// Tidpunkt som räknas som nu, "ÅÅÅÅ-MM-DD TT:MM" (för prov); annars
     /// klockan.
@@ -174,8 +174,10 @@ fn summary(transcript: &Transcript, file_order: &[String]) -> String {
         if valid == 1 { "giltig" } else { "giltiga" },
         if rejected == 1 { "avvisad" } else { "avvisade" },
     );
-    if replaced > 0 {
-        text.push_str(&format!(" (varav {replaced} ersatta av senare rättelser)"));
+    match replaced {
+        0 => {}
+        1 => text.push_str(" (varav 1 ersatt av en senare rättelse)"),
+        n => text.push_str(&format!(" (varav {n} ersatta av senare rättelser)")),
     }
     text
 }

@@ -369,7 +369,8 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
             return Ok(Ok(()));
         };
         let text = format!(
-            "Rättar rad {row} (senast rad {} i filen). Tom inmatning behåller värdet, - tömmer fältet.",
+            "Rättar rad {row} på bladet (senaste versionen står på rad {} i filen). \
+             Tom inmatning behåller värdet, - tömmer fältet.",
             latest.line
         );
         self.io.say(&text)?;
@@ -795,8 +796,10 @@ fn counterpart<'d>(
                 "flera enheter passar {}; skriv fler tecken eller enhetens id:",
                 shown(typed)
             );
-            for unit in units.iter().take(MAX_CANDIDATES) {
-                text.push_str(&format!("\n    {}  {}", unit.id, unit.full_name()));
+            let shown_units = &units[..units.len().min(MAX_CANDIDATES)];
+            let width = shown_units.iter().map(|u| u.id.len()).max().unwrap_or(0);
+            for unit in shown_units {
+                text.push_str(&format!("\n    {:<width$}  {}", unit.id, unit.full_name()));
             }
             if units.len() > MAX_CANDIDATES {
                 text.push_str(&format!(

@@ -654,7 +654,7 @@ impl<'k> Validator<'k> {
                 Some(SheetStart::Invalid { line }) => {
                     p.error(
                         Column::DriftstoppStart,
-                        format!("saknas, och bladets värde på rad {line} är ogiltigt"),
+                        format!("saknas, och bladets värde på rad {line} i filen är ogiltigt"),
                     );
                     None
                 }
@@ -831,7 +831,7 @@ fn label(sheet: &str, row: &str) -> String {
 fn reason(item: &Problem, inherited_from: Option<usize>) -> String {
     let message = match inherited_from {
         Some(line) if item.column.is_some_and(|c| c != Column::Post) => {
-            format!("{} (värdet kommer från rad {line})", item.message)
+            format!("{} (värdet kommer från rad {line} i filen)", item.message)
         }
         _ => item.message.clone(),
     };
@@ -841,12 +841,12 @@ fn reason(item: &Problem, inherited_from: Option<usize>) -> String {
     }
 }
 
-/// `rad L` in the same file, `fil:rad L` in another.
+/// `rad L i filen` in the same file, `rad L i FIL` in another.
 fn where_(file: &str, line: usize, current: &str) -> String {
     if file == current {
-        format!("rad {line}")
+        format!("rad {line} i filen")
     } else {
-        format!("{file} rad {line}")
+        format!("rad {line} i {file}")
     }
 }
 

@@ -219,7 +219,9 @@ fn rejects_a_different_outage_start_on_the_same_sheet() {
     let errors = errors(&diags);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        errors[0].contains("skiljer sig från bladets driftstopp_start 2025-03-03 08:00 på rad 2"),
+        errors[0].contains(
+            "skiljer sig från bladets driftstopp_start 2025-03-03 08:00 på rad 2 i filen"
+        ),
         "{}",
         errors[0]
     );
@@ -594,7 +596,7 @@ fn rejects_a_row_transcribed_twice() {
     let errors = errors(&diags);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        errors[0].contains("blad och rad finns redan på rad 2"),
+        errors[0].contains("blad och rad finns redan på rad 2 i filen"),
         "{}",
         errors[0]
     );
@@ -612,7 +614,7 @@ fn a_correction_replaces_the_row_and_turns_its_errors_into_warnings() {
     assert_eq!(t.entries[0].kind, EntryKind::Correction);
     let warnings = warnings(&diags);
     assert!(
-        warnings[0].contains("(raden är ersatt av rättelsen på rad 3)"),
+        warnings[0].contains("(raden är ersatt av rättelsen på rad 3 i filen)"),
         "{}",
         warnings[0]
     );
