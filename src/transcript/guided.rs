@@ -480,7 +480,7 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
         let mut f = vec![String::new(); COUNT];
 
         let date_default = default(Column::Datum).or_else(|| self.last_date.clone());
-        let (date, text) = step!(self.field(
+        let (date, _) = step!(self.field(
             "Datum (ÅÅÅÅ-MM-DD)",
             "Samtalets datum, t.ex. 2025-03-03.",
             date_default.as_deref(),
@@ -499,10 +499,10 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
                 Ok(date)
             }
         ));
-        f[Column::Datum.index()] = text;
+        f[Column::Datum.index()] = date.to_string();
 
         loop {
-            let (time, time_text) = step!(self.field(
+            let (time, _) = step!(self.field(
                 "Klockslag (TT:MM)",
                 "Samtalets klockslag på minuten, t.ex. 14:30 eller 14.30.",
                 default(Column::Klockslag).as_deref(),
@@ -543,7 +543,8 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
                     self.io.error(&text)?;
                 }
                 Ok(_) => {
-                    f[Column::Klockslag.index()] = time_text;
+                    f[Column::Klockslag.index()] =
+                        format!("{:02}:{:02}", time.hour(), time.minute());
                     f[Column::Tidszon.index()] = zone;
                     break;
                 }
@@ -635,23 +636,28 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
         f[Column::Handelse.index()] = event.code.to_string();
 
         if event.facts.contains(&Fact::SipDate) {
-            let (_, text) = step!(self.field(
+            let (meeting, _) = step!(self.field(
                 "Datum och tid för SIP-möte (ÅÅÅÅ-MM-DD TT:MM)",
                 "När SIP-mötet ska hållas, t.ex. 2025-03-10 13:00.",
                 default(Column::DatumUppgift).as_deref(),
                 true,
                 fields::civil_date_time
             ));
-            f[Column::DatumUppgift.index()] = text;
+            f[Column::DatumUppgift.index()] = format!(
+                "{} {:02}:{:02}",
+                meeting.date(),
+                meeting.hour(),
+                meeting.minute()
+            );
         } else if event.facts.contains(&Fact::EstimatedDischargeDate) {
-            let (_, text) = step!(self.field(
+            let (discharge, _) = step!(self.field(
                 "Beräknat utskrivningsdatum (ÅÅÅÅ-MM-DD)",
                 "Det beräknade utskrivningsdatum som rapporterades.",
                 default(Column::DatumUppgift).as_deref(),
                 true,
                 fields::date
             ));
-            f[Column::DatumUppgift.index()] = text;
+            f[Column::DatumUppgift.index()] = discharge.to_string();
         }
         let contact = [Fact::Physician, Fact::CareContact]
             .into_iter()
