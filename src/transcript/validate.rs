@@ -14,20 +14,24 @@
 //! has been corrected by appending, never by overwriting.
 
 use super::columns::{self, COUNT, Column};
-use super::completion::{self, Match};
 use super::csv;
-use super::entry::{
-    Direction, Entry, EntryKind, FactDate, Rejection, SheetNo, SourceRef, Transcript,
-};
+use super::entry::{Direction, Entry, EntryKind, Rejection, SheetNo, SourceRef, Transcript};
 use super::fields::{self, shown};
 use crate::diag::{Diagnostic, Severity};
-use crate::localtime;
-use crate::model::{Fact, Kit, Reporter, Role, Unit, UnitKind};
+use crate::model::Kit;
 use jiff::ZonedDateTime;
 use std::collections::BTreeMap;
 
+mod problems;
+mod rules;
 #[cfg(test)]
 mod tests;
+
+use problems::{Problems, Secrets, label, reason, required, where_};
+use rules::{
+    check_call_time, check_contact, check_counterpart, check_fact_date, check_municipality_hours,
+    check_roles,
+};
 
 /// The latest line read for one sheet row, as written (after filling in a
 /// `makulering` line from the line it voids).
@@ -71,57 +75,6 @@ pub struct Validator<'k> {
     open: BTreeMap<(SheetNo, u32), Vec<std::ops::Range<usize>>>,
     transcript: Transcript,
     diags: Vec<Diagnostic>,
-}
-
-/// The problems found on one line, before they become diagnostics.
-#[derive(Default)]
-struct Problems {
-    items: Vec<Problem>,
-}
-
-struct Problem {
-    column: Option<Column>,
-    severity: Severity,
-    message: String,
-    hint: Option<String>,
-}
-
-impl Problems {
-    fn error(&mut self, column: Column, message: impl Into<String>) {
-        self.push(Some(column), Severity::Error, message.into(), None);
-    }
-
-    fn error_hint(&mut self, column: Column, message: impl Into<String>, hint: impl Into<String>) {
-        self.push(
-            Some(column),
-            Severity::Error,
-            message.into(),
-            Some(hint.into()),
-        );
-    }
-
-    fn warning(&mut self, column: Column, message: impl Into<String>) {
-        self.push(Some(column), Severity::Warning, message.into(), None);
-    }
-
-    fn push(
-        &mut self,
-        column: Option<Column>,
-        severity: Severity,
-        message: String,
-        hint: Option<String>,
-    ) {
-        self.items.push(Problem {
-            column,
-            severity,
-            message,
-            hint,
-        });
-    }
-
-    fn has_errors(&self) -> bool {
-        self.items.iter().any(|p| p.severity == Severity::Error)
-    }
 }
 
 impl<'k> Validator<'k> {
@@ -375,82 +328,14 @@ impl<'k> Validator<'k> {
         let unit = sheet.as_ref().map(|(_, u)| *u);
         let outage_start = self.outage_start_of(&mut p, line, &f, sheet.as_ref().map(|(s, _)| s));
 
-        // When the call happened.
-        let date = required(&mut p, &f, Column::Datum).and_then(|v| {
-            fields::call_date(v)
-                .map_err(|m| p.error(Column::Datum, m))
-                .ok()
-        });
-        let time = required(&mut p, &f, Column::Klockslag).and_then(|v| {
-            fields::call_time(v)
-                .map_err(|m| p.error(Column::Klockslag, m))
-                .ok()
-        });
-        let offset = fields::offset(&f[Column::Tidszon.index()])
-            .map_err(|m| p.error(Column::Tidszon, m))
-            .ok();
-        let at = match (date, time, offset) {
-            (Some(d), Some(t), Some(o)) => match localtime::resolve_local(d, t, o) {
-                Ok(at) => Some(at),
-                Err(e) => {
-                    let column = if fields::offset_is_at_fault(&e) {
-                        Column::Tidszon
-                    } else {
-                        Column::Klockslag
-                    };
-                    p.error(column, e.to_string());
-                    None
-                }
-            },
-            _ => None,
-        };
-        if let Some(at) = &at {
-            if let Some(start) = &outage_start
-                && at < start
-            {
-                p.error_hint(
-                    Column::Klockslag,
-                    format!(
-                        "samtalet {} är före driftstoppets början {}",
-                        fields::format_minute(at),
-                        fields::format_minute(start)
-                    ),
-                    "kontrollera datum och klockslag mot bladets huvud",
-                );
-            }
-            if *at > self.now {
-                p.error(
-                    Column::Klockslag,
-                    format!(
-                        "samtalet {} ligger efter nu ({})",
-                        fields::format_minute(at),
-                        fields::format_minute(&self.now)
-                    ),
-                );
-            }
-        }
+        let (date, at) = check_call_time(&mut p, &f, outage_start.as_ref(), &self.now);
 
         let direction = required(&mut p, &f, Column::Riktning).and_then(|v| {
             fields::direction(v)
                 .map_err(|m| p.error(Column::Riktning, m))
                 .ok()
         });
-        let counterpart = required(&mut p, &f, Column::Motpart).and_then(|v| {
-            match fields::counterpart(v, directory, unit.map(|u| u.id.as_str())) {
-                Ok(u) => Some(u),
-                Err(m) => {
-                    match completion::find(v, directory, unit.map(|u| u.id.as_str())) {
-                        Match::Unique(u) if directory.unit(v.trim()).is_none() => p.error_hint(
-                            Column::Motpart,
-                            m,
-                            format!("menade du «{}» ({})?", u.id, u.full_name()),
-                        ),
-                        _ => p.error(Column::Motpart, m),
-                    }
-                    None
-                }
-            }
-        });
+        let counterpart = check_counterpart(&mut p, &f, directory, unit);
         let reached = required(&mut p, &f, Column::Nadd).and_then(|v| {
             fields::reached(v, false)
                 .map_err(|m| p.error(Column::Nadd, m))
@@ -761,290 +646,5 @@ impl<'k> Validator<'k> {
                 }
             }
         }
-    }
-}
-
-/// The patient's name and number as written on a line, to keep them out of
-/// every message even when they landed in the wrong column.
-struct Secrets {
-    values: Vec<String>,
-}
-
-impl Secrets {
-    fn of(f: &[String]) -> Self {
-        let mut values = Vec::new();
-        for column in [Column::Patient, Column::Personnummer] {
-            let value = f[column.index()].trim();
-            if value.chars().count() >= 3 {
-                values.push(value.to_owned());
-            }
-            if column == Column::Patient {
-                values.extend(
-                    value
-                        .split_whitespace()
-                        .filter(|part| part.chars().count() >= 3)
-                        .map(str::to_owned),
-                );
-            }
-        }
-        // Longest first, so a whole name is replaced before its parts.
-        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
-        Secrets { values }
-    }
-
-    /// The text with every occurrence of the patient's name (or a part of
-    /// it) and number replaced.
-    fn scrub(&self, text: &str) -> String {
-        let mut text = text.to_owned();
-        for value in &self.values {
-            text = text.replace(value.as_str(), "(patientuppgift)");
-        }
-        text
-    }
-
-    /// A sheet or row number as written, for a [`Rejection`]: left out when
-    /// it might be patient data.
-    fn written(&self, value: &str) -> Option<String> {
-        let safe = shown(value) != "(värdet visas inte)" && self.scrub(value) == value;
-        safe.then(|| value.to_owned())
-    }
-}
-
-/// `blad X rad N`, with the values as written (or a note when empty or
-/// possibly patient data).
-fn label(sheet: &str, row: &str) -> String {
-    let show = |v: &str| {
-        if v.is_empty() {
-            "(tomt)".to_owned()
-        } else {
-            let quoted = shown(v);
-            match quoted.strip_prefix('«').and_then(|q| q.strip_suffix('»')) {
-                Some(plain) => plain.to_owned(),
-                None => quoted,
-            }
-        }
-    };
-    format!("blad {} rad {}", show(sheet), show(row))
-}
-
-/// `fält «kolumn»: message`, noting a value taken from an earlier line.
-fn reason(item: &Problem, inherited_from: Option<usize>) -> String {
-    let message = match inherited_from {
-        Some(line) if item.column.is_some_and(|c| c != Column::Post) => {
-            format!("{} (värdet kommer från rad {line} i filen)", item.message)
-        }
-        _ => item.message.clone(),
-    };
-    match item.column {
-        Some(c) => format!("fält «{}»: {message}", c.name()),
-        None => message,
-    }
-}
-
-/// `rad L i filen` in the same file, `rad L i FIL` in another.
-fn where_(file: &str, line: usize, current: &str) -> String {
-    if file == current {
-        format!("rad {line} i filen")
-    } else {
-        format!("rad {line} i {file}")
-    }
-}
-
-/// The trimmed value of a column that must not be empty.
-fn required<'f>(p: &mut Problems, f: &'f [String], column: Column) -> Option<&'f str> {
-    let value = f[column.index()].trim();
-    if value.is_empty() {
-        p.error(column, "saknas");
-        None
-    } else {
-        Some(value)
-    }
-}
-
-/// The `datum_uppgift` column for an event: a date for an estimated
-/// discharge, a date and time for a SIP meeting, otherwise nothing.
-fn check_fact_date(
-    p: &mut Problems,
-    f: &[String],
-    event: &crate::model::Event,
-    call_date: Option<jiff::civil::Date>,
-) -> Option<FactDate> {
-    let column = Column::DatumUppgift;
-    let value = f[column.index()].trim();
-    let fact = if event.facts.contains(&Fact::SipDate) {
-        Some(Fact::SipDate)
-    } else if event.facts.contains(&Fact::EstimatedDischargeDate) {
-        Some(Fact::EstimatedDischargeDate)
-    } else {
-        None
-    };
-    let Some(fact) = fact else {
-        if !value.is_empty() {
-            p.warning(
-                column,
-                format!(
-                    "händelse {} ({}) har ingen datumuppgift; värdet används inte",
-                    event.code, event.name
-                ),
-            );
-        }
-        return None;
-    };
-    if value.is_empty() {
-        p.error(
-            column,
-            format!(
-                "saknas; händelse {} ({}) kräver {}",
-                event.code,
-                event.name,
-                fact.label()
-            ),
-        );
-        return None;
-    }
-    let parsed = match fact {
-        Fact::SipDate => fields::civil_date_time(value).map(FactDate::DateTime),
-        _ => fields::date(value).map(FactDate::Date),
-    };
-    match parsed {
-        Ok(fact_date) => {
-            let day = match fact_date {
-                FactDate::Date(d) => d,
-                FactDate::DateTime(dt) => dt.date(),
-            };
-            if let Some(call) = call_date
-                && day < call
-            {
-                p.warning(
-                    column,
-                    format!("{} {day} är före samtalsdatumet {call}", fact.label()),
-                );
-            }
-            Some(fact_date)
-        }
-        Err(m) => {
-            p.error(column, format!("{} ({}): {m}", fact.label(), event.name));
-            None
-        }
-    }
-}
-
-/// The `lakare_kontakt` column: required for events that name a physician
-/// or a fast vårdkontakt.
-fn check_contact(p: &mut Problems, f: &[String], event: &crate::model::Event) -> Option<String> {
-    let column = Column::LakareKontakt;
-    let value = f[column.index()].trim();
-    let fact = [Fact::Physician, Fact::CareContact]
-        .into_iter()
-        .find(|fact| event.facts.contains(fact));
-    match fact {
-        Some(fact) if value.is_empty() => {
-            p.error(
-                column,
-                format!(
-                    "saknas; händelse {} ({}) kräver {}",
-                    event.code,
-                    event.name,
-                    fact.label()
-                ),
-            );
-            None
-        }
-        Some(_) => Some(value.to_owned()),
-        None => {
-            if !value.is_empty() {
-                p.warning(
-                    column,
-                    format!(
-                        "händelse {} ({}) anger varken läkare eller fast vårdkontakt; värdet används inte",
-                        event.code, event.name
-                    ),
-                );
-            }
-            None
-        }
-    }
-}
-
-/// Whether the caller's role may report the event to the called party's
-/// role. Staff do make other calls, so a mismatch is only a warning.
-fn check_roles(
-    p: &mut Problems,
-    unit: &Unit,
-    counterpart: &Unit,
-    event: &crate::model::Event,
-    direction: Direction,
-) {
-    let (caller, called) = match direction {
-        Direction::Outgoing => (unit, counterpart),
-        Direction::Incoming => (counterpart, unit),
-    };
-    let (from, to) = (caller.kind.role(), called.kind.role());
-    if event.reported_by.includes(from) && event.reported_to.contains(&to) {
-        return;
-    }
-    let by = match event.reported_by {
-        Reporter::Role(r) => role_name(r),
-        Reporter::Anyone => "alla".to_owned(),
-    };
-    let to_list: Vec<String> = event.reported_to.iter().map(|r| role_name(*r)).collect();
-    p.warning(
-        Column::Riktning,
-        format!(
-            "händelse {} ({}) rapporteras av {by} till {}, men här ringde {} ({}) till {} ({})",
-            event.code,
-            event.name,
-            to_list.join(" eller "),
-            role_name(from),
-            caller.id,
-            role_name(to),
-            called.id
-        ),
-    );
-}
-
-fn role_name(role: Role) -> String {
-    role.name().to_lowercase()
-}
-
-/// A call to a municipality outside its phone hours (open if any of its
-/// phones is open) is worth a second look.
-fn check_municipality_hours(
-    p: &mut Problems,
-    counterpart: &Unit,
-    at: &ZonedDateTime,
-    default: crate::model::Hours,
-) {
-    if counterpart.kind != UnitKind::Municipality {
-        return;
-    }
-    let open = if counterpart.phones.is_empty() {
-        default.is_open(at.weekday(), at.time())
-    } else {
-        counterpart
-            .phones
-            .iter()
-            .any(|ph| ph.hours.is_open(at.weekday(), at.time()))
-    };
-    if !open {
-        let mut hours: Vec<String> = counterpart
-            .phones
-            .iter()
-            .map(|ph| ph.hours.to_string())
-            .collect();
-        hours.dedup();
-        if hours.is_empty() {
-            hours.push(default.to_string());
-        }
-        p.warning(
-            Column::Klockslag,
-            format!(
-                "samtal till {} kl {:02}:{:02} är utanför kommunens telefontider ({})",
-                counterpart.name,
-                at.hour(),
-                at.minute(),
-                hours.join(", ")
-            ),
-        );
     }
 }

@@ -6,6 +6,7 @@ use super::*;
 use crate::diag::Diagnostic;
 use crate::model::Kit;
 use crate::personal_id::IdKind;
+use crate::transcript::entry::FactDate;
 use jiff::civil::date;
 use std::sync::OnceLock;
 
