@@ -503,6 +503,28 @@ fn a_corrected_line_no_longer_fails_the_check() {
     );
 }
 
+#[test]
+fn the_readme_example_passes_the_check() {
+    let readme = std::fs::read_to_string(manifest().join("README.md")).expect("README");
+    let section = readme
+        .split("## Transcription format")
+        .nth(1)
+        .expect("README has a Transcription format section");
+    let example = section
+        .split("```csv\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section has a csv example");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(dir.path().join("exempel.csv"), example).expect("written");
+    let out = reservkit(dir.path(), &["--check", "exempel.csv"]);
+    assert_eq!(
+        String::from_utf8(out.stderr).expect("UTF-8"),
+        "5 rader lästa: 5 giltiga, 0 avvisade\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
 /// Every written form of the identity numbers in a fixture, and the parts of
 /// the patients' names, none of which may appear in any output.
 fn secrets(name: &str) -> Vec<String> {
