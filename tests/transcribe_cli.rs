@@ -28,7 +28,8 @@ fn reservkit(dir: &Path, args: &[&str]) -> Output {
     let content = content.to_str().expect("UTF-8 path");
     Command::new(env!("CARGO_BIN_EXE_reservkit"))
         .current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
+        // The kit is loaded as of a fixed day, so the tests do not age.
+        .env("SOURCE_DATE_EPOCH", "1798718400")
         .args(["transcribe", "--content", content, "--now", NOW])
         .args(args)
         .output()
@@ -501,6 +502,45 @@ fn a_corrected_line_no_longer_fails_the_check() {
             "2 rader lästa: 1 giltig, 1 avvisad (varav 1 ersatt av en senare rättelse)",
         ],
     );
+}
+
+#[test]
+fn read_files_puts_every_line_of_every_fixture_in_entries_or_rejections() {
+    let today = jiff::civil::date(2026, 12, 31);
+    let kit = reservkit::load::load(&manifest().join("content"), today)
+        .kit
+        .expect("the shipped content loads");
+    let now = reservkit::transcript::fields::date_time(NOW).expect("valid now");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(manifest().join("tests/fixtures/transcribe"))
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    paths.sort();
+    let (transcript, diags) = reservkit::transcript::read_files(&paths, &kit, now);
+    assert_eq!(
+        transcript.lines_read,
+        transcript.entries.len() + transcript.rejections.len()
+    );
+    assert!(
+        transcript.entries.len() >= 10,
+        "{}",
+        transcript.entries.len()
+    );
+    assert!(
+        transcript.rejections.len() >= 20,
+        "{}",
+        transcript.rejections.len()
+    );
+    // Sorted by file, then line.
+    let keys: Vec<(&str, usize)> = diags.iter().map(|d| (d.file.as_str(), d.line)).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    // Every rejection has its reasons, and none names the patient.
+    for r in &transcript.rejections {
+        assert!(!r.reasons.is_empty(), "{r:?}");
+        assert!(r.reasons.iter().all(|m| !m.contains("Testsson")), "{r:?}");
+    }
 }
 
 #[test]

@@ -69,7 +69,8 @@ fn guided(dir: &Path, extra: &[&str], now: &str, answers: &[&[&str]]) -> Run {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let mut child = Command::new(env!("CARGO_BIN_EXE_reservkit"))
         .current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
+        // The kit is loaded as of a fixed day, so the tests do not age.
+        .env("SOURCE_DATE_EPOCH", "1798718400")
         .args(["transcribe", "--content"])
         .arg(&content)
         .args(["--now", now])
@@ -118,6 +119,7 @@ fn check(dir: &Path) -> Run {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let out = Command::new(env!("CARGO_BIN_EXE_reservkit"))
         .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1798718400")
         .args(["transcribe", "--content"])
         .arg(&content)
         .args(["--now", "2025-11-01 12:00", "--check", "logg.csv"])
@@ -194,11 +196,9 @@ fn an_interrupted_session_keeps_saved_rows_and_resumes() {
     );
     assert_eq!(file_lines(dir.path()), [HEADER, LINE_1]);
 
-    // The next session asks nothing about the outage and starts at row 2.
-    // Row 1's date is not offered as default any more, so it is typed.
-    let mut row_2 = ROW_2.to_vec();
-    row_2[0] = "2025-03-03";
-    let second = enter(dir.path(), "2025-03-05 09:00", &[&row_2, &["klar"]]);
+    // The next session asks nothing about the outage, starts at row 2 and
+    // offers the date of the sheet's last row.
+    let second = enter(dir.path(), "2025-03-05 09:00", &[ROW_2, &["klar"]]);
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert!(
         second.stdout.contains(
@@ -474,4 +474,57 @@ fn answering_no_asks_the_row_again_with_the_typed_values() {
         file_lines(dir.path()),
         [HEADER, &LINE_1.replace(";10:15;", ";10:17;")]
     );
+}
+
+#[test]
+fn a_full_sheet_still_takes_corrections() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut text = format!("\u{feff}{HEADER}\r\n");
+    for row in 1..=12 {
+        let line = LINE_1.replacen(";1;", &format!(";{row};"), 1);
+        text.push_str(&line);
+        text.push_str("\r\n");
+    }
+    std::fs::write(dir.path().join("logg.csv"), &text).expect("written");
+    let correction: &[&str] = &[
+        "rätta 12",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "j",
+        "klar",
+    ];
+    let run = enter(dir.path(), "2025-03-05 10:00", &[&["11:00"], correction]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "Filen har redan rader för bladet till och med rad 12; fortsätter på rad 13.\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Bladet är fullt (12 rader)."));
+    assert!(
+        run.stdout
+            .contains("  Fel: skriv rätta N, makulera N eller klar\n")
+    );
+    assert!(run.stdout.contains("Rad 12 rättad (rättelse sparad).\n"));
+    let lines = file_lines(dir.path());
+    assert_eq!(lines.len(), 14);
+    assert!(
+        lines[13].starts_with("sunderby-medicin-61-007;12;"),
+        "{}",
+        lines[13]
+    );
+    assert!(lines[13].ends_with(";rättelse;Eva Skrivare;2025-03-05 10:00"));
 }

@@ -225,6 +225,13 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
                 }
             }
         };
+        if let Some(last) = self.validator.last_row(&self.sheet) {
+            self.last_date = self
+                .validator
+                .latest(&self.sheet, last)
+                .map(|l| l.fields[Column::Datum.index()].trim().to_owned())
+                .filter(|d| !d.is_empty());
+        }
         if let Some(start) = self.validator.outage_start(&self.sheet).cloned() {
             let text = format!(
                 "Driftstoppet började {} enligt filen.",

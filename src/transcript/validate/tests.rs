@@ -18,10 +18,7 @@ fn kit() -> &'static Kit {
     static KIT: OnceLock<Kit> = OnceLock::new();
     KIT.get_or_init(|| {
         let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        let today = jiff::Timestamp::now()
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .date();
-        crate::load::load(&content, today)
+        crate::load::load(&content, date(2026, 12, 31))
             .kit
             .expect("the shipped content loads")
     })
