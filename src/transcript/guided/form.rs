@@ -68,6 +68,8 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
         let settings = &kit.settings;
         let directory = &kit.directory;
         let now = self.clock.now();
+        // `set_up` always sets the outage start before the first row; without
+        // it no call time could be checked, so stop rather than guess.
         let Some(start) = self.outage_start.clone() else {
             return Ok(Err(Command::Done));
         };
