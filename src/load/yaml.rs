@@ -170,8 +170,7 @@ impl YamlDoc {
 
     fn serde_error(&self, value: &Value, path: &[Seg], msg: &str) -> Diagnostic {
         let mut p = path.to_vec();
-        let expected_hint =
-            |fields: &str| format!("tillåtna fält här: {}", fields.replace('`', ""));
+        let expected_hint = |fields: &str| format!("tillåtna fält här: {}", names(fields));
         if let Some(rest) = msg.strip_prefix("unknown field `") {
             let (field, tail) = rest.split_once('`').unwrap_or((rest, ""));
             p.push(Seg::Key(field.to_string()));
@@ -199,15 +198,27 @@ impl YamlDoc {
                 .split_once("expected one of ")
                 .or_else(|| tail.split_once("expected "))
             {
-                Some((_, vs)) => d.with_hint(format!("tillåtna värden: {}", vs.replace('`', ""))),
+                Some((_, vs)) => d.with_hint(format!("tillåtna värden: {}", names(vs))),
                 None => d,
             };
         }
         if let Some(rest) = msg.strip_prefix("invalid type: ") {
-            // "integer `3`, expected a string": find the key holding that value.
-            if let Some(shown) = rest.split('`').nth(1)
-                && let Some(k) = find_key_with_scalar(value, shown)
+            // "integer `3`, expected a string", "string \"tre\", expected u32"
+            // or "unit value, expected a string": find the key holding it.
+            let found = rest.split_once(", expected").map_or(rest, |(v, _)| v);
+            if found == "unit value"
+                && let Some(k) = find_key_with_null(value)
             {
+                p.push(Seg::Key(k.clone()));
+                return self
+                    .error(&p, format!("fältet «{k}» är tomt"))
+                    .with_hint("skriv värdet efter kolonet på samma rad");
+            }
+            let shown = found
+                .split('`')
+                .nth(1)
+                .or_else(|| found.split_once('"').map(|(_, s)| s.trim_end_matches('"')));
+            if let Some(k) = shown.and_then(|s| find_key_with_scalar(value, s)) {
                 p.push(Seg::Key(k));
             }
             return self.error(&p, format!("fel typ av värde: {}", translate_type(rest)));
@@ -448,8 +459,35 @@ fn find_key_with_scalar(value: &Value, shown: &str) -> Option<String> {
     })
 }
 
+fn find_key_with_null(value: &Value) -> Option<String> {
+    value.as_mapping()?.iter().find_map(|(k, v)| {
+        v.is_null()
+            .then(|| k.as_str().map(str::to_string))
+            .flatten()
+    })
+}
+
+/// "`a`, `b` or `c`" → "a, b, c".
+fn names(list: &str) -> String {
+    list.replace("` or `", "`, `").replace('`', "")
+}
+
+/// serde's "string \"tre\", expected u32" in Swedish, values in «».
 fn translate_type(rest: &str) -> String {
-    rest.replace("integer", "heltal")
+    let mut quoted = String::new();
+    let mut open = false;
+    for c in rest.chars() {
+        if c == '`' || c == '"' {
+            quoted.push(if open { '»' } else { '«' });
+            open = !open;
+        } else {
+            quoted.push(c);
+        }
+    }
+    quoted
+        .replace("unit value", "tomt värde")
+        .replace("floating point", "decimaltal")
+        .replace("integer", "heltal")
         .replace("expected a string", "väntade text")
         .replace("expected a sequence", "väntade en lista")
         .replace("expected a boolean", "väntade true eller false")
@@ -671,5 +709,41 @@ wards:
             Some("h.yaml:3:5: error: okänt fält «nmae»")
         );
         assert_eq!(shown[1], "h.yaml:4:5: error: fältet «name» saknas");
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Pr {
+        sheets: u32,
+        name: String,
+    }
+
+    fn one_error<T: serde::de::DeserializeOwned + std::fmt::Debug>(src: &str) -> String {
+        let d = YamlDoc::parse("p.yaml", src).expect("valid yaml");
+        let mut diags = Vec::new();
+        let got = d.get::<T>(&d.root, &[], &mut diags);
+        assert!(got.is_none(), "{got:?}");
+        diags[0].to_string()
+    }
+
+    #[test]
+    fn wrong_type_points_at_the_value_and_quotes_it() {
+        assert_eq!(
+            one_error::<Pr>("name: x\nsheets: tio\n"),
+            "p.yaml:2:9: error: fel typ av värde: text «tio», väntade ett heltal ≥ 0"
+        );
+        assert_eq!(
+            one_error::<Pr>("name:\nsheets: 3\n"),
+            "p.yaml:1:1: error: fältet «name» är tomt\n  hjälp: skriv värdet efter kolonet på samma rad"
+        );
+    }
+
+    #[test]
+    fn allowed_fields_are_listed_in_swedish() {
+        assert_eq!(
+            one_error::<Pr>("name: x\nsheets: 3\nnmae: y\n"),
+            "p.yaml:3:1: error: okänt fält «nmae»\n  hjälp: tillåtna fält här: sheets, name"
+        );
     }
 }
