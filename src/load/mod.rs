@@ -506,9 +506,14 @@ fn directory(
         check_id(&m.id, path, diags);
         muni_names.insert(m.id.clone(), m.name.clone());
     }
+    // An entry with an error of its own (a misspelt field, say) is missing
+    // from the parsed lists; references to it are not errors too.
+    let written_munis = written_ids(doc, "municipalities");
+    let written_hospitals = written_ids(doc, "hospitals");
     let muni_ref = |id: &str, path: &[Seg], diags: &mut Vec<Diagnostic>| -> Option<String> {
         match muni_names.get(id) {
             Some(name) => Some(name.clone()),
+            None if written_munis.contains(id) => Some(id.to_string()),
             None => {
                 diags.push(
                     doc.error(
@@ -557,27 +562,31 @@ fn directory(
     }
     for (path, w) in wards {
         check_id(&w.id, &path, diags);
-        let Some(h) = hospitals
+        let hospital = hospitals
             .iter()
             .map(|(_, h)| h)
-            .find(|h| h.id == w.hospital)
-        else {
-            diags.push(
-                doc.error(
-                    &path_with(&path, "hospital"),
-                    format!("sjukhuset «{}» finns inte i hospitals", w.hospital),
-                )
-                .with_hint(suggest(&w.hospital, hospitals.iter().map(|(_, h)| &h.id))),
-            );
-            continue;
+            .find(|h| h.id == w.hospital);
+        let (group, municipality) = match hospital {
+            Some(h) => (h.name.clone(), h.municipality.clone()),
+            None if written_hospitals.contains(&w.hospital) => (w.hospital.clone(), String::new()),
+            None => {
+                diags.push(
+                    doc.error(
+                        &path_with(&path, "hospital"),
+                        format!("sjukhuset «{}» finns inte i hospitals", w.hospital),
+                    )
+                    .with_hint(suggest(&w.hospital, hospitals.iter().map(|(_, h)| &h.id))),
+                );
+                continue;
+            }
         };
         if let Some(unit) = ctx.unit(
             &path,
             UnitKind::Ward,
             w.id,
             w.name,
-            h.name.clone(),
-            h.municipality.clone(),
+            group,
+            municipality,
             w.owner,
             &w.verified,
             Hours::Always,
@@ -646,6 +655,16 @@ fn directory(
         hospitals: hospital_list,
         units,
     })
+}
+
+/// The ids written in the list `list`, whether or not their entries are valid.
+fn written_ids(doc: &YamlDoc, list: &str) -> BTreeSet<String> {
+    lookup(&doc.root, &[key(list)])
+        .and_then(|v| v.as_sequence())
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.get("id")?.as_str().map(str::to_string))
+        .collect()
 }
 
 struct UnitCtx<'a> {
