@@ -353,10 +353,7 @@ fn syntax_error(file: &str, src: &str, e: &serde_yaml::Error) -> Diagnostic {
 /// Splits libyaml's "PROBLEM at line L column C, while CONTEXT at line A
 /// column B" into the problem, the context and the context's position.
 fn split_libyaml(text: &str) -> (&str, &str, Option<(usize, usize)>) {
-    let text = text
-        .split_once(": ")
-        .filter(|(head, _)| head.starts_with('.') || head.ends_with(']'))
-        .map_or(text, |(_, tail)| tail);
+    let text = strip_path(text);
     let (head, context) = text.split_once(", while ").unwrap_or((text, ""));
     let problem = head.split(" at line ").next().unwrap_or(head);
     let (context, mark) = match context.split_once(" at line ") {
@@ -507,10 +504,14 @@ fn strip_location(msg: &str) -> String {
         Some(i) => &msg[..i],
         None => msg,
     };
-    // Drop a leading path such as ".[0]: " that yaml_serde adds.
+    strip_path(msg).to_string()
+}
+
+/// Drops a leading path such as ".[0]: " that yaml_serde adds.
+fn strip_path(msg: &str) -> &str {
     match msg.split_once(": ") {
-        Some((head, tail)) if head.starts_with('.') || head.ends_with(']') => tail.to_string(),
-        _ => msg.to_string(),
+        Some((head, tail)) if head.starts_with('.') || head.ends_with(']') => tail,
+        _ => msg,
     }
 }
 
