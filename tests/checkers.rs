@@ -20,7 +20,6 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
-/// 2025-11-25 00:00 UTC, so that any date the kit prints is fixed.
 
 const INSTALL_HINT: &str = "`bash .ci/run` installs every checker (as root)";
 
