@@ -20,7 +20,6 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
-
 const INSTALL_HINT: &str = "`bash .ci/run` installs every checker (as root)";
 
 fn repo() -> &'static Path {

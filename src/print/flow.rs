@@ -364,6 +364,9 @@ pub struct Flow {
     decor: PageDecor,
     body_bottom_mm: f64,
     y_mm: f64,
+    /// Footer height per page size, laid out once (QR encoding and
+    /// wrapping are not free, and every new page needs it).
+    footer_mm: Vec<(PageSize, f64)>,
 }
 
 impl Flow {
@@ -388,13 +391,21 @@ impl Flow {
             decor,
             body_bottom_mm: 0.0,
             y_mm: margins.top_mm,
+            footer_mm: Vec::new(),
         };
         flow.start_page(size)?;
         Ok(flow)
     }
 
     fn start_page(&mut self, size: PageSize) -> Result<(), PrintError> {
-        let footer = footer_height_mm(size, &self.margins, &self.style, &self.decor)?;
+        let footer = match self.footer_mm.iter().find(|(s, _)| *s == size) {
+            Some((_, h)) => *h,
+            None => {
+                let h = footer_height_mm(size, &self.margins, &self.style, &self.decor)?;
+                self.footer_mm.push((size, h));
+                h
+            }
+        };
         let bottom = size.height_mm() - self.margins.bottom_mm - footer;
         let body = bottom - self.margins.top_mm;
         if body < 30.0 {

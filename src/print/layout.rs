@@ -332,6 +332,8 @@ pub struct Page {
     pub size: PageSize,
     /// Items, drawn first to last.
     pub items: Vec<Item>,
+    /// Draw the document's [`Document::background`] under the items.
+    pub background: bool,
 }
 
 impl Page {
@@ -340,6 +342,7 @@ impl Page {
         Page {
             size,
             items: Vec::new(),
+            background: false,
         }
     }
 }
@@ -351,6 +354,11 @@ pub struct Document {
     pub title: String,
     /// Pages in order.
     pub pages: Vec<Page>,
+    /// Lines and boxes shared by every page that sets `background`, such as
+    /// the ruled grid of a form. Written once per PDF (a form XObject), so a
+    /// hundred identical sheets cost little more than one. Text is not
+    /// allowed here (it would need the fonts inside the shared object).
+    pub background: Vec<Item>,
 }
 
 impl Document {
@@ -359,6 +367,7 @@ impl Document {
         Document {
             title: title.into(),
             pages: Vec::new(),
+            background: Vec::new(),
         }
     }
 
@@ -368,6 +377,16 @@ impl Document {
     /// The first problem found, as [`PrintError::MissingGlyphs`] or
     /// [`PrintError::InvalidItem`].
     pub fn check(&self) -> Result<(), PrintError> {
+        for (i, item) in self.background.iter().enumerate() {
+            item.check(0, i + 1)?;
+            if matches!(item, Item::Text { .. }) {
+                return Err(PrintError::InvalidItem {
+                    page: 0,
+                    item: i + 1,
+                    reason: "bakgrunden får inte innehålla text".to_string(),
+                });
+            }
+        }
         for (p, page) in self.pages.iter().enumerate() {
             for (i, item) in page.items.iter().enumerate() {
                 item.check(p + 1, i + 1)?;
@@ -382,6 +401,12 @@ impl Document {
     pub fn dump(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "document {:?}", self.title);
+        if !self.background.is_empty() {
+            let _ = writeln!(out, "background");
+            for item in &self.background {
+                let _ = writeln!(out, "  {}", dump_item(item));
+            }
+        }
         for (p, page) in self.pages.iter().enumerate() {
             let _ = writeln!(
                 out,
@@ -391,6 +416,9 @@ impl Document {
                 num(page.size.width_mm()),
                 num(page.size.height_mm())
             );
+            if page.background {
+                let _ = writeln!(out, "  background");
+            }
             for item in &page.items {
                 let _ = writeln!(out, "  {}", dump_item(item));
             }

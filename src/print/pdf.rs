@@ -341,6 +341,7 @@ pub fn to_pdf(doc: &Document, meta: &PdfMeta) -> Result<Vec<u8>, PrintError> {
         return Err(fail(error.msg.clone()));
     }
     tidy(&mut lo).map_err(|e| fail(format!("PDF-strukturen: {e}")))?;
+    add_background(&mut lo, doc).map_err(|e| fail(format!("bakgrunden: {e}")))?;
     compress_streams(&mut lo).map_err(|e| fail(format!("kunde inte komprimera: {e}")))?;
     save_with_content_id(&mut lo).map_err(|e| fail(format!("kunde inte spara: {e}")))
 }
@@ -370,21 +371,182 @@ fn tidy(lo: &mut lopdf::Document) -> lopdf::Result<()> {
     Ok(())
 }
 
+/// Name of the shared background form XObject in every page's resources.
+const BACKGROUND_ID: &str = "RkBackground";
+
+/// PDF operators for lines and boxes, in points with y up from the bottom
+/// of a page `page_h` mm high. Text never goes here.
+fn background_stream(items: &[Item], page_h: f64) -> Vec<u8> {
+    use std::fmt::Write;
+    let p = |mm: f64| mm / MM_PER_PT;
+    let mut out = String::from("q 0 G 0 J 0 j\n");
+    for item in items {
+        match item {
+            Item::Line {
+                x1_mm,
+                y1_mm,
+                x2_mm,
+                y2_mm,
+                width_pt,
+                dash,
+            } => {
+                match dash {
+                    Some(d) => {
+                        let _ = writeln!(out, "[{:.2} {:.2}] 0 d", p(d.on_mm), p(d.off_mm));
+                    }
+                    None => out.push_str("[] 0 d\n"),
+                }
+                let _ = writeln!(
+                    out,
+                    "{:.2} w {:.2} {:.2} m {:.2} {:.2} l S",
+                    width_pt,
+                    p(*x1_mm),
+                    p(page_h - y1_mm),
+                    p(*x2_mm),
+                    p(page_h - y2_mm)
+                );
+            }
+            Item::Rect {
+                x_mm,
+                y_mm,
+                w_mm,
+                h_mm,
+                stroke_pt,
+                fill_gray,
+            } => {
+                let rect = format!(
+                    "{:.2} {:.2} {:.2} {:.2} re",
+                    p(*x_mm),
+                    p(page_h - y_mm - h_mm),
+                    p(*w_mm),
+                    p(*h_mm)
+                );
+                if let Some(g) = fill_gray {
+                    let _ = writeln!(out, "{g:.3} g {rect} f 0 g");
+                }
+                if let Some(w) = stroke_pt {
+                    let _ = writeln!(out, "[] 0 d {w:.2} w {rect} S");
+                }
+            }
+            Item::Qr {
+                x_mm,
+                y_mm,
+                size_mm,
+                modules,
+            } => {
+                let m = size_mm / modules.len().max(1) as f64;
+                out.push_str("0 g\n");
+                for (r, row) in modules.iter().enumerate() {
+                    let mut c = 0;
+                    while c < row.len() {
+                        if !row[c] {
+                            c += 1;
+                            continue;
+                        }
+                        let start = c;
+                        while c < row.len() && row[c] {
+                            c += 1;
+                        }
+                        let y = y_mm + (r + 1) as f64 * m;
+                        let _ = writeln!(
+                            out,
+                            "{:.3} {:.3} {:.3} {:.3} re f",
+                            p(x_mm + start as f64 * m),
+                            p(page_h - y),
+                            p((c - start) as f64 * m),
+                            p(m)
+                        );
+                    }
+                }
+            }
+            Item::Text { .. } => {}
+        }
+    }
+    out.push_str("Q\n");
+    out.into_bytes()
+}
+
+/// Writes `doc.background` once as a form XObject and draws it first on
+/// every page that asks for it.
+fn add_background(lo: &mut lopdf::Document, doc: &Document) -> lopdf::Result<()> {
+    use lopdf::{Dictionary, Object, Stream};
+    let users: Vec<usize> = (0..doc.pages.len())
+        .filter(|&i| doc.pages[i].background)
+        .collect();
+    let Some(&first) = users.first() else {
+        return Ok(());
+    };
+    let size = doc.pages[first].size;
+    if users.iter().any(|&i| doc.pages[i].size != size) {
+        return Err(lopdf::Error::Syntax(
+            "bakgrunden används på sidor av olika storlek".to_string(),
+        ));
+    }
+    let (w, h) = (a4_pt(size.width_mm()).0, a4_pt(size.height_mm()).0);
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"XObject".to_vec()));
+    dict.set("Subtype", Object::Name(b"Form".to_vec()));
+    dict.set("FormType", Object::Integer(1));
+    dict.set(
+        "BBox",
+        Object::Array(vec![0.into(), 0.into(), Object::Real(w), Object::Real(h)]),
+    );
+    dict.set("Resources", Object::Dictionary(Dictionary::new()));
+    let id = lo.add_object(Stream::new(
+        dict,
+        background_stream(&doc.background, size.height_mm()),
+    ));
+    let pages = lo.get_pages();
+    for (index, page_id) in pages.values().enumerate() {
+        if !users.contains(&index) {
+            continue;
+        }
+        // The page's resources: inline or referenced.
+        let resources = lo.get_dictionary(*page_id)?.get(b"Resources")?.clone();
+        let res_dict: &mut Dictionary = match resources {
+            Object::Reference(r) => lo.get_dictionary_mut(r)?,
+            Object::Dictionary(_) => lo
+                .get_dictionary_mut(*page_id)?
+                .get_mut(b"Resources")?
+                .as_dict_mut()?,
+            _ => return Err(lopdf::Error::Syntax("sidans resurser saknas".to_string())),
+        };
+        let xobjects = match res_dict.get_mut(b"XObject") {
+            Ok(Object::Dictionary(d)) => d,
+            _ => {
+                res_dict.set("XObject", Object::Dictionary(Dictionary::new()));
+                res_dict.get_mut(b"XObject")?.as_dict_mut()?
+            }
+        };
+        xobjects.set(BACKGROUND_ID, Object::Reference(id));
+        let contents = lo.get_dictionary(*page_id)?.get(b"Contents")?.clone();
+        let stream_id = match contents {
+            Object::Reference(r) => r,
+            Object::Array(a) => a
+                .first()
+                .and_then(|o| o.as_reference().ok())
+                .ok_or_else(|| lopdf::Error::Syntax("sidans innehåll saknas".to_string()))?,
+            _ => return Err(lopdf::Error::Syntax("sidans innehåll saknas".to_string())),
+        };
+        let stream = lo.get_object_mut(stream_id)?.as_stream_mut()?;
+        stream.decompress()?;
+        let mut content = format!("q /{BACKGROUND_ID} Do Q\n").into_bytes();
+        content.extend_from_slice(&stream.content);
+        stream.set_content(content);
+    }
+    Ok(())
+}
+
 /// Compresses every stream that allows it with a fast deflate level: the
 /// kit makes hundreds of form pages per build, and lopdf's own `compress`
 /// uses the slowest level for a few per cent smaller files.
 fn compress_streams(lo: &mut lopdf::Document) -> std::io::Result<()> {
-    use flate2::Compression;
-    use flate2::write::ZlibEncoder;
-    use std::io::Write;
     for object in lo.objects.values_mut() {
         if let lopdf::Object::Stream(stream) = object {
             if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
                 continue;
             }
-            let mut encoder = ZlibEncoder::new(Vec::new(), Compression::fast());
-            encoder.write_all(&stream.content)?;
-            let compressed = encoder.finish()?;
+            let compressed = compress_cached(&stream.content)?;
             if compressed.len() + 19 < stream.content.len() {
                 stream.dict.set("Filter", "FlateDecode");
                 stream.set_content(compressed);
@@ -392,6 +554,34 @@ fn compress_streams(lo: &mut lopdf::Document) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Deflates `bytes`, remembering large inputs: the two embedded fonts are
+/// the same in every PDF of a build. Deflate is deterministic, so the cache
+/// cannot change the output.
+fn compress_cached(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use flate2::Compression;
+    use flate2::write::ZlibEncoder;
+    use std::io::Write;
+    type Cache = std::sync::Mutex<Vec<(Vec<u8>, Vec<u8>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let large = bytes.len() >= 16 * 1024;
+    if large
+        && let Ok(guard) = CACHE.get_or_init(Default::default).lock()
+        && let Some((_, hit)) = guard.iter().find(|(k, _)| k.as_slice() == bytes)
+    {
+        return Ok(hit.clone());
+    }
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::fast());
+    encoder.write_all(bytes)?;
+    let compressed = encoder.finish()?;
+    if large
+        && let Ok(mut guard) = CACHE.get_or_init(Default::default).lock()
+        && guard.len() < 8
+    {
+        guard.push((bytes.to_vec(), compressed.clone()));
+    }
+    Ok(compressed)
 }
 
 /// Saves with a trailer `/ID` made from the content instead of printpdf's

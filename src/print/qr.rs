@@ -21,6 +21,24 @@ pub const QUIET_ZONE_MODULES: usize = 4;
 /// [`PrintError::QrEncode`] when the URL cannot be encoded (too long for the
 /// largest QR version).
 pub fn qr_modules(url: &str) -> Result<Vec<Vec<bool>>, PrintError> {
+    // Every page of every printout carries the same code: encode each URL
+    // once per process (encoding is pure, so the result cannot differ).
+    type Cache = std::sync::Mutex<Vec<(String, Result<Vec<Vec<bool>>, PrintError>)>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Ok(guard) = cache.lock()
+        && let Some((_, hit)) = guard.iter().find(|(u, _)| u == url)
+    {
+        return hit.clone();
+    }
+    let result = encode(url);
+    if let Ok(mut guard) = cache.lock() {
+        guard.push((url.to_string(), result.clone()));
+    }
+    result
+}
+
+fn encode(url: &str) -> Result<Vec<Vec<bool>>, PrintError> {
     let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).map_err(|e| {
         PrintError::QrEncode {
             url: url.to_string(),

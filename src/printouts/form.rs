@@ -136,12 +136,47 @@ pub fn layout(
     };
     let footer = footer_height_mm(size, &MARGINS, &style(), &decor)?;
     let rows = kit.settings.print.rows_per_sheet;
+    let width = PageSize::A4Landscape.width_mm() - MARGINS.left_mm - MARGINS.right_mm;
+    let legend = legend_lines(kit, width);
     for serial in serials {
         let number = unit.map(|u| sheet_number(&u.id, serial));
-        doc.pages
-            .push(page(kit, unit, number.as_deref(), rows, footer)?);
+        let mut page = page(kit, unit, number.as_deref(), rows, footer, &legend)?;
+        // The ruled grid is the same on every sheet: draw it once per PDF.
+        let (grid, rest): (Vec<Item>, Vec<Item>) = page
+            .items
+            .into_iter()
+            .partition(|i| matches!(i, Item::Line { .. } | Item::Rect { .. }));
+        if doc.background.is_empty() {
+            doc.background = grid;
+            page.items = rest;
+            page.background = true;
+        } else if doc.background == grid {
+            page.items = rest;
+            page.background = true;
+        } else {
+            page.items = grid.into_iter().chain(rest).collect();
+        }
+        doc.pages.push(page);
     }
     decorate(&mut doc, &MARGINS, &style(), &decor)?;
+    // The QR code and the footer rule are the same on every sheet too.
+    let shared: Vec<Item> = doc
+        .pages
+        .first()
+        .map(|p| {
+            p.items
+                .iter()
+                .filter(|i| matches!(i, Item::Qr { .. } | Item::Line { .. }))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    for page in &mut doc.pages {
+        if page.background {
+            page.items.retain(|i| !shared.contains(i));
+        }
+    }
+    doc.background.extend(shared);
     doc.check()?;
     Ok(doc)
 }
@@ -152,6 +187,7 @@ fn page(
     number: Option<&str>,
     rows: u32,
     footer_mm: f64,
+    legend: &[String],
 ) -> Result<Page, PrintError> {
     let size = PageSize::A4Landscape;
     let mut items = Vec::new();
@@ -254,7 +290,6 @@ fn page(
     // The table.
     let table_top = y3 + 4.0;
     let header_h = 10.5;
-    let legend = legend_lines(kit, right - left);
     let legend_h = legend.len() as f64 * 3.6 + 1.5;
     let body_bottom = size.height_mm() - MARGINS.bottom_mm - footer_mm;
     let avail = body_bottom - legend_h - table_top - header_h;
@@ -292,6 +327,15 @@ fn page(
         }
         x += w;
     }
+    // Box labels in the header, above the boxes of every row.
+    let (ux, uw) = col_x[3];
+    let ut_in = (uw * 0.28, uw * 0.72);
+    box_label(&mut items, ux + ut_in.0, table_top + 9.8, "Ut");
+    box_label(&mut items, ux + ut_in.1, table_top + 9.8, "In");
+    let (nx, nw) = col_x[10];
+    let ja_nej = (nw * 0.28, nw * 0.72);
+    box_label(&mut items, nx + ja_nej.0, table_top + 9.8, "Ja");
+    box_label(&mut items, nx + ja_nej.1, table_top + 9.8, "Nej");
     // Event codes above the event boxes, in the header.
     let (ex, ew) = col_x[7];
     let codes: Vec<u8> = kit.settings.events.iter().map(|e| e.code).collect();
@@ -341,9 +385,8 @@ fn page(
             align: Align::Center,
         });
         // Ut / In checkboxes.
-        let (ux, _) = col_x[3];
-        checkbox(&mut items, ux + 1.0, mid, "Ut");
-        checkbox(&mut items, ux + 6.8, mid, "In");
+        checkbox(&mut items, ux + ut_in.0, mid);
+        checkbox(&mut items, ux + ut_in.1, mid);
         // Personnummer: 8 + 4 digit boxes with a dash between.
         let (px, pw) = col_x[6];
         let bw = (pw - 4.5) / 12.0;
@@ -372,14 +415,13 @@ fn page(
             items.push(Item::boxed(cx - s / 2.0, mid - s / 2.0, s, s, 0.4));
         }
         // Reached yes/no.
-        let (nx, _) = col_x[10];
-        checkbox(&mut items, nx + 0.8, mid, "J");
-        checkbox(&mut items, nx + 6.0, mid, "N");
+        checkbox(&mut items, nx + ja_nej.0, mid);
+        checkbox(&mut items, nx + ja_nej.1, mid);
     }
     // Legend.
     let mut ly = table_bottom + 3.8;
     for line in legend {
-        items.push(Item::text(left, ly, 7.5, false, line));
+        items.push(Item::text(left, ly, 7.5, false, line.clone()));
         ly += 3.6;
     }
     let mut page = Page::new(size);
@@ -387,16 +429,22 @@ fn page(
     Ok(page)
 }
 
-fn checkbox(items: &mut Vec<Item>, x: f64, mid: f64, label: &str) {
-    let s = 2.8;
-    items.push(Item::boxed(x, mid - s / 2.0, s, s, 0.4));
-    items.push(Item::text(
-        x + s + 0.4,
-        mid + 1.0,
-        6.0,
-        false,
-        label.to_string(),
-    ));
+/// A small tick box centred at `cx`; its label is printed once, in the
+/// column header above it (see `box_label`).
+fn checkbox(items: &mut Vec<Item>, cx: f64, mid: f64) {
+    let s = 3.2;
+    items.push(Item::boxed(cx - s / 2.0, mid - s / 2.0, s, s, 0.5));
+}
+
+fn box_label(items: &mut Vec<Item>, cx: f64, y: f64, label: &str) {
+    items.push(Item::Text {
+        x_mm: cx,
+        y_mm: y,
+        size_pt: 6.5,
+        bold: true,
+        text: label.to_string(),
+        align: Align::Center,
+    });
 }
 
 fn legend_lines(kit: &Kit, width: f64) -> Vec<String> {

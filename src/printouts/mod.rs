@@ -272,10 +272,9 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
         ));
     }
 
-    let mut failures = Vec::new();
-    let mut files = Vec::new();
-    let mut list = Vec::new();
-    for (mut p, doc) in jobs {
+    // Exporting is the slow part (hundreds of form pages): spread it over
+    // the cores. Results keep the order of `jobs`, so output is the same.
+    let export = |(mut p, doc): (Printout, Result<Document, PrintError>)| {
         let pdf = doc.and_then(|doc| {
             p.pages = doc.pages.len();
             let mut meta = PdfMeta::new(p.title.clone(), kit.data_date);
@@ -284,6 +283,31 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
             meta.keywords = vec![format!("kitversion {}", kit.version)];
             print::to_pdf(&doc, &meta)
         });
+        (p, pdf)
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4);
+    let chunk = jobs.len().div_ceil(workers).max(1);
+    let mut chunks: Vec<Vec<(Printout, Result<Document, PrintError>)>> = Vec::new();
+    let mut jobs = jobs.into_iter().peekable();
+    while jobs.peek().is_some() {
+        chunks.push(jobs.by_ref().take(chunk).collect());
+    }
+    let results: Vec<(Printout, Result<Vec<u8>, PrintError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| scope.spawn(move || c.into_iter().map(export).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut failures = Vec::new();
+    let mut files = Vec::new();
+    let mut list = Vec::new();
+    for (p, pdf) in results {
         match pdf {
             Ok(bytes) => {
                 files.push(OutFile::new(p.file.clone(), bytes));
