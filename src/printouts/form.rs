@@ -14,6 +14,9 @@ use std::ops::RangeInclusive;
 /// Smallest row height that leaves room for handwriting, mm.
 pub const MIN_ROW_MM: f64 = 9.0;
 
+/// Space between texts side by side in the header, mm.
+const HEADER_GAP_MM: f64 = 4.0;
+
 /// The sheet number printed on a unit's form: `<unit-id>-<NNN>`.
 pub fn sheet_number(unit_id: &str, serial: u32) -> String {
     format!("{unit_id}-{serial:03}")
@@ -189,22 +192,29 @@ fn page(
     let y2 = top + 13.5;
     match unit {
         Some(u) => {
-            items.push(Item::text(
-                left,
-                y2,
-                10.5,
-                true,
-                format!("Enhet: {}", u.full_name()),
-            ));
+            // The phone ends clear of the sheet number box (whose lower
+            // edge is level with this line); the unit name gets the rest,
+            // in smaller type if a long name needs it.
+            let phone_right = right - box_w - HEADER_GAP_MM;
+            let mut name_right = phone_right;
             if let Some(p) = u.phones.first() {
-                items.push(Item::text(
-                    left + 150.0,
-                    y2,
-                    10.5,
-                    true,
-                    format!("Telefon: {}", p.number.national()),
-                ));
+                let phone = format!("Telefon: {}", p.number.national());
+                name_right -= font::text_width_mm(&phone, 10.5, true) + HEADER_GAP_MM;
+                items.push(Item::Text {
+                    x_mm: phone_right,
+                    y_mm: y2,
+                    size_pt: 10.5,
+                    bold: true,
+                    text: phone,
+                    align: Align::Right,
+                });
             }
+            let name = format!("Enhet: {}", u.full_name());
+            let mut size = 10.5;
+            while size > 7.0 && font::text_width_mm(&name, size, true) > name_right - left {
+                size -= 0.5;
+            }
+            items.push(Item::text(left, y2, size, true, name));
         }
         None => {
             items.push(Item::text(left, y2, 10.5, true, "Enhet:"));
@@ -429,4 +439,80 @@ pub fn texts(kit: &Kit) -> Vec<KitText> {
         .iter()
         .map(|e| KitText::settings(&e.name))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::font::text_width_mm;
+    use std::path::Path;
+
+    fn kit() -> Kit {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        crate::load::load(&content, jiff::civil::date(2026, 11, 25))
+            .kit
+            .expect("content/ loads")
+    }
+
+    /// Left and right edge of a text item, mm.
+    fn span(item: &Item) -> Option<(f64, f64, &str)> {
+        let Item::Text {
+            x_mm,
+            size_pt,
+            bold,
+            text,
+            align,
+            ..
+        } = item
+        else {
+            return None;
+        };
+        let w = text_width_mm(text, *size_pt, *bold);
+        let left = match align {
+            Align::Left => *x_mm,
+            Align::Right => x_mm - w,
+            Align::Center => x_mm - w / 2.0,
+        };
+        Some((left, left + w, text.as_str()))
+    }
+
+    #[test]
+    fn a_long_unit_name_shrinks_to_stay_clear_of_the_phone_and_the_sheet_number_box() {
+        let kit = kit();
+        let mut unit = kit.directory.units[0].clone();
+        unit.name =
+            "Regionens gemensamma avdelning för medicin, geriatrik och rehabilitering".to_string();
+        let doc = layout(&kit, Some(&unit), 1..=1).expect("form");
+        let items = &doc.pages[0].items;
+        let find = |prefix: &str| {
+            items
+                .iter()
+                .filter_map(span)
+                .find(|(_, _, t)| t.starts_with(prefix))
+                .expect("header text")
+        };
+        let name = find("Enhet: ");
+        let phone = find("Telefon: ");
+        let box_left = PageSize::A4Landscape.width_mm() - MARGINS.right_mm - 78.0;
+        assert!(
+            name.1 + HEADER_GAP_MM <= phone.0 + 1e-9,
+            "{name:?} {phone:?}"
+        );
+        assert!(phone.1 + HEADER_GAP_MM <= box_left + 1e-9, "{phone:?}");
+        let size = items.iter().find_map(|i| match i {
+            Item::Text { text, size_pt, .. } if text.starts_with("Enhet: ") => Some(*size_pt),
+            _ => None,
+        });
+        assert!(size.is_some_and(|s| (7.0..10.5).contains(&s)), "{size:?}");
+    }
+
+    #[test]
+    fn sheet_numbers_are_the_unit_id_and_a_three_digit_serial() {
+        assert_eq!(sheet_number("boden", 1), "boden-001");
+        assert_eq!(
+            sheet_number("sunderby-medicin-61", 10),
+            "sunderby-medicin-61-010"
+        );
+        assert_eq!(sheet_number("kalix", 500), "kalix-500");
+    }
 }
