@@ -414,7 +414,8 @@ fn legend_lines(kit: &Kit, width: f64) -> Vec<String> {
         .settings
         .events
         .iter()
-        .map(|e| format!("{} = {}", e.code, e.name))
+        // No-break spaces keep each code on the same line as its event.
+        .map(|e| format!("{}\u{a0}=\u{a0}{}", e.code, e.name))
         .collect();
     let text = format!(
         "Händelse: {}. Ut = vi ringde, In = vi blev uppringda. Beräknat utskrivningsdatum vid {}; datum och tid för SIP-möte vid fast vårdkontakt. Läkare som bedömt vid ändrat datum.",
@@ -514,5 +515,28 @@ mod tests {
             "sunderby-medicin-61-010"
         );
         assert_eq!(sheet_number("kalix", 500), "kalix-500");
+    }
+
+    #[test]
+    fn the_legend_never_separates_a_code_from_its_event() {
+        let kit = kit();
+        for width in [60.0, 120.0, 277.0] {
+            let lines = legend_lines(&kit, width);
+            for line in &lines {
+                let trimmed = line.trim_end();
+                assert!(
+                    !trimmed.ends_with('=') && !trimmed.starts_with('='),
+                    "{width} mm: {line:?}"
+                );
+            }
+            let joined = lines.join(" ");
+            for e in &kit.settings.events {
+                assert!(
+                    joined.contains(&format!("{}\u{a0}=\u{a0}{}", e.code, e.name)),
+                    "{width} mm: {joined}"
+                );
+            }
+        }
+        assert!(font::missing_chars("\u{a0}").is_empty());
     }
 }
