@@ -271,7 +271,10 @@ fn page(
     let row_h = (avail / f64::from(rows)).min(14.0);
     if row_h < MIN_ROW_MM {
         return Err(PrintError::DoesNotFit {
-            what: format!("{rows} rader per loggblad (print.rows_per_sheet i kit.yaml)"),
+            what: format!(
+                "{rows} rader per loggblad (print.rows_per_sheet i kit.yaml; högst {} ryms)",
+                (avail / MIN_ROW_MM).floor()
+            ),
             needed_mm: MIN_ROW_MM * f64::from(rows),
             available_mm: avail,
         });
@@ -538,5 +541,23 @@ mod tests {
             }
         }
         assert!(font::missing_chars("\u{a0}").is_empty());
+    }
+
+    #[test]
+    fn too_many_rows_are_refused_with_the_most_that_fit() {
+        let mut kit = kit();
+        kit.settings.print.rows_per_sheet = 40;
+        let err = layout(&kit, None, 1..=1).expect_err("40 rows cannot be 9 mm tall");
+        let PrintError::DoesNotFit {
+            what, available_mm, ..
+        } = &err
+        else {
+            panic!("wrong error: {err}");
+        };
+        let most = (available_mm / MIN_ROW_MM).floor();
+        assert!(what.contains("print.rows_per_sheet i kit.yaml"), "{what}");
+        assert!(what.contains(&format!("högst {most} ryms")), "{what}");
+        kit.settings.print.rows_per_sheet = most as u32;
+        layout(&kit, None, 1..=1).expect("the most that fit do fit");
     }
 }
