@@ -180,10 +180,15 @@ fn page(
         "Blad nr",
     ));
     if let Some(n) = number {
+        // Long unit ids get smaller type so the number stays inside the box.
+        let mut size = 13.0;
+        while size > 7.0 && font::text_width_mm(n, size, true) > box_w - 4.0 {
+            size -= 0.5;
+        }
         items.push(Item::Text {
             x_mm: right - 2.0,
             y_mm: top + 10.0,
-            size_pt: 13.0,
+            size_pt: size,
             bold: true,
             text: n.to_string(),
             align: Align::Right,
@@ -559,5 +564,23 @@ mod tests {
         assert!(what.contains(&format!("högst {most} ryms")), "{what}");
         kit.settings.print.rows_per_sheet = most as u32;
         layout(&kit, None, 1..=1).expect("the most that fit do fit");
+    }
+
+    #[test]
+    fn a_long_sheet_number_stays_inside_its_box() {
+        let kit = kit();
+        let mut unit = kit.directory.units[0].clone();
+        unit.id = "gallivare-kirurgi-ortopedi-och-rehabilitering".to_string();
+        let doc = layout(&kit, Some(&unit), 1..=1).expect("form");
+        let items = &doc.pages[0].items;
+        let number = items
+            .iter()
+            .filter_map(span)
+            .find(|(_, _, t)| t.ends_with("-001"))
+            .expect("sheet number");
+        let right = PageSize::A4Landscape.width_mm() - MARGINS.right_mm;
+        let box_left = right - 78.0;
+        assert!(number.0 >= box_left + 2.0 - 1e-9, "{number:?}");
+        assert!(number.1 <= right - 2.0 + 1e-9, "{number:?}");
     }
 }
