@@ -91,18 +91,46 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
             UnitKind::Ward => "Slutenvårdens avdelningar – nås dygnet runt".to_string(),
             UnitKind::HealthCentre => "Hälsocentraler".to_string(),
         };
+        let grouped = kind != UnitKind::Municipality;
+        let group_h = if grouped {
+            heading_h(&f, GROUP_PT)
+        } else {
+            0.0
+        };
+        // The section heading stays with its first group heading and unit.
+        let first_h = kit
+            .directory
+            .of_kind(kind)
+            .next()
+            .map_or(0.0, |u| unit_block(u).0);
+        f.ensure(heading_h(&f, 14.0) + group_h + first_h, "rubriken")?;
         f.heading(&heading, 14.0)?;
         let mut group = String::new();
         for unit in kit.directory.of_kind(kind) {
-            if kind != UnitKind::Municipality && unit.group != group {
-                group = unit.group.clone();
-                f.heading(&group, 11.5)?;
-            }
             let (h, items) = unit_block(unit);
+            if grouped && unit.group != group {
+                group = unit.group.clone();
+                f.ensure(group_h + h, "rubriken")?;
+                f.heading(&group, GROUP_PT)?;
+            } else if grouped && h > f.remaining_mm() + 1e-9 {
+                // A hospital's wards go on over a page break: repeat whose
+                // they are, since names like "Medicinavdelningen" recur.
+                f.new_page()?;
+                f.heading(&format!("{group} (forts.)"), GROUP_PT)?;
+            }
             f.block(h, items)?;
         }
     }
     f.finish()
+}
+
+/// Size of the hospital and municipality headings above their units.
+const GROUP_PT: f64 = 11.5;
+
+/// Height a one-line heading at `size_pt` takes, with the space around it.
+fn heading_h(f: &Flow, size_pt: f64) -> f64 {
+    let st = f.style();
+    st.line_height_mm(size_pt) + st.heading_gap_before_mm + st.heading_gap_after_mm
 }
 
 /// One phone line: label left (wrapped), number large, hours right.

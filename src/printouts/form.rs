@@ -14,6 +14,9 @@ use std::ops::RangeInclusive;
 /// Smallest row height that leaves room for handwriting, mm.
 pub const MIN_ROW_MM: f64 = 9.0;
 
+/// Space between texts side by side in the header, mm.
+const HEADER_GAP_MM: f64 = 4.0;
+
 /// The sheet number printed on a unit's form: `<unit-id>-<NNN>`.
 pub fn sheet_number(unit_id: &str, serial: u32) -> String {
     format!("{unit_id}-{serial:03}")
@@ -213,10 +216,15 @@ fn page(
         "Blad nr",
     ));
     if let Some(n) = number {
+        // Long unit ids get smaller type so the number stays inside the box.
+        let mut size = 13.0;
+        while size > 7.0 && font::text_width_mm(n, size, true) > box_w - 4.0 {
+            size -= 0.5;
+        }
         items.push(Item::Text {
             x_mm: right - 2.0,
             y_mm: top + 10.0,
-            size_pt: 13.0,
+            size_pt: size,
             bold: true,
             text: n.to_string(),
             align: Align::Right,
@@ -225,22 +233,29 @@ fn page(
     let y2 = top + 13.5;
     match unit {
         Some(u) => {
-            items.push(Item::text(
-                left,
-                y2,
-                10.5,
-                true,
-                format!("Enhet: {}", u.full_name()),
-            ));
+            // The phone ends clear of the sheet number box (whose lower
+            // edge is level with this line); the unit name gets the rest,
+            // in smaller type if a long name needs it.
+            let phone_right = right - box_w - HEADER_GAP_MM;
+            let mut name_right = phone_right;
             if let Some(p) = u.phones.first() {
-                items.push(Item::text(
-                    left + 150.0,
-                    y2,
-                    10.5,
-                    true,
-                    format!("Telefon: {}", p.number.national()),
-                ));
+                let phone = format!("Telefon: {}", p.number.national());
+                name_right -= font::text_width_mm(&phone, 10.5, true) + HEADER_GAP_MM;
+                items.push(Item::Text {
+                    x_mm: phone_right,
+                    y_mm: y2,
+                    size_pt: 10.5,
+                    bold: true,
+                    text: phone,
+                    align: Align::Right,
+                });
             }
+            let name = format!("Enhet: {}", u.full_name());
+            let mut size = 10.5;
+            while size > 7.0 && font::text_width_mm(&name, size, true) > name_right - left {
+                size -= 0.5;
+            }
+            items.push(Item::text(left, y2, size, true, name));
         }
         None => {
             items.push(Item::text(left, y2, 10.5, true, "Enhet:"));
@@ -296,7 +311,10 @@ fn page(
     let row_h = (avail / f64::from(rows)).min(14.0);
     if row_h < MIN_ROW_MM {
         return Err(PrintError::DoesNotFit {
-            what: format!("{rows} rader per loggblad (print.rows_per_sheet i kit.yaml)"),
+            what: format!(
+                "{rows} rader per loggblad (print.rows_per_sheet i kit.yaml; högst {} ryms)",
+                (avail / MIN_ROW_MM).floor()
+            ),
             needed_mm: MIN_ROW_MM * f64::from(rows),
             available_mm: avail,
         });
@@ -452,7 +470,8 @@ fn legend_lines(kit: &Kit, width: f64) -> Vec<String> {
         .settings
         .events
         .iter()
-        .map(|e| format!("{} = {}", e.code, e.name))
+        // No-break spaces keep each code on the same line as its event.
+        .map(|e| format!("{}\u{a0}=\u{a0}{}", e.code, e.name))
         .collect();
     let text = format!(
         "Händelse: {}. Ut = vi ringde, In = vi blev uppringda. Beräknat utskrivningsdatum vid {}; datum och tid för SIP-möte vid fast vårdkontakt. Läkare som bedömt vid ändrat datum.",
@@ -477,4 +496,139 @@ pub fn texts(kit: &Kit) -> Vec<KitText> {
         .iter()
         .map(|e| KitText::settings(&e.name))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::font::text_width_mm;
+    use std::path::Path;
+
+    fn kit() -> Kit {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        crate::load::load(&content, jiff::civil::date(2026, 11, 25))
+            .kit
+            .expect("content/ loads")
+    }
+
+    /// Left and right edge of a text item, mm.
+    fn span(item: &Item) -> Option<(f64, f64, &str)> {
+        let Item::Text {
+            x_mm,
+            size_pt,
+            bold,
+            text,
+            align,
+            ..
+        } = item
+        else {
+            return None;
+        };
+        let w = text_width_mm(text, *size_pt, *bold);
+        let left = match align {
+            Align::Left => *x_mm,
+            Align::Right => x_mm - w,
+            Align::Center => x_mm - w / 2.0,
+        };
+        Some((left, left + w, text.as_str()))
+    }
+
+    #[test]
+    fn a_long_unit_name_shrinks_to_stay_clear_of_the_phone_and_the_sheet_number_box() {
+        let kit = kit();
+        let mut unit = kit.directory.units[0].clone();
+        unit.name =
+            "Regionens gemensamma avdelning för medicin, geriatrik och rehabilitering".to_string();
+        let doc = layout(&kit, Some(&unit), 1..=1).expect("form");
+        let items = &doc.pages[0].items;
+        let find = |prefix: &str| {
+            items
+                .iter()
+                .filter_map(span)
+                .find(|(_, _, t)| t.starts_with(prefix))
+                .expect("header text")
+        };
+        let name = find("Enhet: ");
+        let phone = find("Telefon: ");
+        let box_left = PageSize::A4Landscape.width_mm() - MARGINS.right_mm - 78.0;
+        assert!(
+            name.1 + HEADER_GAP_MM <= phone.0 + 1e-9,
+            "{name:?} {phone:?}"
+        );
+        assert!(phone.1 + HEADER_GAP_MM <= box_left + 1e-9, "{phone:?}");
+        let size = items.iter().find_map(|i| match i {
+            Item::Text { text, size_pt, .. } if text.starts_with("Enhet: ") => Some(*size_pt),
+            _ => None,
+        });
+        assert!(size.is_some_and(|s| (7.0..10.5).contains(&s)), "{size:?}");
+    }
+
+    #[test]
+    fn sheet_numbers_are_the_unit_id_and_a_three_digit_serial() {
+        assert_eq!(sheet_number("boden", 1), "boden-001");
+        assert_eq!(
+            sheet_number("sunderby-medicin-61", 10),
+            "sunderby-medicin-61-010"
+        );
+        assert_eq!(sheet_number("kalix", 500), "kalix-500");
+    }
+
+    #[test]
+    fn the_legend_never_separates_a_code_from_its_event() {
+        let kit = kit();
+        for width in [60.0, 120.0, 277.0] {
+            let lines = legend_lines(&kit, width);
+            for line in &lines {
+                let trimmed = line.trim_end();
+                assert!(
+                    !trimmed.ends_with('=') && !trimmed.starts_with('='),
+                    "{width} mm: {line:?}"
+                );
+            }
+            let joined = lines.join(" ");
+            for e in &kit.settings.events {
+                assert!(
+                    joined.contains(&format!("{}\u{a0}=\u{a0}{}", e.code, e.name)),
+                    "{width} mm: {joined}"
+                );
+            }
+        }
+        assert!(font::missing_chars("\u{a0}").is_empty());
+    }
+
+    #[test]
+    fn too_many_rows_are_refused_with_the_most_that_fit() {
+        let mut kit = kit();
+        kit.settings.print.rows_per_sheet = 40;
+        let err = layout(&kit, None, 1..=1).expect_err("40 rows cannot be 9 mm tall");
+        let PrintError::DoesNotFit {
+            what, available_mm, ..
+        } = &err
+        else {
+            panic!("wrong error: {err}");
+        };
+        let most = (available_mm / MIN_ROW_MM).floor();
+        assert!(what.contains("print.rows_per_sheet i kit.yaml"), "{what}");
+        assert!(what.contains(&format!("högst {most} ryms")), "{what}");
+        kit.settings.print.rows_per_sheet = most as u32;
+        layout(&kit, None, 1..=1).expect("the most that fit do fit");
+    }
+
+    #[test]
+    fn a_long_sheet_number_stays_inside_its_box() {
+        let kit = kit();
+        let mut unit = kit.directory.units[0].clone();
+        unit.id = "gallivare-kirurgi-ortopedi-och-rehabilitering".to_string();
+        let doc = layout(&kit, Some(&unit), 1..=1).expect("form");
+        let items = &doc.pages[0].items;
+        let number = items
+            .iter()
+            .filter_map(span)
+            .find(|(_, _, t)| t.ends_with("-001"))
+            .expect("sheet number");
+        let right = PageSize::A4Landscape.width_mm() - MARGINS.right_mm;
+        let box_left = right - 78.0;
+        assert!(number.0 >= box_left + 2.0 - 1e-9, "{number:?}");
+        assert!(number.1 <= right - 2.0 + 1e-9, "{number:?}");
+    }
 }

@@ -68,8 +68,13 @@ pub fn check_glyphs(kit: &Kit) -> Vec<MissingGlyph> {
         texts.push(KitText::settings(&e.time_rule));
     }
     let mut out: Vec<MissingGlyph> = Vec::new();
-    let mut push = |file: String, text: &str| {
-        let chars = font::missing_chars(text);
+    // `multiline`: the text is wrapped by the flow, where a line break (a
+    // Markdown hard break) is allowed; elsewhere a text is one line.
+    let mut push = |file: String, text: &str, multiline: bool| {
+        let chars: Vec<char> = font::missing_chars(text)
+            .into_iter()
+            .filter(|c| !(multiline && *c == '\n'))
+            .collect();
         if !chars.is_empty() && !out.iter().any(|m| m.file == file && m.text == text) {
             out.push(MissingGlyph {
                 file,
@@ -79,16 +84,16 @@ pub fn check_glyphs(kit: &Kit) -> Vec<MissingGlyph> {
         }
     };
     for t in texts {
-        push(t.file.to_string(), &t.text);
+        push(t.file.to_string(), &t.text, false);
     }
     for p in &kit.pages {
-        push(p.source.clone(), &p.title);
+        push(p.source.clone(), &p.title, true);
         if let Some(d) = &p.description {
-            push(p.source.clone(), d);
+            push(p.source.clone(), d, true);
         }
         for block in routine::blocks(&p.body) {
             for text in block.texts() {
-                push(p.source.clone(), text);
+                push(p.source.clone(), text, true);
             }
         }
     }
@@ -328,3 +333,78 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
 
 /// Regular body text style used by the printouts.
 pub const BODY: TextStyle = TextStyle::regular(10.5);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kit() -> Kit {
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        crate::load::load(&content, jiff::civil::date(2026, 11, 25))
+            .kit
+            .expect("content/ loads")
+    }
+
+    #[test]
+    fn the_shipped_content_has_no_character_outside_the_fonts() {
+        assert_eq!(check_glyphs(&kit()), Vec::new());
+    }
+
+    #[test]
+    fn a_hard_line_break_in_a_routine_page_is_not_a_missing_character() {
+        let mut kit = kit();
+        kit.pages[0].body = "Ring växeln  \nsedan avdelningen.\\\nSist kommunen.\n".to_string();
+        assert_eq!(check_glyphs(&kit), Vec::new());
+        routine::layout(&kit).expect("the routine prints with line breaks");
+    }
+
+    #[test]
+    fn a_missing_character_is_reported_once_with_the_file_it_comes_from() {
+        let mut kit = kit();
+        let ward = kit
+            .directory
+            .units
+            .iter_mut()
+            .find(|u| u.kind == UnitKind::Ward)
+            .expect("a ward");
+        ward.name = "Avdelning ✈ 7".to_string();
+        kit.pages[0].body.push_str("\nRing ☎ växeln.\n");
+        let source = kit.pages[0].source.clone();
+        let found = check_glyphs(&kit);
+        assert_eq!(
+            found,
+            vec![
+                MissingGlyph {
+                    file: "contacts.yaml".to_string(),
+                    text: "Avdelning ✈ 7".to_string(),
+                    chars: vec!['✈'],
+                },
+                MissingGlyph {
+                    file: source,
+                    text: "Ring ☎ växeln.".to_string(),
+                    chars: vec!['☎'],
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn qr_code_points_at_the_printouts_page_with_the_kit_version() {
+        let mut kit = kit();
+        kit.version = "abc123".to_string();
+        kit.settings.base_url = Some("https://intra.example.se/kit/".to_string());
+        assert_eq!(
+            qr_url(&kit).as_deref(),
+            Some("https://intra.example.se/kit/utskrifter.html?kit=abc123")
+        );
+        assert!(
+            decor(&kit)
+                .footer_lines
+                .iter()
+                .any(|l| l.contains("abc123"))
+        );
+        kit.settings.base_url = None;
+        assert_eq!(qr_url(&kit), None);
+        assert_eq!(decor(&kit).qr_url, None);
+    }
+}

@@ -180,16 +180,7 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
                 Block::List {
                     ordered: true,
                     items,
-                } => {
-                    let numbered: Vec<String> = items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| format!("{}. {t}", i + 1))
-                        .collect();
-                    for item in numbered {
-                        f.paragraph(&item, BODY)?;
-                    }
-                }
+                } => f.numbered(&items, BODY)?,
                 Block::Table { header, rows } => {
                     let n = header.len().max(1);
                     let w = f.content_width_mm() / n as f64;
@@ -208,7 +199,8 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
 /// The events (samverkanspunkter) as a table; also used where the Markdown
 /// asks for `{{ händelsetabell }}`.
 pub fn events_table(kit: &Kit, f: &mut Flow) -> Result<(), PrintError> {
-    let widths = [11.0, 38.0, 22.0, 27.0, 32.0, 50.0];
+    // "Noteras särskilt" is wide enough for "utskrivningsdatum," on one line.
+    let widths = [10.0, 36.0, 22.0, 27.0, 36.0, 49.0];
     let total: f64 = widths.iter().sum();
     let scale = f.content_width_mm() / total;
     let mut t = Table::new(widths.iter().map(|w| Column::new(w * scale)).collect());
@@ -272,5 +264,74 @@ mod tests {
                 },
             ]
         );
+    }
+
+    fn kit() -> Kit {
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        crate::load::load(&content, jiff::civil::date(2026, 11, 25))
+            .kit
+            .expect("content/ loads")
+    }
+
+    fn lines(doc: &crate::print::Document) -> Vec<(f64, f64, String)> {
+        doc.pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|i| match i {
+                crate::print::Item::Text {
+                    x_mm, y_mm, text, ..
+                } => Some((*x_mm, *y_mm, text.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn numbered_items_wrap_under_their_text_not_under_the_number() {
+        let mut kit = kit();
+        let long = "Gör en notering om att datumet inte överensstämmer med rapporterat \
+                    datum på grund av driftstörning, och ange vem som ringde vem och när.";
+        kit.pages.truncate(1);
+        kit.pages[0].body = format!("1. {long}\n2. Kort punkt.\n");
+        let doc = layout(&kit).expect("routine");
+        let printed = lines(&doc);
+        let first = printed
+            .iter()
+            .position(|(_, _, t)| long.starts_with(t.as_str()) && t.len() > 10)
+            .expect("first line of the item");
+        let (x0, y0, _) = printed[first];
+        let (x1, y1, ref second) = printed[first + 1];
+        assert!(long.contains(second.as_str()), "{second:?}");
+        assert!(y1 > y0, "continuation is below");
+        assert!((x1 - x0).abs() < 1e-9, "continuation at {x1}, text at {x0}");
+        assert!(x0 > 15.0, "text is indented past the number");
+        assert!(
+            printed.iter().any(|(_, _, t)| t == "1."),
+            "number printed apart"
+        );
+    }
+
+    #[test]
+    fn events_table_breaks_cells_between_words_only() {
+        let kit = kit();
+        let doc = layout(&kit).expect("routine");
+        let printed: Vec<String> = lines(&doc).into_iter().map(|(_, _, t)| t).collect();
+        let tokens: std::collections::BTreeSet<&str> =
+            printed.iter().flat_map(|t| t.split_whitespace()).collect();
+        for e in &kit.settings.events {
+            let facts: Vec<&str> = e.facts.iter().map(|f| f.label()).collect();
+            let cells = [e.name.clone(), facts.join(", "), e.time_rule.clone()];
+            for cell in &cells {
+                for word in cell.split_whitespace() {
+                    assert!(tokens.contains(word), "{word:?} of {cell:?} is split");
+                }
+            }
+        }
+        for t in &printed {
+            assert!(
+                !t.starts_with([',', '.', ';', ':', ')']),
+                "a line starts with a split-off mark: {t:?}"
+            );
+        }
     }
 }
