@@ -45,6 +45,9 @@ pub enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+    /// Stäm av transkriberade papperloggar efter driftstoppet: samtal, fall,
+    /// betalningsansvar, arbetslistor och avvikelser.
+    Reconcile(crate::reconcile::cli::ReconcileArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -76,6 +79,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build { paths, strict } => build(paths.into(), strict),
         Command::Check { paths, strict } => check(paths.into(), strict),
         Command::Serve { paths, port } => crate::serve::serve(paths.into(), port),
+        Command::Reconcile(args) => crate::reconcile::cli::run(args),
     }
 }
 
