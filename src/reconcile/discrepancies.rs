@@ -263,7 +263,7 @@ pub fn collect(
             out.push(Discrepancy {
                 kind: Kind::SheetTwice,
                 description: format!(
-                    "blad {name} är transkriberat i {} filer; raderna räknas en gång",
+                    "blad {name} är transkriberat i {} filer; varje rad räknas högst en gång (se dubbletter och olika innehåll)",
                     sheet.files.len()
                 ),
                 case: None,

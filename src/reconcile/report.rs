@@ -481,7 +481,10 @@ pub fn summary(rec: &Reconciliation<'_>, kit: &Kit) -> String {
         let _ = writeln!(t, "  {}: {n}", status.label());
     }
     let unreached = rec.calls.iter().filter(|c| !c.reached()).count();
-    let _ = writeln!(t, "  varav inte nådda (inget meddelande): {unreached}");
+    let _ = writeln!(
+        t,
+        "  varav inget meddelande (inte nådd eller oense om nådd): {unreached}"
+    );
     let _ = writeln!(t, "Fall (patienter): {}", rec.cases.list.len());
     let applies: Vec<_> = rec.responsibilities.iter().filter(|r| r.applies).collect();
     let _ = writeln!(

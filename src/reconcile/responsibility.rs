@@ -191,18 +191,24 @@ fn assess_one(
             .iter()
             .any(|&c| calls[c].event() == event && calls[c].reached())
     };
-    let unanswered = |event: u8| {
-        notices
-            .iter()
-            .any(|&c| calls[c].event() == event && !calls[c].reached())
+    // Why no reached notice: none at all, only unanswered calls, or calls
+    // the two sides disagree about.
+    let missing = |event: u8, text: &str| {
+        let of_event = || notices.iter().filter(|&&c| calls[c].event() == event);
+        if of_event().any(|&c| calls[c].reached_disputed()) {
+            format!("{text} (parterna oense om nådd)")
+        } else if of_event().any(|&c| !calls[c].reached()) {
+            format!("{text} (samtal utan svar)")
+        } else {
+            text.to_owned()
+        }
     };
     let mut why_not = Vec::new();
     if !reached(ADMISSION) {
-        why_not.push(if unanswered(ADMISSION) {
-            "inget inskrivningsmeddelande nådde kommunen (samtal utan svar)".to_owned()
-        } else {
-            "inget inskrivningsmeddelande nådde kommunen".to_owned()
-        });
+        why_not.push(missing(
+            ADMISSION,
+            "inget inskrivningsmeddelande nådde kommunen",
+        ));
     }
     let ready_events: Vec<(usize, u8)> = notices
         .iter()
@@ -211,10 +217,7 @@ fn assess_one(
         .collect();
     let ready = valid_ready(&ready_events, kit.settings.payment.latest_ready_restarts);
     match ready {
-        Ready::None if unanswered(READY) => {
-            why_not.push("inget utskrivningsklar-meddelande (samtal utan svar)".to_owned())
-        }
-        Ready::None => why_not.push("inget utskrivningsklar-meddelande".to_owned()),
+        Ready::None => why_not.push(missing(READY, "inget utskrivningsklar-meddelande")),
         Ready::Withdrawn => {
             why_not.push("utskrivningsklar återkallad (4) utan nytt utskrivningsklar".to_owned())
         }

@@ -93,7 +93,10 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
             "Mottaget per telefon under driftstopp i Lifecare SP {when} av {me} från {other}."
         ),
     };
-    if let Some(facts) = facts(e) {
+    // The facts said on the call: as this unit noted them, or as the other
+    // party did when this unit did not.
+    let other = call.sides().find(|s| s.index != side.index);
+    if let Some(facts) = facts(e).or_else(|| other.and_then(|o| facts(o.entry))) {
         note.push(' ');
         note.push_str(&facts);
     }
