@@ -59,11 +59,10 @@ fn push_field(out: &mut String, field: &str) {
         if guarded {
             out.push('\'');
         }
-        for c in field.chars() {
-            if c == '"' {
-                out.push('"');
-            }
-            out.push(c);
+        if field.contains('"') {
+            out.push_str(&field.replace('"', "\"\""));
+        } else {
+            out.push_str(field);
         }
         out.push('"');
     } else {

@@ -6,21 +6,29 @@ use crate::localtime;
 use crate::model::{Directory, Settings};
 use crate::transcript::entry::SourceRef;
 use jiff::ZonedDateTime;
-use jiff::tz::AmbiguousOffset;
+use jiff::tz::{AmbiguousOffset, TimeZone};
+use std::sync::OnceLock;
+
+/// Europe/Stockholm, looked up once: a reconciliation formats hundreds of
+/// thousands of times.
+fn stockholm() -> Option<&'static TimeZone> {
+    static ZONE: OnceLock<Option<TimeZone>> = OnceLock::new();
+    ZONE.get_or_init(|| localtime::stockholm().ok()).as_ref()
+}
 
 /// The call time in Europe/Stockholm (as given if the zone cannot be loaded,
 /// which the transcription reader has already ruled out).
 pub fn local(at: &ZonedDateTime) -> ZonedDateTime {
-    match localtime::stockholm() {
-        Ok(tz) => at.with_time_zone(tz),
-        Err(_) => at.clone(),
+    match stockholm() {
+        Some(tz) => at.with_time_zone(tz.clone()),
+        None => at.clone(),
     }
 }
 
 /// `+01:00` when the local clock time occurs twice (the autumn fold), so the
 /// two hours 02:00–02:59 on the last Sunday of October can be told apart.
 fn fold_suffix(local: &ZonedDateTime) -> String {
-    let Ok(tz) = localtime::stockholm() else {
+    let Some(tz) = stockholm() else {
         return String::new();
     };
     match tz.to_ambiguous_zoned_datetime(local.datetime()).offset() {
