@@ -45,6 +45,8 @@ pub enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+    /// Transkribera pappersloggar: mall, kontroll av filer eller guidad inmatning.
+    Transcribe(crate::transcript::cli::TranscribeArgs),
     /// Stäm av transkriberade papperloggar efter driftstoppet: samtal, fall,
     /// betalningsansvar, arbetslistor och avvikelser.
     Reconcile(crate::reconcile::cli::ReconcileArgs),
@@ -79,6 +81,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build { paths, strict } => build(paths.into(), strict),
         Command::Check { paths, strict } => check(paths.into(), strict),
         Command::Serve { paths, port } => crate::serve::serve(paths.into(), port),
+        Command::Transcribe(args) => crate::transcript::cli::run(args),
         Command::Reconcile(args) => crate::reconcile::cli::run(args),
     }
 }

@@ -27,6 +27,8 @@ pub mod output;
 pub mod payment;
 pub mod personal_id;
 pub mod pipeline;
+pub mod print;
+pub mod printouts;
 pub mod reconcile;
 pub mod serve;
 pub mod site;

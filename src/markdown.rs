@@ -44,6 +44,8 @@ pub fn render(md: &str, directive: &dyn Fn(&str) -> Option<String>) -> Rendered 
     let mut r = Rendered::default();
     let mut used_ids = BTreeSet::new();
     let mut skip_link_end = 0usize;
+    let mut html_block_warned = false;
+    let mut html_warned_line: Option<usize> = None;
     let mut i = 0;
     while i < events.len() {
         let (ev, range) = &events[i];
@@ -112,13 +114,29 @@ pub fn render(md: &str, directive: &dyn Fn(&str) -> Option<String>) -> Rendered 
                 ));
                 r.headings.push(Heading { level: n, text, id });
             }
+            Event::Start(Tag::HtmlBlock) => {
+                html_block_warned = false;
+                out.push(ev.clone());
+            }
             Event::Html(h) | Event::InlineHtml(h) => {
-                r.problems.push(Problem {
-                    offset: range.start,
-                    message: "HTML i Markdown visas som text".into(),
-                    hint: Some("skriv formateringen med Markdown i stället".into()),
-                    is_error: false,
-                });
+                // One warning per HTML block and per line, not one per tag:
+                // `<b>fet</b>` is one mistake.
+                let line = md[..range.start].matches('\n').count();
+                let first = match ev {
+                    Event::Html(_) => !std::mem::replace(&mut html_block_warned, true),
+                    _ => html_warned_line.replace(line) != Some(line),
+                };
+                if first {
+                    r.problems.push(Problem {
+                        offset: range.start,
+                        message: format!("HTML-koden «{}» visas som text", snippet(h)),
+                        hint: Some(
+                            "skriv formateringen med Markdown i stället, till exempel **fet** eller [länk](sida.html)"
+                                .into(),
+                        ),
+                        is_error: false,
+                    });
+                }
                 if matches!(ev, Event::Html(_)) {
                     out.push(Event::Html(
                         format!("<p>{}</p>\n", escape(h.trim_end())).into(),
@@ -184,6 +202,15 @@ pub fn render(md: &str, directive: &dyn Fn(&str) -> Option<String>) -> Rendered 
     }
     pulldown_cmark::html::push_html(&mut r.html, out.into_iter());
     r
+}
+
+/// The first line of some HTML, shortened for a message.
+fn snippet(html: &str) -> String {
+    let line = html.trim().lines().next().unwrap_or_default();
+    match line.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line.to_string(),
+    }
 }
 
 fn level_number(l: HeadingLevel) -> u8 {
@@ -294,6 +321,29 @@ mod tests {
         assert!(!r.html.contains("<div"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
         assert!(r.problems.iter().all(|p| !p.is_error));
+    }
+
+    #[test]
+    fn raw_html_warns_once_per_line_and_per_block() {
+        let md = "Text med <b>fet</b> och <br> radbrytning.\n\n<div class=\"ruta\">\n<p>Ring</p>\n</div>\n\nOch <i>kursiv</i>.\n";
+        let r = render(md, &none);
+        let found: Vec<(usize, &str)> = r
+            .problems
+            .iter()
+            .map(|p| (p.offset, p.message.as_str()))
+            .collect();
+        let at = |s: &str| md.find(s).expect("in the text");
+        assert_eq!(
+            found,
+            [
+                (at("<b>"), "HTML-koden «<b>» visas som text"),
+                (
+                    at("<div"),
+                    "HTML-koden «<div class=\"ruta\">» visas som text"
+                ),
+                (at("<i>"), "HTML-koden «<i>» visas som text"),
+            ]
+        );
     }
 
     #[test]

@@ -157,7 +157,12 @@ fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<(), OutputErro
     }
     let mut f = opts.open(path).map_err(err(path, "skapa"))?;
     f.write_all(bytes).map_err(err(path, "skriva"))?;
-    f.sync_all().map_err(err(path, "spara"))
+    // Records with patient data must survive a crash; the site and the
+    // printouts can simply be built again.
+    if private {
+        f.sync_all().map_err(err(path, "spara"))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

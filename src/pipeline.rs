@@ -4,6 +4,7 @@
 use crate::diag::{self, Diagnostic};
 use crate::load;
 use crate::output::{self, OutFile, Tree};
+use crate::printouts;
 use crate::site::{self, BuildInfo, Templates};
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,8 @@ pub struct Paths {
 #[derive(Debug)]
 pub struct Built {
     pub site: Vec<OutFile>,
+    /// The PDFs, with paths relative to `print/`.
+    pub print: Vec<OutFile>,
     pub warnings: Vec<Diagnostic>,
     pub version: String,
 }
@@ -81,8 +84,44 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
     let info = BuildInfo {
         build_date: source.map(|d| d.to_string()),
     };
-    match site::render(&kit, &templates, &info, &[]) {
-        Ok((files, mut more)) => {
+    let glyphs = printouts::check_glyphs(&kit);
+    if !glyphs.is_empty() {
+        diags.extend(glyphs.iter().map(|m| glyph_diagnostic(&paths.content, m)));
+        diag::sort(&mut diags);
+        return Err(diags);
+    }
+    let (catalogue, pdfs) = match printouts::make(&kit) {
+        Ok(made) => made,
+        Err(failures) => {
+            diags.extend(failures.iter().map(|f| {
+                let file = if matches!(f.error, crate::print::PrintError::DoesNotFit { .. }) {
+                    load::display_path(&paths.content.join("kit.yaml"))
+                } else {
+                    format!("utskriften {}", f.file)
+                };
+                Diagnostic::error(
+                    file,
+                    0,
+                    0,
+                    format!("utskriften {} kunde inte göras: {}", f.file, f.error),
+                )
+            }));
+            diag::sort(&mut diags);
+            return Err(diags);
+        }
+    };
+    let extra = [site::ExtraPage {
+        slug: "utskrifter".to_string(),
+        title: "Utskrifter".to_string(),
+        template: "printouts.html".to_string(),
+        context: site::views::printouts_context(&kit, &catalogue),
+    }];
+    match site::render(&kit, &templates, &info, &extra) {
+        Ok((mut files, mut more)) => {
+            files.extend(
+                pdfs.iter()
+                    .map(|f| OutFile::new(format!("utskrifter/{}", f.path), f.bytes.clone())),
+            );
             diags.append(&mut more);
             diag::sort(&mut diags);
             if strict && !diags.is_empty() {
@@ -93,6 +132,7 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
             }
             Ok(Built {
                 site: files,
+                print: pdfs,
                 warnings: diags,
                 version: kit.version,
             })
@@ -113,11 +153,53 @@ pub fn build(paths: &Paths, strict: bool) -> Result<Built, BuildError> {
 }
 
 fn write(out: &Path, built: &Built) -> Result<(), output::OutputError> {
-    output::write_trees(&[Tree {
-        dir: out.join("site"),
-        files: built.site.clone(),
-        private: false,
-    }])
+    output::write_trees(&[
+        Tree {
+            dir: out.join("site"),
+            files: built.site.clone(),
+            private: false,
+        },
+        Tree {
+            dir: out.join("print"),
+            files: built.print.clone(),
+            private: false,
+        },
+    ])
+}
+
+/// Points at the first character the fonts lack, in the content file the
+/// text came from.
+fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
+    let path = if m.file.contains('/') {
+        PathBuf::from(&m.file)
+    } else {
+        content.join(&m.file)
+    };
+    let shown = load::display_path(&path);
+    let first = m.chars.first().copied().unwrap_or(' ');
+    let src = std::fs::read_to_string(&path).unwrap_or_default();
+    let offset = src
+        .find(&m.text)
+        .and_then(|start| m.text.find(first).map(|i| start + i))
+        .or_else(|| src.find(first));
+    let (line, col) = offset.map_or((0, 0), |o| diag::line_col(&src, o));
+    let list: Vec<String> = m
+        .chars
+        .iter()
+        .map(|c| format!("«{c}» (U+{:04X})", u32::from(*c)))
+        .collect();
+    Diagnostic::error(
+        shown,
+        line,
+        col,
+        format!(
+            "tecknet {} finns inte i utskrifternas typsnitt och skulle bli tomt på papper",
+            list.join(", ")
+        ),
+    )
+    .with_hint(
+        "skriv om texten med bokstäver, siffror och vanliga skiljetecken (latinska alfabetet)",
+    )
 }
 
 #[derive(Debug)]

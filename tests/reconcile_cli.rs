@@ -106,9 +106,9 @@ fn refuses_a_bad_as_of_date_and_a_missing_file() {
 }
 
 #[test]
-fn writes_nothing_when_the_transcriptions_cannot_be_read() {
-    // Until the transcription reader is in place every file is unreadable,
-    // and the command must say so rather than report an empty outage.
+fn writes_nothing_when_a_file_cannot_be_read_as_a_whole() {
+    // An empty file (no header row): its lines were never read, so
+    // reconciling the rest would silently lose them.
     let dir = project();
     let result = reservkit(
         dir.path(),
@@ -123,9 +123,105 @@ fn writes_nothing_when_the_transcriptions_cannot_be_read() {
     );
     assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
     assert!(
+        stderr(&result).contains("blad.csv: error: filen är tom"),
+        "{}",
+        stderr(&result)
+    );
+    assert!(
         stderr(&result).contains("Inget skrevs"),
         "{}",
         stderr(&result)
     );
     assert!(!dir.path().join("avst").exists());
+}
+
+/// The fixture outage: Medicinavdelning 61 and Luleå kommun, one corrected
+/// row, one row Boden never logged (Boden sent no file), one rejected line.
+fn fixture_outage(dir: &Path) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reconcile/utbrott");
+    for name in ["sunderby-medicin-61.csv", "lulea.csv"] {
+        std::fs::copy(fixture.join(name), dir.join(name)).expect("copy fixture");
+    }
+}
+
+#[test]
+fn reconciles_transcribed_files_end_to_end() {
+    let dir = project();
+    fixture_outage(dir.path());
+    let args = [
+        "reconcile",
+        "sunderby-medicin-61.csv",
+        "lulea.csv",
+        "--out",
+        "avstamning",
+        "--as-of",
+        "2025-03-12",
+    ];
+    let result = reservkit(dir.path(), &args);
+    let out = String::from_utf8_lossy(&result.stdout).into_owned();
+    assert_eq!(result.status.code(), Some(0), "{}{out}", stderr(&result));
+    assert!(
+        out.starts_with("Avstämning per 2025-03-12 (--as-of).\n"),
+        "{out}"
+    );
+    assert!(out.contains("  samtal: matchad: 6\n"), "{out}");
+    assert!(out.contains("  ersatt av rättelse: 1\n"), "{out}");
+    assert!(out.contains("  avvisad vid transkriberingen: 1\n"), "{out}");
+    assert!(out.contains("Alla 10 rader redovisade.\n"), "{out}");
+    // The rejected line is reported by place and reason, not by its content.
+    assert!(
+        stderr(&result).contains("lulea.csv:5: error: blad lulea-001 rad 4"),
+        "{}",
+        stderr(&result)
+    );
+    for text in [&out, &stderr(&result)] {
+        for secret in [
+            "19310113",
+            "193101139198",
+            "Testsson",
+            "Provsson",
+            "Exempelsson",
+        ] {
+            assert!(!text.contains(secret), "patient data printed: {text}");
+        }
+    }
+    let folder = dir.path().join("avstamning");
+    let payment = std::fs::read_to_string(folder.join("betalningsansvar.csv")).expect("csv");
+    // content/kit.yaml has no rate for 2025: the days are counted, the
+    // amount is left empty and the missing year is named.
+    assert!(payment.contains(
+        "P001;lulea;Luleå kommun;ja;\"betalningsansvar; utskriven\";S00002;2025-03-03 10:15;2025-03-06;2025-03-10;utskrivning (S00005);4;;2025;belopp saknas för 2025\r\n"
+    ), "{payment}");
+    assert!(payment.contains(
+        "P002;boden;Bodens kommun;ja;\"betalningsansvar; fortfarande inskriven per 2025-03-12\";S00004;2025-03-03 13:50;2025-03-07;2025-03-12;"
+    ), "{payment}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&folder), 0o700);
+        assert_eq!(mode(&folder.join("fall.json")), 0o600);
+    }
+
+    // Run again over the earlier result: replaced whole, byte for byte the same.
+    let before = std::fs::read(folder.join("samtal.csv")).expect("first");
+    let again = reservkit(dir.path(), &args);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(
+        std::fs::read(folder.join("samtal.csv")).expect("second"),
+        before
+    );
+}
+
+#[test]
+fn says_which_date_it_counted_to_when_not_told() {
+    let dir = project();
+    fixture_outage(dir.path());
+    let result = reservkit(dir.path(), &["reconcile", "lulea.csv", "--out", "avst"]);
+    let out = String::from_utf8_lossy(&result.stdout).into_owned();
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    assert!(
+        out.contains("(dagens datum; ange --as-of för ett annat)"),
+        "{out}"
+    );
 }

@@ -162,19 +162,70 @@ fn phone(
 
 fn date(doc: &YamlDoc, raw: &str, path: &[Seg], diags: &mut Vec<Diagnostic>) -> Option<Date> {
     let ok = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    match raw.parse::<Date>() {
-        Ok(d) if ok => Some(d),
-        _ => {
-            diags.push(
-                doc.error(
-                    path,
-                    format!("datumet «{raw}» är ogiltigt; väntade ÅÅÅÅ-MM-DD"),
-                )
-                .with_hint("till exempel 2026-03-05"),
-            );
-            None
-        }
+    if ok && let Ok(d) = raw.parse::<Date>() {
+        return Some(d);
     }
+    let (message, hint) = date_problem(raw);
+    diags.push(doc.error(path, message).with_hint(hint));
+    None
+}
+
+/// Why `raw` is not a date, and what to write instead: a day that is not
+/// in the calendar needs a different fix from a date in the wrong format.
+fn date_problem(raw: &str) -> (String, String) {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    let format = (
+        format!("datumet «{raw}» är ogiltigt; väntade ÅÅÅÅ-MM-DD"),
+        "till exempel 2026-03-05".to_string(),
+    );
+    let parts: Vec<&str> = raw.split('-').collect();
+    let [y, m, d] = parts[..] else {
+        return format;
+    };
+    let numeric = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(numeric(y, 4..=4) && numeric(m, 1..=2) && numeric(d, 1..=2)) {
+        return format;
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>())
+    else {
+        return format;
+    };
+    if !(1..=12).contains(&month) {
+        return (
+            format!("datumet «{raw}» finns inte: månaden måste vara 01–12"),
+            "datum skrivs ÅÅÅÅ-MM-DD, till exempel 2026-03-05".into(),
+        );
+    }
+    let Ok(first) = Date::new(year, month, 1) else {
+        return format;
+    };
+    let days = first.days_in_month();
+    if !(1..=days).contains(&day) {
+        let name = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
+        return (
+            format!("datumet «{raw}» finns inte: {name} {year} har dagarna 01–{days}"),
+            "kontrollera dagen och månaden".into(),
+        );
+    }
+    (
+        format!("datumet «{raw}» är ogiltigt; väntade ÅÅÅÅ-MM-DD"),
+        format!("skriv {year:04}-{month:02}-{day:02}"),
+    )
 }
 
 fn hours(doc: &YamlDoc, raw: &str, path: &[Seg], diags: &mut Vec<Diagnostic>) -> Option<Hours> {
@@ -506,9 +557,14 @@ fn directory(
         check_id(&m.id, path, diags);
         muni_names.insert(m.id.clone(), m.name.clone());
     }
+    // An entry with an error of its own (a misspelt field, say) is missing
+    // from the parsed lists; references to it are not errors too.
+    let written_munis = written_ids(doc, "municipalities");
+    let written_hospitals = written_ids(doc, "hospitals");
     let muni_ref = |id: &str, path: &[Seg], diags: &mut Vec<Diagnostic>| -> Option<String> {
         match muni_names.get(id) {
             Some(name) => Some(name.clone()),
+            None if written_munis.contains(id) => Some(id.to_string()),
             None => {
                 diags.push(
                     doc.error(
@@ -557,27 +613,31 @@ fn directory(
     }
     for (path, w) in wards {
         check_id(&w.id, &path, diags);
-        let Some(h) = hospitals
+        let hospital = hospitals
             .iter()
             .map(|(_, h)| h)
-            .find(|h| h.id == w.hospital)
-        else {
-            diags.push(
-                doc.error(
-                    &path_with(&path, "hospital"),
-                    format!("sjukhuset «{}» finns inte i hospitals", w.hospital),
-                )
-                .with_hint(suggest(&w.hospital, hospitals.iter().map(|(_, h)| &h.id))),
-            );
-            continue;
+            .find(|h| h.id == w.hospital);
+        let (group, municipality) = match hospital {
+            Some(h) => (h.name.clone(), h.municipality.clone()),
+            None if written_hospitals.contains(&w.hospital) => (w.hospital.clone(), String::new()),
+            None => {
+                diags.push(
+                    doc.error(
+                        &path_with(&path, "hospital"),
+                        format!("sjukhuset «{}» finns inte i hospitals", w.hospital),
+                    )
+                    .with_hint(suggest(&w.hospital, hospitals.iter().map(|(_, h)| &h.id))),
+                );
+                continue;
+            }
         };
         if let Some(unit) = ctx.unit(
             &path,
             UnitKind::Ward,
             w.id,
             w.name,
-            h.name.clone(),
-            h.municipality.clone(),
+            group,
+            municipality,
             w.owner,
             &w.verified,
             Hours::Always,
@@ -648,6 +708,16 @@ fn directory(
     })
 }
 
+/// The ids written in the list `list`, whether or not their entries are valid.
+fn written_ids(doc: &YamlDoc, list: &str) -> BTreeSet<String> {
+    lookup(&doc.root, &[key(list)])
+        .and_then(|v| v.as_sequence())
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.get("id")?.as_str().map(str::to_string))
+        .collect()
+}
+
 struct UnitCtx<'a> {
     doc: &'a YamlDoc,
     today: Date,
@@ -684,7 +754,13 @@ impl UnitCtx<'_> {
         let verified = date(doc, verified, &vpath, diags);
         if let Some(v) = verified {
             if v > self.today {
-                diags.push(doc.error(&vpath, format!("kontrolldatumet {v} ligger i framtiden")));
+                diags.push(
+                    doc.error(&vpath, format!("kontrolldatumet {v} ligger i framtiden"))
+                        .with_hint(format!(
+                            "verified är dagen då uppgifterna senast kontrollerades och kan inte vara senare än i dag ({})",
+                            self.today
+                        )),
+                );
             } else {
                 let age = (self.today - v).get_days();
                 if age > i32::try_from(self.verify_within_days).unwrap_or(i32::MAX) {
@@ -949,4 +1025,43 @@ fn version_hash(content: &Path, diags: &mut Vec<Diagnostic>) -> (String, Vec<Str
 /// Parses a `TT:MM` time, for callers outside this module.
 pub fn parse_clock(s: &str) -> Option<Time> {
     crate::model::hours::parse_clock(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_problem_tells_a_missing_day_from_a_wrong_format() {
+        let msg = |raw: &str| date_problem(raw);
+        assert_eq!(
+            msg("2026-02-30"),
+            (
+                "datumet «2026-02-30» finns inte: februari 2026 har dagarna 01–28".into(),
+                "kontrollera dagen och månaden".into()
+            )
+        );
+        assert_eq!(
+            msg("2028-02-30").0,
+            "datumet «2028-02-30» finns inte: februari 2028 har dagarna 01–29"
+        );
+        assert_eq!(
+            msg("2026-13-01").0,
+            "datumet «2026-13-01» finns inte: månaden måste vara 01–12"
+        );
+        assert_eq!(
+            msg("2026-3-5"),
+            (
+                "datumet «2026-3-5» är ogiltigt; väntade ÅÅÅÅ-MM-DD".into(),
+                "skriv 2026-03-05".into()
+            )
+        );
+        assert_eq!(
+            msg("5/3 2026"),
+            (
+                "datumet «5/3 2026» är ogiltigt; väntade ÅÅÅÅ-MM-DD".into(),
+                "till exempel 2026-03-05".into()
+            )
+        );
+    }
 }

@@ -43,16 +43,7 @@ struct Entry {
 impl YamlDoc {
     /// Parses `src`; a syntax error becomes a located diagnostic.
     pub fn parse(file: &str, src: &str) -> Result<YamlDoc, Diagnostic> {
-        let root: Value = serde_yaml::from_str(src).map_err(|e| {
-            let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            Diagnostic::error(
-                file,
-                line,
-                col,
-                format!("YAML-syntaxfel: {}", strip_location(&e.to_string())),
-            )
-            .with_hint("kontrollera indrag, kolon och citattecken på raden eller raden före")
-        })?;
+        let root: Value = serde_yaml::from_str(src).map_err(|e| syntax_error(file, src, &e))?;
         Ok(YamlDoc {
             file: file.to_string(),
             root,
@@ -179,8 +170,7 @@ impl YamlDoc {
 
     fn serde_error(&self, value: &Value, path: &[Seg], msg: &str) -> Diagnostic {
         let mut p = path.to_vec();
-        let expected_hint =
-            |fields: &str| format!("tillåtna fält här: {}", fields.replace('`', ""));
+        let expected_hint = |fields: &str| format!("tillåtna fält här: {}", names(fields));
         if let Some(rest) = msg.strip_prefix("unknown field `") {
             let (field, tail) = rest.split_once('`').unwrap_or((rest, ""));
             p.push(Seg::Key(field.to_string()));
@@ -208,21 +198,236 @@ impl YamlDoc {
                 .split_once("expected one of ")
                 .or_else(|| tail.split_once("expected "))
             {
-                Some((_, vs)) => d.with_hint(format!("tillåtna värden: {}", vs.replace('`', ""))),
+                Some((_, vs)) => d.with_hint(format!("tillåtna värden: {}", names(vs))),
                 None => d,
             };
         }
         if let Some(rest) = msg.strip_prefix("invalid type: ") {
-            // "integer `3`, expected a string": find the key holding that value.
-            if let Some(shown) = rest.split('`').nth(1)
-                && let Some(k) = find_key_with_scalar(value, shown)
+            // "integer `3`, expected a string", "string \"tre\", expected u32"
+            // or "unit value, expected a string": find the key holding it.
+            let found = rest.split_once(", expected").map_or(rest, |(v, _)| v);
+            if found == "unit value"
+                && let Some(k) = find_key_with_null(value)
             {
+                p.push(Seg::Key(k.clone()));
+                return self
+                    .error(&p, format!("fältet «{k}» är tomt"))
+                    .with_hint("skriv värdet efter kolonet på samma rad");
+            }
+            let shown = found
+                .split('`')
+                .nth(1)
+                .or_else(|| found.split_once('"').map(|(_, s)| s.trim_end_matches('"')));
+            if let Some(k) = shown.and_then(|s| find_key_with_scalar(value, s)) {
                 p.push(Seg::Key(k));
             }
             return self.error(&p, format!("fel typ av värde: {}", translate_type(rest)));
         }
         self.error(&p, msg.to_string())
     }
+}
+
+/// A syntax error in Swedish, placed where the editor has to act. libyaml
+/// reports where it gave up, which for an unclosed quote or bracket or a
+/// missing colon is often lines after the mistake; its context mark, or a
+/// quoted value that runs over several lines, says where the mistake is.
+fn syntax_error(file: &str, src: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let text = e.to_string();
+    let found = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let (problem, context, context_mark) = split_libyaml(&text);
+    let at = |(line, col): (usize, usize), message: String, hint: &str| {
+        Diagnostic::error(file, line, col, format!("YAML-syntaxfel: {message}")).with_hint(hint)
+    };
+    const QUOTE_HINT: &str = "avsluta värdet med samma sorts citattecken på samma rad";
+
+    if let Some(key) = text
+        .split_once("duplicate entry with key \"")
+        .and_then(|(_, rest)| rest.split('"').next())
+    {
+        let place = second_key(&scan(src), found, key).unwrap_or(found);
+        return at(
+            place,
+            format!("fältet «{key}» står två gånger"),
+            "ta bort eller byt namn på det ena fältet",
+        );
+    }
+    if problem.starts_with("deserializing from YAML containing more than one document") {
+        return at(
+            found,
+            "filen innehåller mer än ett YAML-dokument".into(),
+            "ta bort raden med bara --- mitt i filen",
+        );
+    }
+    if let Some((line, col, _)) = multiline_quotes(src)
+        .into_iter()
+        .find(|&(_, _, end)| end == found.0)
+    {
+        return at(
+            (line, col),
+            "citattecknet avslutas inte på samma rad".into(),
+            QUOTE_HINT,
+        );
+    }
+    let context_at = context_mark.unwrap_or(found);
+    let char_at = src
+        .lines()
+        .nth(found.0.saturating_sub(1))
+        .and_then(|l| l.chars().nth(found.1.saturating_sub(1)));
+    match problem {
+        "found unexpected end of stream" if context.contains("quoted scalar") => at(
+            context_at,
+            "citattecknet avslutas aldrig".into(),
+            QUOTE_HINT,
+        ),
+        "could not find expected ':'" => at(
+            context_at,
+            "kolon saknas efter fältnamnet".into(),
+            "skriv fältet som namn: värde, med mellanslag efter kolonet",
+        ),
+        "did not find expected ',' or ']'" => at(
+            context_at,
+            "listan som börjar med [ avslutas aldrig med ]".into(),
+            "avsluta listan på samma rad, eller sätt värdet inom citattecken om [ ska stå i texten",
+        ),
+        "did not find expected ',' or '}'" => at(
+            context_at,
+            "avsnittet som börjar med { avslutas aldrig med }".into(),
+            "avsluta med } på samma rad, eller sätt värdet inom citattecken om { ska stå i texten",
+        ),
+        "found unknown escape character" => at(
+            found,
+            "okänt tecken efter bakstreck (\\) inom citattecken".into(),
+            "skriv \\\\ för ett bakstreck, eller använd enkla citattecken",
+        ),
+        p if p.contains("tab character") || char_at == Some('\t') => at(
+            found,
+            "tabbtecken är inte tillåtna i indraget".into(),
+            "dra in med mellanslag",
+        ),
+        "found character that cannot start any token" => at(
+            found,
+            format!(
+                "ett värde kan inte börja med tecknet «{}»",
+                char_at.unwrap_or(' ')
+            ),
+            "sätt värdet inom citattecken",
+        ),
+        "unknown anchor" => at(
+            found,
+            "ett värde kan inte börja med * (det betyder en hänvisning i YAML)".into(),
+            "sätt värdet inom citattecken",
+        ),
+        "mapping values are not allowed in this context" => at(
+            found,
+            "kolon följt av mellanslag är inte tillåtet här".into(),
+            "kontrollera indraget på raden; sätt värdet inom citattecken om det innehåller «: »",
+        ),
+        "block sequence entries are not allowed in this context" => at(
+            found,
+            "en listpost («- ») är inte tillåten här".into(),
+            "kontrollera indraget; sätt värdet inom citattecken om det börjar med -",
+        ),
+        "did not find expected key" => at(
+            found,
+            "raden passar inte in här; väntade ett fält (namn: värde) med samma indrag som fälten ovanför".into(),
+            "kontrollera indraget på raden och raden före",
+        ),
+        "did not find expected '-' indicator" => at(
+            found,
+            "raden passar inte in i listan; väntade en ny post (en rad som börjar med «- »)".into(),
+            "fälten i en post ska stå exakt under det första fältet efter «- »",
+        ),
+        "did not find expected node content" => at(
+            found,
+            "här saknas ett värde, eller så börjar det med ett tecken som inte är tillåtet".into(),
+            "sätt värdet inom citattecken",
+        ),
+        other => at(
+            found,
+            other.to_string(),
+            "kontrollera indrag, kolon och citattecken på raden eller raden före",
+        ),
+    }
+}
+
+/// Splits libyaml's "PROBLEM at line L column C, while CONTEXT at line A
+/// column B" into the problem, the context and the context's position.
+fn split_libyaml(text: &str) -> (&str, &str, Option<(usize, usize)>) {
+    let text = strip_path(text);
+    let (head, context) = text.split_once(", while ").unwrap_or((text, ""));
+    let problem = head.split(" at line ").next().unwrap_or(head);
+    let (context, mark) = match context.split_once(" at line ") {
+        Some((c, mark)) => (c, parse_mark(mark)),
+        None => (context, None),
+    };
+    (problem, context, mark)
+}
+
+/// "12 column 5" → (12, 5).
+fn parse_mark(s: &str) -> Option<(usize, usize)> {
+    let (line, col) = s.split_once(" column ")?;
+    let col: String = col.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, col.parse().ok()?))
+}
+
+/// Quoted values that begin on one line and end on a later one, as (line,
+/// column, end line). Values in the content files fit on one line, so such a
+/// value has almost always lost its closing quote.
+fn multiline_quotes(src: &str) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<(char, usize, usize)> = None;
+    for (n, line) in src.lines().enumerate() {
+        let mut chars = line.chars().enumerate().peekable();
+        // Last non-blank character on the line, outside quotes.
+        let mut last: Option<char> = None;
+        let mut prev_blank = true;
+        while let Some((i, c)) = chars.next() {
+            match open {
+                Some((q, start, col)) => {
+                    // A backslash escape in "…", or '' inside '…'.
+                    let escaped = (q == '"' && c == '\\')
+                        || (c == '\'' && q == '\'' && chars.peek().map(|&(_, c)| c) == Some('\''));
+                    if escaped {
+                        chars.next();
+                    } else if c == q {
+                        if start != n + 1 {
+                            out.push((start, col, n + 1));
+                        }
+                        open = None;
+                        last = Some(c);
+                    }
+                }
+                None => {
+                    let value_start = matches!(last, None | Some(':' | '-' | '[' | '{' | ','));
+                    if c == '#' && prev_blank {
+                        break;
+                    }
+                    if (c == '"' || c == '\'') && value_start && prev_blank {
+                        open = Some((c, n + 1, i + 1));
+                    } else if !c.is_whitespace() {
+                        last = Some(c);
+                    }
+                    prev_blank = c.is_whitespace() || matches!(c, '[' | '{' | ',');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where `key` is written a second time in the mapping whose first key is at
+/// `first`.
+fn second_key(entries: &[Entry], first: (usize, usize), key: &str) -> Option<(usize, usize)> {
+    let start = entries
+        .iter()
+        .position(|e| !e.is_dash && (e.line, e.col) >= first)?;
+    let indent = entries[start].indent;
+    entries[start..]
+        .iter()
+        .take_while(|e| e.indent >= indent)
+        .filter(|e| !e.is_dash && e.indent == indent && key_of(&e.text) == Some(key))
+        .nth(1)
+        .map(|e| (e.line, e.col))
 }
 
 /// Follows `path` in a value.
@@ -251,8 +456,35 @@ fn find_key_with_scalar(value: &Value, shown: &str) -> Option<String> {
     })
 }
 
+fn find_key_with_null(value: &Value) -> Option<String> {
+    value.as_mapping()?.iter().find_map(|(k, v)| {
+        v.is_null()
+            .then(|| k.as_str().map(str::to_string))
+            .flatten()
+    })
+}
+
+/// "`a`, `b` or `c`" → "a, b, c".
+fn names(list: &str) -> String {
+    list.replace("` or `", "`, `").replace('`', "")
+}
+
+/// serde's "string \"tre\", expected u32" in Swedish, values in «».
 fn translate_type(rest: &str) -> String {
-    rest.replace("integer", "heltal")
+    let mut quoted = String::new();
+    let mut open = false;
+    for c in rest.chars() {
+        if c == '`' || c == '"' {
+            quoted.push(if open { '»' } else { '«' });
+            open = !open;
+        } else {
+            quoted.push(c);
+        }
+    }
+    quoted
+        .replace("unit value", "tomt värde")
+        .replace("floating point", "decimaltal")
+        .replace("integer", "heltal")
         .replace("expected a string", "väntade text")
         .replace("expected a sequence", "väntade en lista")
         .replace("expected a boolean", "väntade true eller false")
@@ -272,10 +504,14 @@ fn strip_location(msg: &str) -> String {
         Some(i) => &msg[..i],
         None => msg,
     };
-    // Drop a leading path such as ".[0]: " that yaml_serde adds.
+    strip_path(msg).to_string()
+}
+
+/// Drops a leading path such as ".[0]: " that yaml_serde adds.
+fn strip_path(msg: &str) -> &str {
     match msg.split_once(": ") {
-        Some((head, tail)) if head.starts_with('.') || head.ends_with(']') => tail.to_string(),
-        _ => msg.to_string(),
+        Some((head, tail)) if head.starts_with('.') || head.ends_with(']') => tail,
+        _ => msg,
     }
 }
 
@@ -392,8 +628,66 @@ wards:
         let e = YamlDoc::parse("x.yaml", "a: [b\nc: d")
             .err()
             .expect("syntax error");
-        assert_eq!((e.line, e.col), (2, 2));
-        assert!(e.message.starts_with("YAML-syntaxfel"), "{}", e.message);
+        // At the bracket that is never closed, not where the parser gave up.
+        assert_eq!((e.line, e.col), (1, 4));
+        assert_eq!(
+            e.message,
+            "YAML-syntaxfel: listan som börjar med [ avslutas aldrig med ]"
+        );
+    }
+
+    fn syntax(src: &str) -> (usize, usize, String) {
+        let e = YamlDoc::parse("x.yaml", src).err().expect("syntax error");
+        (e.line, e.col, e.message)
+    }
+
+    #[test]
+    fn unclosed_quote_is_reported_on_its_own_line() {
+        // The quoted value swallows the lines below and ends at the next quote.
+        let src = "hours: \"07-22\n\nswitchboard:\n  name: Växel\n  number: \"0920-28 40 00\"\n";
+        assert_eq!(
+            syntax(src),
+            (
+                1,
+                8,
+                "YAML-syntaxfel: citattecknet avslutas inte på samma rad".into()
+            )
+        );
+        assert_eq!(
+            syntax("a: 1\nb: 'x\n"),
+            (2, 4, "YAML-syntaxfel: citattecknet avslutas aldrig".into())
+        );
+    }
+
+    #[test]
+    fn apostrophe_inside_a_value_is_not_a_quote() {
+        assert!(multiline_quotes("a: Region's\nb: 'x'\nc: \"y\"\n").is_empty());
+        assert_eq!(multiline_quotes("a: \"x\n  y\"\n"), [(1, 4, 2)]);
+    }
+
+    #[test]
+    fn duplicate_key_points_at_the_second_one() {
+        let src = "h:\n  - id: a\n    name: X\n    name: Y\n  - id: b\n    name: Z\n";
+        assert_eq!(
+            syntax(src),
+            (4, 5, "YAML-syntaxfel: fältet «name» står två gånger".into())
+        );
+    }
+
+    #[test]
+    fn missing_colon_and_tab_are_explained() {
+        assert_eq!(
+            syntax("h:\n  - id: a\n    name X\n    m: 1\n"),
+            (3, 5, "YAML-syntaxfel: kolon saknas efter fältnamnet".into())
+        );
+        assert_eq!(
+            syntax("a:\n\t- 1\n"),
+            (
+                2,
+                1,
+                "YAML-syntaxfel: tabbtecken är inte tillåtna i indraget".into()
+            )
+        );
     }
 
     #[test]
@@ -416,5 +710,41 @@ wards:
             Some("h.yaml:3:5: error: okänt fält «nmae»")
         );
         assert_eq!(shown[1], "h.yaml:4:5: error: fältet «name» saknas");
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Pr {
+        sheets: u32,
+        name: String,
+    }
+
+    fn one_error<T: serde::de::DeserializeOwned + std::fmt::Debug>(src: &str) -> String {
+        let d = YamlDoc::parse("p.yaml", src).expect("valid yaml");
+        let mut diags = Vec::new();
+        let got = d.get::<T>(&d.root, &[], &mut diags);
+        assert!(got.is_none(), "{got:?}");
+        diags[0].to_string()
+    }
+
+    #[test]
+    fn wrong_type_points_at_the_value_and_quotes_it() {
+        assert_eq!(
+            one_error::<Pr>("name: x\nsheets: tio\n"),
+            "p.yaml:2:9: error: fel typ av värde: text «tio», väntade ett heltal ≥ 0"
+        );
+        assert_eq!(
+            one_error::<Pr>("name:\nsheets: 3\n"),
+            "p.yaml:1:1: error: fältet «name» är tomt\n  hjälp: skriv värdet efter kolonet på samma rad"
+        );
+    }
+
+    #[test]
+    fn allowed_fields_are_listed_in_swedish() {
+        assert_eq!(
+            one_error::<Pr>("name: x\nsheets: 3\nnmae: y\n"),
+            "p.yaml:3:1: error: okänt fält «nmae»\n  hjälp: tillåtna fält här: sheets, name"
+        );
     }
 }

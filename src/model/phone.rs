@@ -50,9 +50,18 @@ impl PhoneNumber {
             .chars()
             .find(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '\u{a0}')))
         {
-            return Err(format!(
-                "tecknet «{bad}» hör inte hemma i ett telefonnummer; väntade siffror, mellanslag och bindestreck"
-            ));
+            // O for 0 and l or I for 1 look alike in many fonts.
+            return Err(match bad {
+                'O' | 'o' => format!(
+                    "bokstaven «{bad}» hör inte hemma i ett telefonnummer; menade du siffran 0 (noll)?"
+                ),
+                'l' | 'I' => format!(
+                    "bokstaven «{bad}» hör inte hemma i ett telefonnummer; menade du siffran 1 (ett)?"
+                ),
+                _ => format!(
+                    "tecknet «{bad}» hör inte hemma i ett telefonnummer; väntade siffror, mellanslag och bindestreck"
+                ),
+            });
         }
         let (national, written_area) = if let Some(rest) = s.strip_prefix("+46") {
             if rest.contains('+') || rest.contains('-') {
@@ -243,6 +252,17 @@ mod tests {
     fn rejects_wrong_area_code_split() {
         let e = PhoneNumber::parse("09-2028 4000").expect_err("bad area");
         assert!(e.contains("riktnumret 09 finns inte"), "{e}");
+    }
+
+    #[test]
+    fn letter_o_is_taken_for_a_zero() {
+        let e = PhoneNumber::parse("0920-28 40 0O").expect_err("letter O");
+        assert_eq!(
+            e,
+            "bokstaven «O» hör inte hemma i ett telefonnummer; menade du siffran 0 (noll)?"
+        );
+        let e = PhoneNumber::parse("0920-28 40 0x").expect_err("letter x");
+        assert!(e.starts_with("tecknet «x» hör inte hemma"), "{e}");
     }
 
     #[test]

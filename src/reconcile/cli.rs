@@ -7,12 +7,12 @@
 //! input or the accounting failed (nothing written), 2 usage.
 
 use super::{reconcile, report};
-use crate::diag::Diagnostic;
 use crate::model::Kit;
 use crate::output::{self, Tree};
 use crate::transcript::entry::Transcript;
 use clap::Args;
 use jiff::civil::Date;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
@@ -33,28 +33,6 @@ pub struct ReconcileArgs {
     /// Mappen med kit.yaml och contacts.yaml.
     #[arg(long, default_value = "content")]
     pub content: PathBuf,
-}
-
-/// Reads transcription files into validated entries.
-///
-/// TEMPORARY STUB until the transcription reader lands: it will be replaced
-/// by `crate::transcript::read_files(paths, kit, now)`, which has this
-/// signature. It reads nothing and reports every file as unreadable, so the
-/// command fails instead of reporting an empty outage.
-pub fn read_transcripts(paths: &[PathBuf], kit: &Kit, now: Date) -> (Transcript, Vec<Diagnostic>) {
-    let _ = (kit, now);
-    let diags = paths
-        .iter()
-        .map(|p| {
-            Diagnostic::error(
-                crate::load::display_path(p),
-                0,
-                0,
-                "transkriberingsläsaren finns inte i den här versionen av reservkit",
-            )
-        })
-        .collect();
-    (Transcript::default(), diags)
 }
 
 /// Why the command stopped.
@@ -118,11 +96,23 @@ fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
             "innehållet i content/ går inte att läsa".into(),
         ));
     };
-    let (transcript, diags) = read_transcripts(&args.files, &kit, today);
+    let tz = crate::localtime::stockholm().unwrap_or(jiff::tz::TimeZone::UTC);
+    let now = jiff::Timestamp::now().to_zoned_datetime(tz);
+    let (transcript, diags) = crate::transcript::read_files(&args.files, &kit, now);
     crate::cli::report(&diags);
-    if diags.iter().any(|d| d.is_error() && d.line == 0) {
+    // A rejected line is reconciled as "avvisad"; any other error (a file
+    // that is not UTF-8, a wrong header) means lines were not read at all.
+    let rejected: BTreeSet<(&str, usize)> = transcript
+        .rejections
+        .iter()
+        .map(|r| (r.file.as_str(), r.line))
+        .collect();
+    if diags
+        .iter()
+        .any(|d| d.is_error() && !rejected.contains(&(d.file.as_str(), d.line)))
+    {
         return Err(Failure::Failed(
-            "minst en fil kunde inte läsas; se ovan".into(),
+            "minst en fil kunde inte läsas som helhet; rätta den och kör igen".into(),
         ));
     }
     match &args.as_of {

@@ -23,6 +23,7 @@ pub const REQUIRED: &[&str] = &[
     "role.html",
     "contacts.html",
     "about.html",
+    "printouts.html",
 ];
 
 /// Extra pages other parts of the kit add (the printouts page), rendered

@@ -1,7 +1,8 @@
 //! What templates see. Every name a template may use is defined here, in one
 //! place; templates never see the domain types. Documented in README.
 
-use crate::model::{Event, Fact, Kit, Phone, PhoneNumber, Reporter, Role, Unit, UnitKind};
+use crate::model::checklist::{self, join_roles};
+use crate::model::{Event, Kit, Phone, PhoneNumber, Reporter, Role, Unit, UnitKind};
 use serde::Serialize;
 
 /// Shared by every page: `site.*` in templates.
@@ -187,23 +188,6 @@ impl EventView {
     }
 }
 
-fn join_roles(roles: &[Role]) -> String {
-    let names: Vec<String> = roles.iter().map(|r| r.name().to_lowercase()).collect();
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => capitalise(one),
-        [init @ .., last] => capitalise(&format!("{} och {last}", init.join(", "))),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
 /// A call in a role's checklist.
 #[derive(Debug, Serialize, Clone)]
 pub struct CallView {
@@ -234,110 +218,15 @@ pub struct NumbersLink {
     pub text: String,
 }
 
-/// What every call records (domain: every call), in form order.
-pub const EVERY_CALL: [&str; 7] = [
-    "datum och klockslag för samtalet, till minuten",
-    "om du ringde eller blev uppringd, och vem som ringde vem (namn och enhet)",
-    "patientens namn och personnummer (eller samordnings- eller reservnummer)",
-    "avdelningens telefonnummer",
-    "vilken samverkanspunkt samtalet gällde",
-    "om mottagaren nåddes",
-    "en kort sammanfattning av överrapporteringen",
-];
-
 pub fn role_view(kit: &Kit, role: Role) -> RoleView {
-    let s = &kit.settings;
-    let makes = s
-        .events
-        .iter()
-        .filter(|e| e.reported_by.includes(role))
-        .map(|e| CallView {
-            code: e.code,
-            name: e.name.clone(),
-            party: format!(
-                "Ring {}",
-                join_roles(
-                    &e.reported_to
-                        .iter()
-                        .copied()
-                        .filter(|r| *r != role)
-                        .collect::<Vec<_>>()
-                )
-                .to_lowercase()
-            ),
-            facts: e.facts.iter().map(|f| f.label().to_string()).collect(),
-            time_rule: e.time_rule.clone(),
-        })
-        .collect();
-    let receives = s
-        .events
-        .iter()
-        .filter(|e| e.reported_to.contains(&role) && !e.reported_by.includes(role))
-        .chain(
-            s.events
-                .iter()
-                .filter(|e| e.reported_by == Reporter::Anyone),
-        )
-        .map(|e| CallView {
-            code: e.code,
-            name: e.name.clone(),
-            party: match e.reported_by {
-                Reporter::Role(r) => format!("{} ringer", r.name()),
-                Reporter::Anyone => "Vem som helst av aktörerna ringer".into(),
-            },
-            facts: e.facts.iter().map(|f| f.label().to_string()).collect(),
-            time_rule: e.time_rule.clone(),
-        })
-        .collect();
-    let mut write_down: Vec<String> = EVERY_CALL.iter().map(|s| capitalise(s)).collect();
-    let mut extra: Vec<Fact> = s
-        .events
-        .iter()
-        .filter(|e| e.reported_by.includes(role) || e.reported_to.contains(&role))
-        .flat_map(|e| e.facts.iter().copied())
-        .collect();
-    extra.sort();
-    extra.dedup();
-    for f in extra {
-        let events: Vec<String> = s
-            .events
-            .iter()
-            .filter(|e| {
-                e.facts.contains(&f)
-                    && (e.reported_by.includes(role) || e.reported_to.contains(&role))
-            })
-            .map(|e| format!("{} ({})", e.name.to_lowercase(), e.code))
-            .collect();
-        write_down.push(capitalise(&format!(
-            "{} vid {}",
-            f.label(),
-            events.join(", ")
-        )));
-    }
-    write_down.push(format!(
-        "Dokumentera även samtalet i ert eget journal- eller verksamhetssystem ({} för regionen): till eller från vem överrapporteringen skett, datum och tid.",
-        s.organisation.record_system
-    ));
-    let mut time_rules = vec![
-        "Det är klockslaget när samtalet sker som räknas, inte när det senare förs in i Lifecare.".to_string(),
-        "Ett samtal där ingen svarar är inget meddelande. Ring igen och skriv klockslaget för samtalet då du når mottagaren.".to_string(),
-    ];
-    match role {
-        Role::Slutenvard => {
-            time_rules.push("Vid inskrivning är samtalets klockslag tid för inskrivning.".into());
-            time_rules.push(format!(
-                "Vid utskrivningsklar är samtalets klockslag tid för utskrivningsklar och grunden för kommunens betalningsansvar. Kommunerna nås {}: blir patienten utskrivningsklar när kommunen inte svarar, räknas tiden från det samtal där ni når kommunen.",
-                s.municipality_hours
-            ));
-        }
-        Role::Kommun => time_rules.push(
-            "Skriv klockslaget för varje samtal från slutenvården: utskrivningsklar-samtalet avgör när betalningsansvaret börjar.".into(),
-        ),
-        Role::Oppenvard => time_rules.push(
-            "Skriv klockslaget när du meddelar fast vårdkontakt och datum för SIP-möte.".into(),
-        ),
-    }
-    time_rules.push("Redatera aldrig: när Lifecare SP fungerar igen förs allt in med dagens datum och tid och en notering om att datumet avviker på grund av driftstörningen.".into());
+    let c = checklist::for_role(&kit.settings, role);
+    let call = |c: &checklist::Call| CallView {
+        code: c.code,
+        name: c.name.clone(),
+        party: c.party.clone(),
+        facts: c.facts.clone(),
+        time_rule: c.time_rule.clone(),
+    };
     let numbers = match role {
         Role::Slutenvard => vec![
             link("kontakter.html#kommuner", "Kommunernas nummer"),
@@ -356,10 +245,10 @@ pub fn role_view(kit: &Kit, role: Role) -> RoleView {
         id: role.id().into(),
         name: role.name().into(),
         who: role.who().into(),
-        makes,
-        receives,
-        write_down,
-        time_rules,
+        makes: c.makes.iter().map(call).collect(),
+        receives: c.receives.iter().map(call).collect(),
+        write_down: c.write_down,
+        time_rules: c.time_rules,
         numbers,
     }
 }
@@ -461,4 +350,52 @@ pub fn format_sek(amount: u64) -> String {
         out.push(c);
     }
     format!("{out}\u{a0}kr")
+}
+
+/// One printout on the printouts page.
+#[derive(Debug, Serialize, Clone)]
+pub struct PrintoutView {
+    pub href: String,
+    pub title: String,
+    pub purpose: String,
+    pub who: String,
+    pub copies: String,
+    pub pages: usize,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct PrintoutGroup {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<PrintoutView>,
+}
+
+/// The context of `printouts.html`: `groups` of printouts and `qr` (whether
+/// printouts carry a QR code to this page).
+pub fn printouts_context(kit: &Kit, list: &[crate::printouts::Printout]) -> tera::Context {
+    let mut groups: Vec<PrintoutGroup> = Vec::new();
+    for p in list {
+        let view = PrintoutView {
+            href: format!("utskrifter/{}", p.file),
+            title: p.title.clone(),
+            purpose: p.purpose.clone(),
+            who: p.who.clone(),
+            copies: p.copies.clone(),
+            pages: p.pages,
+        };
+        match groups.iter_mut().find(|g| g.title == p.group) {
+            Some(g) => g.items.push(view),
+            None => groups.push(PrintoutGroup {
+                id: crate::markdown::slugify(p.group),
+                title: p.group.to_string(),
+                items: vec![view],
+            }),
+        }
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert("groups", &groups);
+    ctx.insert("qr", &kit.settings.base_url.is_some());
+    ctx.insert("sheets_per_unit", &kit.settings.print.sheets_per_unit);
+    ctx.insert("rows_per_sheet", &kit.settings.print.rows_per_sheet);
+    ctx
 }

@@ -1,0 +1,155 @@
+//! What one role does during an outage, derived from the events in
+//! kit.yaml: the calls it makes and receives, what it writes down and what
+//! counts as the time. Shared by the site's checklist pages and the printed
+//! quick-reference cards, so that both always say the same.
+
+use super::{Fact, Reporter, Role, Settings};
+
+/// A call in a checklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub code: u8,
+    pub name: String,
+    /// "Ring kommun och öppenvård" or "Slutenvård ringer".
+    pub party: String,
+    /// Swedish labels of the extra facts to note.
+    pub facts: Vec<String>,
+    pub time_rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checklist {
+    pub role: Role,
+    pub makes: Vec<Call>,
+    pub receives: Vec<Call>,
+    pub write_down: Vec<String>,
+    pub time_rules: Vec<String>,
+}
+
+/// What every call records, in the order of the logging form.
+pub const EVERY_CALL: [&str; 7] = [
+    "datum och klockslag för samtalet, till minuten",
+    "om du ringde eller blev uppringd, och vem som ringde vem (namn och enhet)",
+    "patientens namn och personnummer (eller samordnings- eller reservnummer)",
+    "avdelningens telefonnummer",
+    "vilken samverkanspunkt samtalet gällde",
+    "om mottagaren nåddes",
+    "en kort sammanfattning av överrapporteringen",
+];
+
+/// "Kommun och öppenvård", in lower case after the first letter.
+pub fn join_roles(roles: &[Role]) -> String {
+    let names: Vec<String> = roles.iter().map(|r| r.name().to_lowercase()).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => capitalise(one),
+        [init @ .., last] => capitalise(&format!("{} och {last}", init.join(", "))),
+    }
+}
+
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Derives the checklist of `role` from the settings.
+pub fn for_role(s: &Settings, role: Role) -> Checklist {
+    let labels = |facts: &[Fact]| facts.iter().map(|f| f.label().to_string()).collect();
+    let makes = s
+        .events
+        .iter()
+        .filter(|e| e.reported_by.includes(role))
+        .map(|e| {
+            let others: Vec<Role> = e
+                .reported_to
+                .iter()
+                .copied()
+                .filter(|r| *r != role)
+                .collect();
+            Call {
+                code: e.code,
+                name: e.name.clone(),
+                party: format!("Ring {}", join_roles(&others).to_lowercase()),
+                facts: labels(&e.facts),
+                time_rule: e.time_rule.clone(),
+            }
+        })
+        .collect();
+    let receives = s
+        .events
+        .iter()
+        .filter(|e| e.reported_to.contains(&role) && !e.reported_by.includes(role))
+        .chain(
+            s.events
+                .iter()
+                .filter(|e| e.reported_by == Reporter::Anyone),
+        )
+        .map(|e| Call {
+            code: e.code,
+            name: e.name.clone(),
+            party: match e.reported_by {
+                Reporter::Role(r) => format!("{} ringer", r.name()),
+                Reporter::Anyone => "Vem som helst av aktörerna ringer".into(),
+            },
+            facts: labels(&e.facts),
+            time_rule: e.time_rule.clone(),
+        })
+        .collect();
+    let concerns = |e: &super::Event| e.reported_by.includes(role) || e.reported_to.contains(&role);
+    let mut write_down: Vec<String> = EVERY_CALL.iter().map(|s| capitalise(s)).collect();
+    let mut extra: Vec<Fact> = s
+        .events
+        .iter()
+        .filter(|e| concerns(e))
+        .flat_map(|e| e.facts.iter().copied())
+        .collect();
+    extra.sort();
+    extra.dedup();
+    for f in extra {
+        let events: Vec<String> = s
+            .events
+            .iter()
+            .filter(|e| e.facts.contains(&f) && concerns(e))
+            .map(|e| format!("{} ({})", e.name.to_lowercase(), e.code))
+            .collect();
+        write_down.push(capitalise(&format!(
+            "{} vid {}",
+            f.label(),
+            events.join(", ")
+        )));
+    }
+    write_down.push(format!(
+        "Dokumentera även samtalet i ert eget journal- eller verksamhetssystem ({} för regionen): till eller från vem överrapporteringen skett, datum och tid.",
+        s.organisation.record_system
+    ));
+    let mut time_rules = vec![
+        "Det är klockslaget när samtalet sker som räknas, inte när det senare förs in i Lifecare.".to_string(),
+        "Ett samtal där ingen svarar är inget meddelande. Ring igen och skriv klockslaget för samtalet då du når mottagaren.".to_string(),
+    ];
+    match role {
+        Role::Slutenvard => {
+            time_rules.push("Vid inskrivning är samtalets klockslag tid för inskrivning.".into());
+            time_rules.push(format!(
+                "Vid utskrivningsklar är samtalets klockslag tid för utskrivningsklar och grunden för kommunens betalningsansvar. Kommunerna nås {}: blir patienten utskrivningsklar när kommunen inte svarar, räknas tiden från det samtal där ni når kommunen.",
+                s.municipality_hours
+            ));
+        }
+        Role::Kommun => time_rules.push(
+            "Skriv klockslaget för varje samtal från slutenvården: utskrivningsklar-samtalet avgör när betalningsansvaret börjar.".into(),
+        ),
+        Role::Oppenvard => time_rules.push(
+            "Skriv klockslaget när du meddelar fast vårdkontakt och datum för SIP-möte.".into(),
+        ),
+    }
+    time_rules.push("Redatera aldrig: när Lifecare SP fungerar igen förs allt in med dagens datum och tid och en notering om att datumet avviker på grund av driftstörningen.".into());
+    Checklist {
+        role,
+        makes,
+        receives,
+        write_down,
+        time_rules,
+    }
+}

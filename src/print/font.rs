@@ -1,0 +1,310 @@
+//! The two embedded fonts (Reservkit Sans regular and bold) and their metrics.
+//!
+//! Owns the font bytes, text width from the fonts' own glyph advances, the
+//! list of characters the fonts lack, and word wrapping. It must not draw
+//! anything or import the PDF library; it reads only the `cmap`, `hmtx`,
+//! `hhea` and `head` tables, parsed once per process.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Reservkit Sans, a subset of DejaVu Sans (see `fonts/README.md`).
+pub const REGULAR_TTF: &[u8] = include_bytes!("fonts/ReservkitSans.ttf");
+/// Reservkit Sans Bold, a subset of DejaVu Sans Bold.
+pub const BOLD_TTF: &[u8] = include_bytes!("fonts/ReservkitSans-Bold.ttf");
+
+/// Millimetres per typographic point.
+pub const MM_PER_PT: f64 = 25.4 / 72.0;
+
+/// Advance widths of one font, keyed by character.
+#[derive(Debug)]
+struct Metrics {
+    units_per_em: f64,
+    advances: BTreeMap<char, u16>,
+    notdef_advance: u16,
+}
+
+fn metrics(bold: bool) -> &'static Metrics {
+    static FONTS: OnceLock<(Metrics, Metrics)> = OnceLock::new();
+    let (regular, bold_metrics) = FONTS.get_or_init(|| {
+        // The bytes are compiled in; `embedded_fonts_parse` tests that this holds.
+        let regular = parse_metrics(REGULAR_TTF).expect("embedded regular font parses");
+        let bold = parse_metrics(BOLD_TTF).expect("embedded bold font parses");
+        (regular, bold)
+    });
+    if bold { bold_metrics } else { regular }
+}
+
+/// Width of `text` on one line, in mm, as the PDF viewer will place it:
+/// the sum of the glyph advances, no kerning. Characters the font lacks
+/// (see [`missing_chars`]) count with the width of the empty-box glyph.
+/// Never fails.
+pub fn text_width_mm(text: &str, size_pt: f64, bold: bool) -> f64 {
+    let m = metrics(bold);
+    let units: u64 = text
+        .chars()
+        .map(|c| u64::from(*m.advances.get(&c).unwrap_or(&m.notdef_advance)))
+        .sum();
+    units as f64 / m.units_per_em * size_pt * MM_PER_PT
+}
+
+/// The characters of `text` that the regular or the bold font lacks, each
+/// once, in order of first appearance. Line breaks and tabs count as missing:
+/// a text item is one line. Empty when the text can be printed. Never fails.
+pub fn missing_chars(text: &str) -> Vec<char> {
+    let (regular, bold) = (metrics(false), metrics(true));
+    let mut out = Vec::new();
+    for c in text.chars() {
+        let known = regular.advances.contains_key(&c) && bold.advances.contains_key(&c);
+        if !known && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Splits `text` into lines no wider than `max_width_mm` at `size_pt`.
+///
+/// Breaks at ordinary spaces (U+0020) only, so no-break spaces (U+00A0,
+/// U+202F) keep their words together; runs of spaces collapse to one. A
+/// `'\n'` forces a break (an empty line stays as `""`). A single word wider
+/// than the line is broken between characters, at least one character per
+/// line. An empty text gives no lines. Never fails; it does not check for
+/// missing characters (see [`missing_chars`]).
+pub fn wrap(text: &str, size_pt: f64, bold: bool, max_width_mm: f64) -> Vec<String> {
+    let fits = |s: &str| text_width_mm(s, size_pt, bold) <= max_width_mm + 1e-9;
+    let mut lines = Vec::new();
+    if text.is_empty() {
+        return lines;
+    }
+    for paragraph in text.split('\n') {
+        let mut current = String::new();
+        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+            if current.is_empty() {
+                current = word.to_string();
+            } else {
+                let candidate = format!("{current} {word}");
+                if fits(&candidate) {
+                    current = candidate;
+                    continue;
+                }
+                lines.push(std::mem::take(&mut current));
+                current = word.to_string();
+            }
+            // `current` is now a lone word: break it if it is too wide.
+            while !fits(&current) {
+                let mut split_at = 0;
+                for (i, c) in current.char_indices() {
+                    let end = i + c.len_utf8();
+                    if split_at > 0 && !fits(&current[..end]) {
+                        break;
+                    }
+                    split_at = end;
+                }
+                if split_at >= current.len() {
+                    break; // one character wider than the line: keep it
+                }
+                lines.push(current[..split_at].to_string());
+                current = current[split_at..].to_string();
+            }
+        }
+        lines.push(current);
+    }
+    lines
+}
+
+/// Reads big-endian u16 at `pos`.
+fn be16(data: &[u8], pos: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*data.get(pos)?, *data.get(pos + 1)?]))
+}
+
+fn be32(data: &[u8], pos: usize) -> Option<u32> {
+    Some(u32::from_be_bytes([
+        *data.get(pos)?,
+        *data.get(pos + 1)?,
+        *data.get(pos + 2)?,
+        *data.get(pos + 3)?,
+    ]))
+}
+
+/// The bytes of table `tag`, from the sfnt table directory.
+fn table<'a>(font: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
+    let count = usize::from(be16(font, 4)?);
+    (0..count).find_map(|i| {
+        let rec = 12 + 16 * i;
+        if font.get(rec..rec + 4)? != tag {
+            return None;
+        }
+        let offset = usize::try_from(be32(font, rec + 8)?).ok()?;
+        let length = usize::try_from(be32(font, rec + 12)?).ok()?;
+        font.get(offset..offset.checked_add(length)?)
+    })
+}
+
+/// Character → glyph id from the first Unicode format-4 `cmap` subtable.
+fn cmap_format4(cmap: &[u8]) -> Option<BTreeMap<char, u16>> {
+    let count = usize::from(be16(cmap, 2)?);
+    let sub = (0..count).find_map(|i| {
+        let rec = 4 + 8 * i;
+        let platform = be16(cmap, rec)?;
+        let encoding = be16(cmap, rec + 2)?;
+        let offset = usize::try_from(be32(cmap, rec + 4)?).ok()?;
+        let unicode = platform == 0 || (platform == 3 && encoding == 1);
+        (unicode && be16(cmap, offset)? == 4).then_some(offset)
+    })?;
+    let t = cmap.get(sub..)?;
+    let seg_count = usize::from(be16(t, 6)? / 2);
+    let ends = 14;
+    let starts = ends + 2 * seg_count + 2;
+    let deltas = starts + 2 * seg_count;
+    let range_offsets = deltas + 2 * seg_count;
+    let mut map = BTreeMap::new();
+    for s in 0..seg_count {
+        let end = be16(t, ends + 2 * s)?;
+        let start = be16(t, starts + 2 * s)?;
+        let delta = be16(t, deltas + 2 * s)?;
+        let ro_pos = range_offsets + 2 * s;
+        let range_offset = usize::from(be16(t, ro_pos)?);
+        if start == 0xFFFF {
+            continue;
+        }
+        for code in start..=end {
+            let gid = if range_offset == 0 {
+                code.wrapping_add(delta)
+            } else {
+                let pos = ro_pos + range_offset + 2 * usize::from(code - start);
+                match be16(t, pos)? {
+                    0 => 0,
+                    g => g.wrapping_add(delta),
+                }
+            };
+            if gid != 0
+                && let Some(c) = char::from_u32(u32::from(code))
+            {
+                map.insert(c, gid);
+            }
+        }
+    }
+    Some(map)
+}
+
+/// Parses the tables needed for advances; `None` if the font is malformed.
+fn parse_metrics(font: &[u8]) -> Option<Metrics> {
+    let head = table(font, b"head")?;
+    let hhea = table(font, b"hhea")?;
+    let hmtx = table(font, b"hmtx")?;
+    let units_per_em = be16(head, 18)?;
+    let h_metrics = usize::from(be16(hhea, 34)?);
+    if units_per_em == 0 || h_metrics == 0 {
+        return None;
+    }
+    let advance = |gid: u16| be16(hmtx, 4 * usize::from(gid).min(h_metrics - 1));
+    let glyphs = cmap_format4(table(font, b"cmap")?)?;
+    let mut advances = BTreeMap::new();
+    for (c, gid) in glyphs {
+        advances.insert(c, advance(gid)?);
+    }
+    Some(Metrics {
+        units_per_em: f64::from(units_per_em),
+        advances,
+        notdef_advance: advance(0)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character promised in `fonts/README.md`.
+    fn promised() -> Vec<char> {
+        let mut v: Vec<char> = (0x20u32..=0x7E)
+            .chain(0xA0..=0xFF)
+            .filter_map(char::from_u32)
+            .collect();
+        v.extend("–—‘’“”„•…€✓☐→≥≤\u{2212}\u{2009}\u{202F}".chars());
+        v
+    }
+
+    #[test]
+    fn embedded_fonts_parse_and_have_every_promised_character() {
+        for font in [REGULAR_TTF, BOLD_TTF] {
+            let m = parse_metrics(font).expect("font parses");
+            assert_eq!(m.units_per_em, 2048.0);
+            for c in promised() {
+                assert!(m.advances.contains_key(&c), "{c:?} missing");
+            }
+            assert_eq!(m.advances.len(), promised().len());
+        }
+        let all: String = promised().into_iter().collect();
+        assert!(missing_chars(&all).is_empty());
+    }
+
+    #[test]
+    fn widths_are_positive_and_bold_is_wider() {
+        let regular = text_width_mm("Sida 1 av 2", 9.0, false);
+        let bold = text_width_mm("Sida 1 av 2", 9.0, true);
+        assert!(regular > 10.0 && regular < 30.0, "{regular}");
+        assert!(bold > regular);
+        assert_eq!(text_width_mm("", 10.0, false), 0.0);
+        // DejaVu Sans: space is 651 units of 2048.
+        let space = text_width_mm(" ", 72.0, false);
+        assert!((space - 651.0 / 2048.0 * 25.4).abs() < 1e-9, "{space}");
+        // Width scales with size.
+        let w10 = text_width_mm("Åsa Öberg", 10.0, false);
+        let w20 = text_width_mm("Åsa Öberg", 20.0, false);
+        assert!((w20 - 2.0 * w10).abs() < 1e-9);
+    }
+
+    #[test]
+    fn missing_chars_lists_each_once_in_order() {
+        assert!(missing_chars("Åsa Öberg ringde Älvsbyns kommun 07–22 ✓ ☐ → 5 €").is_empty());
+        assert_eq!(missing_chars("✈ 漢 ✈ a\tb"), vec!['✈', '漢', '\t']);
+        assert_eq!(missing_chars("rad ett\nrad två"), vec!['\n']);
+    }
+
+    #[test]
+    fn wrap_respects_the_width() {
+        let text = "Vid driftstopp i Lifecare SP som varar mer än tre timmar ringer \
+                    vårdcentralen kommunens sjuksköterska och dokumenterar samtalet \
+                    på pappersloggen.";
+        for width in [30.0, 50.0, 80.0, 170.0] {
+            let lines = wrap(text, 10.0, false, width);
+            assert!(!lines.is_empty());
+            for line in &lines {
+                assert!(
+                    text_width_mm(line, 10.0, false) <= width + 1e-9,
+                    "{line:?} > {width}"
+                );
+                assert!(!line.starts_with(' ') && !line.ends_with(' '));
+            }
+            assert_eq!(
+                lines.join(" "),
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+        // Greedy: the next word never fits on the previous line.
+        let lines = wrap(text, 10.0, false, 50.0);
+        for pair in lines.windows(2) {
+            let first_word = pair[1].split(' ').next().unwrap_or_default();
+            let joined = format!("{} {}", pair[0], first_word);
+            assert!(text_width_mm(&joined, 10.0, false) > 50.0);
+        }
+    }
+
+    #[test]
+    fn wrap_breaks_long_words_and_keeps_no_break_spaces() {
+        let lines = wrap("Kommunsjuksköterskebakjoursnummer", 10.0, true, 20.0);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.concat(), "Kommunsjuksköterskebakjoursnummer");
+        for line in &lines {
+            assert!(text_width_mm(line, 10.0, true) <= 20.0 + 1e-9);
+        }
+        // A width smaller than one character still makes progress.
+        assert_eq!(wrap("ab", 10.0, false, 0.1), vec!["a", "b"]);
+        // U+00A0 binds "07–22" to "kl.".
+        let lines = wrap("öppet kl.\u{A0}07–22", 10.0, false, 20.0);
+        assert_eq!(lines, vec!["öppet", "kl.\u{A0}07–22"]);
+        assert_eq!(wrap("a\n\nb", 10.0, false, 50.0), vec!["a", "", "b"]);
+        assert!(wrap("", 10.0, false, 50.0).is_empty());
+    }
+}

@@ -1,0 +1,20 @@
+//! Printed material of the kit: plain page layout, text metrics for the
+//! embedded fonts, pagination with footers, QR codes and the PDF writer.
+//!
+//! Owns everything that ends up on paper at the level of positioned text,
+//! lines and boxes on A4 pages. It must not know about the kit's content
+//! (contacts, routines, forms) or read any files: callers hand it text and
+//! get back a [`layout::Document`] or PDF bytes. It depends on no other module
+//! of the crate, and only [`pdf`] touches the PDF library.
+
+pub mod error;
+pub mod flow;
+pub mod font;
+pub mod layout;
+pub mod pdf;
+pub mod qr;
+
+pub use error::PrintError;
+pub use flow::{Column, Flow, FlowStyle, Margins, PageDecor, Table, TextStyle};
+pub use layout::{Align, Dash, Document, Item, Page, PageSize};
+pub use pdf::{PdfMeta, to_pdf};

@@ -1,0 +1,149 @@
+//! "Telefonlista vid driftstopp i Lifecare SP": one call sheet per audience,
+//! listing exactly whom that audience calls and is called by, with large
+//! numbers and the opening hours beside them.
+
+use super::{KitText, decor, notice_box};
+use crate::model::{Kit, Role, Unit, UnitKind};
+use crate::print::font;
+use crate::print::{Document, Flow, FlowStyle, Item, Margins, PageSize, PrintError, TextStyle};
+
+/// The kinds of unit each audience needs, in the order they are listed.
+pub fn kinds_for(audience: Role) -> &'static [UnitKind] {
+    match audience {
+        Role::Slutenvard => &[UnitKind::Municipality, UnitKind::HealthCentre],
+        Role::Kommun => &[UnitKind::Ward, UnitKind::HealthCentre],
+        Role::Oppenvard => &[UnitKind::Ward, UnitKind::Municipality],
+    }
+}
+
+const LABEL_W: f64 = 86.0;
+const NUMBER_X: f64 = 90.0;
+const HOURS_X: f64 = 142.0;
+const NAME_PT: f64 = 11.0;
+const LABEL_PT: f64 = 10.0;
+const NUMBER_PT: f64 = 15.0;
+const HOURS_PT: f64 = 9.0;
+
+/// Lays out the call sheet for `audience`.
+///
+/// # Errors
+/// A [`PrintError`] for text the fonts lack or a unit too tall for a page.
+pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
+    let s = &kit.settings;
+    let title = format!(
+        "Telefonlista vid driftstopp i Lifecare SP – {}",
+        audience.name().to_lowercase()
+    );
+    let mut f = Flow::new(
+        title,
+        PageSize::A4Portrait,
+        Margins::default(),
+        FlowStyle::default(),
+        decor(kit),
+    )?;
+    f.heading("Telefonlista vid driftstopp i Lifecare SP", 18.0)?;
+    f.paragraph(&format!("För {}.", audience.who()), TextStyle::bold(12.0))?;
+    let mut notice = vec![
+        format!(
+            "Gäller när Lifecare SP inte går att använda och driftstörningen varat mer än {} timmar.",
+            s.threshold_hours
+        ),
+        "Vid varje samtal: uppge patientens namn och personnummer samt avdelningens telefonnummer."
+            .to_string(),
+        "Skriv varje samtal på loggbladet. Samtalets klockslag är det som räknas. Redatera aldrig."
+            .to_string(),
+    ];
+    if audience != Role::Kommun {
+        notice.push(format!(
+            "Felanmälan: {} {} (internt) eller {}.",
+            s.service_desk.name, s.service_desk.number, s.service_desk.portal_name
+        ));
+    } else {
+        notice.push("Felanmälan: enligt kommunens lokala rutin.".to_string());
+    }
+    notice_box(&mut f, &notice, kit.settings.sample_data)?;
+
+    f.heading("Regionen", 14.0)?;
+    let mut fixed = vec![(
+        s.switchboard.name.clone(),
+        s.switchboard.number.national(),
+        "dygnet runt".to_string(),
+    )];
+    if audience != Role::Kommun {
+        fixed.push((
+            format!("{} – felanmälan", s.service_desk.name),
+            s.service_desk.number.national(),
+            "internt nummer".to_string(),
+        ));
+    }
+    for (label, number, hours) in &fixed {
+        let (h, items) = phone_line(0.0, label, number, hours);
+        f.block(h, items)?;
+    }
+    f.paragraph(
+        "Be växeln om sidotelefon när du söker en mottagning eller avdelning som inte står på listan.",
+        TextStyle::regular(9.5),
+    )?;
+
+    for &kind in kinds_for(audience) {
+        let heading = match kind {
+            UnitKind::Municipality => format!("Kommuner – nås {}", s.municipality_hours),
+            UnitKind::Ward => "Slutenvårdens avdelningar – nås dygnet runt".to_string(),
+            UnitKind::HealthCentre => "Hälsocentraler".to_string(),
+        };
+        f.heading(&heading, 14.0)?;
+        let mut group = String::new();
+        for unit in kit.directory.of_kind(kind) {
+            if kind != UnitKind::Municipality && unit.group != group {
+                group = unit.group.clone();
+                f.heading(&group, 11.5)?;
+            }
+            let (h, items) = unit_block(unit);
+            f.block(h, items)?;
+        }
+    }
+    f.finish()
+}
+
+/// One phone line: label left (wrapped), number large, hours right.
+fn phone_line(y: f64, label: &str, number: &str, hours: &str) -> (f64, Vec<Item>) {
+    let lines = font::wrap(label, LABEL_PT, false, LABEL_W);
+    let line_h = 4.4;
+    let height = (lines.len() as f64 * line_h).max(7.0);
+    let base = y + 5.2;
+    let mut items: Vec<Item> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Item::text(0.0, base + i as f64 * line_h, LABEL_PT, false, l.clone()))
+        .collect();
+    items.push(Item::text(NUMBER_X, base + 0.4, NUMBER_PT, true, number));
+    items.push(Item::text(HOURS_X, base, HOURS_PT, false, hours));
+    (height, items)
+}
+
+fn unit_block(unit: &Unit) -> (f64, Vec<Item>) {
+    let mut items = vec![
+        Item::line(0.0, 0.6, 180.0, 0.6, 0.3),
+        Item::text(0.0, 5.0, NAME_PT, true, unit.name.clone()),
+    ];
+    let mut y = 6.0;
+    for p in &unit.phones {
+        let (h, mut line) = phone_line(y, &p.label, &p.number.national(), &p.hours.to_string());
+        items.append(&mut line);
+        y += h;
+    }
+    (y + 1.5, items)
+}
+
+/// Every text of the directory that the call sheets print, for the glyph check.
+pub fn texts(kit: &Kit) -> Vec<KitText> {
+    let mut out = Vec::new();
+    for u in &kit.directory.units {
+        out.push(KitText::contacts(&u.name));
+        out.push(KitText::contacts(&u.group));
+        for p in &u.phones {
+            out.push(KitText::contacts(&p.label));
+        }
+    }
+    out
+}

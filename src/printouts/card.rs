@@ -1,0 +1,113 @@
+//! One-page quick-reference cards per role ("snabbkort"), derived from the
+//! same checklist as the site's role pages.
+
+use super::{BODY, decor, notice_box};
+use crate::model::checklist;
+use crate::model::{Kit, Role};
+use crate::print::{Document, Flow, FlowStyle, Margins, PageSize, PrintError, TextStyle};
+
+/// Lays out the card for `role`; it must fit on one page.
+///
+/// # Errors
+/// [`PrintError::DoesNotFit`] if the content needs more than one page, and
+/// glyph errors for text the fonts lack.
+pub fn layout(kit: &Kit, role: Role) -> Result<Document, PrintError> {
+    let s = &kit.settings;
+    let c = checklist::for_role(s, role);
+    let style = FlowStyle {
+        paragraph_gap_mm: 1.5,
+        heading_gap_before_mm: 2.0,
+        ..FlowStyle::default()
+    };
+    let margins = Margins {
+        top_mm: 12.0,
+        ..Margins::default()
+    };
+    let mut f = Flow::new(
+        format!(
+            "Snabbkort vid driftstopp i Lifecare SP – {}",
+            role.name().to_lowercase()
+        ),
+        PageSize::A4Portrait,
+        margins,
+        style,
+        decor(kit),
+    )?;
+    f.heading(
+        &format!(
+            "Snabbkort: {} vid driftstopp i Lifecare SP",
+            role.name().to_lowercase()
+        ),
+        16.0,
+    )?;
+    let felanmalan = match role {
+        Role::Kommun => "Felanmäl enligt kommunens lokala rutin.".to_string(),
+        _ => format!(
+            "Felanmäl till {} {} (internt) eller via {}.",
+            s.service_desk.name, s.service_desk.number, s.service_desk.portal_name
+        ),
+    };
+    notice_box(
+        &mut f,
+        &[
+            format!(
+                "Rutinen gäller när driftstörningen varar mer än {} timmar: då sker alla kontakter per telefon.",
+                s.threshold_hours
+            ),
+            felanmalan,
+            format!(
+                "Regionens växel: {}. Kommunerna nås {}.",
+                s.switchboard.number, s.municipality_hours
+            ),
+        ],
+        s.sample_data,
+    )?;
+    let small = TextStyle::regular(10.0);
+    f.heading("Du ringer", 12.0)?;
+    let makes: Vec<String> = c
+        .makes
+        .iter()
+        .map(|m| {
+            let facts = if m.facts.is_empty() {
+                String::new()
+            } else {
+                format!(" Uppge också {}.", m.facts.join(", "))
+            };
+            format!(
+                "{} ({}): {}.{facts}",
+                m.name,
+                m.code,
+                m.party.to_lowercase()
+            )
+        })
+        .collect();
+    f.bullets(&makes, small)?;
+    f.paragraph(
+        "Vid varje samtal: uppge patientens namn och personnummer samt avdelningens telefonnummer.",
+        TextStyle::bold(9.5),
+    )?;
+    f.heading("Du tar emot", 12.0)?;
+    let receives: Vec<String> = c
+        .receives
+        .iter()
+        .map(|m| format!("{} ({}): {}.", m.name, m.code, m.party.to_lowercase()))
+        .collect();
+    f.bullets(&receives, small)?;
+    f.heading("Skriv ner på loggbladet", 12.0)?;
+    f.bullets(&c.write_down, small)?;
+    f.heading("Tiden", 12.0)?;
+    f.bullets(&c.time_rules, small)?;
+    let _ = BODY;
+    let doc = f.finish()?;
+    if doc.pages.len() > 1 {
+        return Err(PrintError::DoesNotFit {
+            what: format!(
+                "snabbkortet för {} (ska rymmas på en sida)",
+                role.name().to_lowercase()
+            ),
+            needed_mm: 297.0 * doc.pages.len() as f64,
+            available_mm: 297.0,
+        });
+    }
+    Ok(doc)
+}

@@ -1,0 +1,306 @@
+//! The printable fallback kit: call sheets, numbered logging forms, the
+//! routine on paper and quick-reference cards, as PDFs in memory.
+//!
+//! Each printout is laid out with the generic [`crate::print`] module and
+//! exported by [`crate::print::to_pdf`]. This module knows the kit's content;
+//! it reads no files and writes nothing.
+
+pub mod call_sheet;
+pub mod card;
+pub mod form;
+pub mod routine;
+
+use crate::model::{Kit, Role, UnitKind};
+use crate::output::OutFile;
+use crate::print::{self, Document, Flow, Item, PageDecor, PdfMeta, PrintError, TextStyle, font};
+
+/// A string the printouts will print, with the content file it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KitText {
+    pub file: &'static str,
+    pub text: String,
+}
+
+impl KitText {
+    pub fn contacts(text: &str) -> KitText {
+        KitText {
+            file: "contacts.yaml",
+            text: text.to_string(),
+        }
+    }
+    pub fn settings(text: &str) -> KitText {
+        KitText {
+            file: "kit.yaml",
+            text: text.to_string(),
+        }
+    }
+}
+
+/// A character the fonts lack, in a text from a content file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingGlyph {
+    /// `kit.yaml`, `contacts.yaml` or the page's file name.
+    pub file: String,
+    pub text: String,
+    pub chars: Vec<char>,
+}
+
+/// Checks every string the printouts print against the embedded fonts, so
+/// that all problems are reported at once, before any layout.
+pub fn check_glyphs(kit: &Kit) -> Vec<MissingGlyph> {
+    let mut texts = call_sheet::texts(kit);
+    texts.extend(form::texts(kit));
+    let s = &kit.settings;
+    for t in [
+        &s.organisation.name,
+        &s.organisation.municipalities_name,
+        &s.organisation.intranet_name,
+        &s.organisation.record_system,
+        &s.switchboard.name,
+        &s.service_desk.name,
+        &s.service_desk.portal_name,
+        &s.payment.law,
+    ] {
+        texts.push(KitText::settings(t));
+    }
+    for e in &s.events {
+        texts.push(KitText::settings(&e.name));
+        texts.push(KitText::settings(&e.time_rule));
+    }
+    let mut out: Vec<MissingGlyph> = Vec::new();
+    let mut push = |file: String, text: &str| {
+        let chars = font::missing_chars(text);
+        if !chars.is_empty() && !out.iter().any(|m| m.file == file && m.text == text) {
+            out.push(MissingGlyph {
+                file,
+                text: text.to_string(),
+                chars,
+            });
+        }
+    };
+    for t in texts {
+        push(t.file.to_string(), &t.text);
+    }
+    for p in &kit.pages {
+        push(p.source.clone(), &p.title);
+        if let Some(d) = &p.description {
+            push(p.source.clone(), d);
+        }
+        for block in routine::blocks(&p.body) {
+            for text in block.texts() {
+                push(p.source.clone(), text);
+            }
+        }
+    }
+    out
+}
+
+/// The footer of every printed page: kit version and data date, the
+/// discard rule, and a QR code to the printouts page when a base URL is set.
+pub fn decor(kit: &Kit) -> PageDecor {
+    let s = &kit.settings;
+    let mut lines = vec![format!(
+        "{} · Reservrutin vid driftstopp i Lifecare SP · kitversion {} · uppgifter per {}",
+        s.organisation.name, kit.version, kit.data_date
+    )];
+    lines.push(match &s.base_url {
+        Some(url) => {
+            format!("Äldre utskrifter ska kastas. Aktuell kitversion: {url}utskrifter.html")
+        }
+        None => format!(
+            "Äldre utskrifter ska kastas. Aktuell kitversion finns på {}.",
+            s.organisation.intranet_name
+        ),
+    });
+    if s.sample_data {
+        lines.push("EXEMPELDATA: telefonnumren är påhittade. Använd inte i vården.".to_string());
+    }
+    PageDecor {
+        footer_lines: lines,
+        qr_url: qr_url(kit),
+    }
+}
+
+/// Where the QR code on every page points: the printouts page, with the
+/// version printed so that a binder can be compared with the site.
+pub fn qr_url(kit: &Kit) -> Option<String> {
+    kit.settings
+        .base_url
+        .as_ref()
+        .map(|u| format!("{u}utskrifter.html?kit={}", kit.version))
+}
+
+/// A framed box of short lines, with the sample-data warning first when set.
+pub fn notice_box(f: &mut Flow, lines: &[String], sample: bool) -> Result<(), PrintError> {
+    let width = f.content_width_mm();
+    let size = 10.5;
+    let line_h = f.style().line_height_mm(size);
+    let mut all: Vec<(String, bool)> = Vec::new();
+    if sample {
+        all.push((
+            "EXEMPELDATA: telefonnumren är påhittade och går inte till någon.".to_string(),
+            true,
+        ));
+    }
+    for l in lines {
+        for w in font::wrap(l, size, false, width - 8.0) {
+            all.push((w, false));
+        }
+    }
+    let height = all.len() as f64 * line_h + 5.0;
+    let mut items = vec![Item::boxed(0.0, 0.0, width, height, 1.0)];
+    for (i, (text, bold)) in all.into_iter().enumerate() {
+        let y = 2.5 + f.style().baseline_offset_mm(size) + i as f64 * line_h;
+        items.push(Item::text(4.0, y, size, bold, text));
+    }
+    f.block(height, items)?;
+    f.space(3.0);
+    Ok(())
+}
+
+/// One printout as the printouts page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printout {
+    /// Path under `print/`, e.g. `samtalslogg/boden.pdf`.
+    pub file: String,
+    pub title: String,
+    pub purpose: String,
+    pub who: String,
+    pub copies: String,
+    pub pages: usize,
+    /// Grouping on the printouts page.
+    pub group: &'static str,
+}
+
+/// A printout that could not be made, with the reason.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub file: String,
+    pub error: PrintError,
+}
+
+/// Lays out and exports every printout.
+///
+/// # Errors
+/// Every printout that failed, with its [`PrintError`].
+pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
+    let mut jobs: Vec<(Printout, Result<Document, PrintError>)> = Vec::new();
+    let s = &kit.settings;
+    for role in [Role::Slutenvard, Role::Oppenvard, Role::Kommun] {
+        let who = match role {
+            Role::Slutenvard => "Varje slutenvårdsavdelning",
+            Role::Oppenvard => "Varje hälsocentral",
+            Role::Kommun => "Varje kommuns biståndshandläggare och kommunala hälso- och sjukvård",
+        };
+        jobs.push((
+            Printout {
+                file: format!("telefonlista-{}.pdf", role.id()),
+                title: format!("Telefonlista för {}", role.name().to_lowercase()),
+                purpose: format!("Vilka {} ringer och blir uppringd av under driftstoppet, med nummer och öppettider.", role.who()),
+                who: who.to_string(),
+                copies: "2: en vid telefonen, en i pärmen".to_string(),
+                pages: 0,
+                group: "Telefonlistor",
+            },
+            call_sheet::layout(kit, role),
+        ));
+    }
+    jobs.push((
+        Printout {
+            file: "samtalslogg-blank.pdf".to_string(),
+            title: "Samtalslogg, blank blankett".to_string(),
+            purpose: "Loggblad utan förtryckt enhet, för enheter som saknar numrerade blad. Skriv enhet och bladnummer för hand.".to_string(),
+            who: "Den som behöver fler blad".to_string(),
+            copies: "Efter behov; numrera bladen i följd".to_string(),
+            pages: 0,
+            group: "Loggblad",
+        },
+        form::layout(kit, None, 1..=1),
+    ));
+    let sheets = s.print.sheets_per_unit;
+    for kind in [
+        UnitKind::Ward,
+        UnitKind::HealthCentre,
+        UnitKind::Municipality,
+    ] {
+        for unit in kit.directory.of_kind(kind) {
+            jobs.push((
+                Printout {
+                    file: format!("samtalslogg/{}.pdf", unit.id),
+                    title: format!("Samtalslogg, {}", unit.full_name()),
+                    purpose: format!(
+                        "{sheets} förnumrerade loggblad med enhetens namn och telefonnummer."
+                    ),
+                    who: unit.full_name(),
+                    copies: "1 av varje blad; skriv ut alla bladen".to_string(),
+                    pages: 0,
+                    group: match kind {
+                        UnitKind::Ward => "Loggblad för avdelningar",
+                        UnitKind::HealthCentre => "Loggblad för hälsocentraler",
+                        UnitKind::Municipality => "Loggblad för kommuner",
+                    },
+                },
+                form::layout(kit, Some(unit), 1..=sheets),
+            ));
+        }
+    }
+    jobs.push((
+        Printout {
+            file: "rutin.pdf".to_string(),
+            title: "Rutinen på papper".to_string(),
+            purpose: "Hela rutinen vid driftstopp i Lifecare SP med samverkanspunkterna."
+                .to_string(),
+            who: "Varje enhet".to_string(),
+            copies: "1 i pärmen".to_string(),
+            pages: 0,
+            group: "Rutin och snabbkort",
+        },
+        routine::layout(kit),
+    ));
+    for role in [Role::Slutenvard, Role::Oppenvard, Role::Kommun] {
+        jobs.push((
+            Printout {
+                file: format!("snabbkort-{}.pdf", role.id()),
+                title: format!("Snabbkort för {}", role.name().to_lowercase()),
+                purpose: "En sida: när rutinen gäller, vilka samtal du ringer och tar emot, vad du skriver ner och vad som räknas som tiden.".to_string(),
+                who: format!("Varje enhet inom {}", role.name().to_lowercase()),
+                copies: "1 vid telefonen, 1 i pärmen".to_string(),
+                pages: 0,
+                group: "Rutin och snabbkort",
+            },
+            card::layout(kit, role),
+        ));
+    }
+
+    let mut failures = Vec::new();
+    let mut files = Vec::new();
+    let mut list = Vec::new();
+    for (mut p, doc) in jobs {
+        let pdf = doc.and_then(|doc| {
+            p.pages = doc.pages.len();
+            let mut meta = PdfMeta::new(p.title.clone(), kit.data_date);
+            meta.author = s.organisation.name.clone();
+            meta.subject = "Reservrutin vid driftstopp i Lifecare SP".to_string();
+            meta.keywords = vec![format!("kitversion {}", kit.version)];
+            print::to_pdf(&doc, &meta)
+        });
+        match pdf {
+            Ok(bytes) => {
+                files.push(OutFile::new(p.file.clone(), bytes));
+                list.push(p);
+            }
+            Err(error) => failures.push(Failure {
+                file: p.file,
+                error,
+            }),
+        }
+    }
+    if failures.is_empty() {
+        Ok((list, files))
+    } else {
+        Err(failures)
+    }
+}
+
+/// Regular body text style used by the printouts.
+pub const BODY: TextStyle = TextStyle::regular(10.5);

@@ -1,0 +1,650 @@
+//! Checking transcription lines against the kit: every value on its own,
+//! the rules between values of one line, and the rules between lines (the
+//! sheet's outage start, corrections, rows typed twice).
+//!
+//! The [`Validator`] reads lines in order and keeps what later lines depend
+//! on. Each line becomes an [`Entry`] or a [`Rejection`], and every problem a
+//! located [`Diagnostic`] worded `blad X rad N, fält «kolumn»: …`. Messages
+//! never contain the patient's name or identity number; other values are
+//! quoted through [`fields::shown`].
+//!
+//! A rejected line that a later valid `rättelse` or `makulering` of the same
+//! sheet row replaces stays a rejection (lines are never removed), but its
+//! errors are reported as warnings: the file is in order once every mistake
+//! has been corrected by appending, never by overwriting.
+
+use super::columns::{self, COUNT, Column};
+use super::csv;
+use super::entry::{Direction, Entry, EntryKind, Rejection, SheetNo, SourceRef, Transcript};
+use super::fields::{self, shown};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Kit;
+use jiff::ZonedDateTime;
+use std::collections::BTreeMap;
+
+mod problems;
+mod rules;
+#[cfg(test)]
+mod tests;
+
+use problems::{Problems, Secrets, label, reason, required, where_};
+use rules::{
+    check_call_time, check_contact, check_counterpart, check_fact_date, check_municipality_hours,
+    check_roles,
+};
+
+/// The latest line read for one sheet row, as written (after filling in a
+/// `makulering` line from the line it voids).
+#[derive(Debug, Clone)]
+pub struct Latest {
+    pub file: String,
+    pub line: usize,
+    pub fields: Vec<String>,
+    pub accepted: bool,
+}
+
+/// What became of one line.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub accepted: bool,
+    /// The line's diagnostics, errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The outage start of a sheet as far as one file has stated it.
+#[derive(Debug, Clone)]
+enum SheetStart {
+    Valid(ZonedDateTime),
+    Invalid { line: usize },
+}
+
+/// Reads transcription lines in order; see the module documentation.
+#[derive(Debug, Clone)]
+pub struct Validator<'k> {
+    kit: &'k Kit,
+    now: ZonedDateTime,
+    file: String,
+    /// Outage start per sheet in the current file (inherited by later lines).
+    starts_in_file: BTreeMap<SheetNo, SheetStart>,
+    /// The first valid outage start per sheet across all files, with where.
+    starts: BTreeMap<SheetNo, (ZonedDateTime, String, usize)>,
+    latest: BTreeMap<(SheetNo, u32), Latest>,
+    max_row: BTreeMap<SheetNo, u32>,
+    /// Rejected lines per sheet row that a later correction may replace: the
+    /// range of their diagnostics.
+    open: BTreeMap<(SheetNo, u32), Vec<std::ops::Range<usize>>>,
+    transcript: Transcript,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'k> Validator<'k> {
+    /// A validator for lines checked against `kit`, with `now` as the
+    /// latest moment a call or outage can have happened.
+    pub fn new(kit: &'k Kit, now: ZonedDateTime) -> Self {
+        Validator {
+            kit,
+            now,
+            file: String::new(),
+            starts_in_file: BTreeMap::new(),
+            starts: BTreeMap::new(),
+            latest: BTreeMap::new(),
+            max_row: BTreeMap::new(),
+            open: BTreeMap::new(),
+            transcript: Transcript::default(),
+            diags: Vec::new(),
+        }
+    }
+
+    /// Changes the moment after which calls are refused (the guided entry
+    /// moves it forward as the clock runs).
+    pub fn set_now(&mut self, now: ZonedDateTime) {
+        self.now = now;
+    }
+
+    /// Reads the text of one file. A file that has no usable header yields
+    /// one error and a rejection for each of its lines.
+    pub fn read_text(&mut self, file: &str, text: &str) {
+        self.begin_file(file);
+        let table = match csv::parse(text) {
+            Ok(table) => table,
+            Err(e) => {
+                self.diags
+                    .push(Diagnostic::error(file, e.line, 0, e.message));
+                return;
+            }
+        };
+        if let Err(message) = columns::check_header(&table.header.fields) {
+            let count = table.rows.len();
+            self.diags.push(
+                Diagnostic::error(
+                    file,
+                    table.header.line,
+                    0,
+                    format!("{message}; filens {count} rader kan inte läsas"),
+                )
+                .with_hint(format!(
+                    "första raden ska vara: {}",
+                    columns::header_line(table.separator)
+                )),
+            );
+            for row in &table.rows {
+                let line = match row {
+                    Ok(r) => r.line,
+                    Err(e) => e.line,
+                };
+                self.transcript.lines_read += 1;
+                self.transcript.rejections.push(Rejection {
+                    file: file.to_owned(),
+                    line,
+                    sheet: None,
+                    row: None,
+                    reasons: vec!["filens rubrikrad är fel".to_owned()],
+                });
+            }
+            return;
+        }
+        for row in table.rows {
+            match row {
+                Ok(record) => {
+                    self.record(record.line, record.fields);
+                }
+                Err(e) => {
+                    self.transcript.lines_read += 1;
+                    self.transcript.rejections.push(Rejection {
+                        file: file.to_owned(),
+                        line: e.line,
+                        sheet: None,
+                        row: None,
+                        reasons: vec![e.message.clone()],
+                    });
+                    self.diags.push(Diagnostic::error(
+                        file,
+                        e.line,
+                        0,
+                        format!("raden kan inte delas upp i fält: {}", e.message),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Starts a new file: outage starts are inherited only within a file.
+    pub fn begin_file(&mut self, file: &str) {
+        self.file = file.to_owned();
+        self.starts_in_file.clear();
+    }
+
+    /// Records a problem with a whole file (unreadable, not UTF-8).
+    pub fn push_file_error(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+
+    /// The latest line read for a sheet row, if any.
+    pub fn latest(&self, sheet: &SheetNo, row: u32) -> Option<&Latest> {
+        self.latest.get(&(sheet.clone(), row))
+    }
+
+    /// The highest row number read for a sheet.
+    pub fn last_row(&self, sheet: &SheetNo) -> Option<u32> {
+        self.max_row.get(sheet).copied()
+    }
+
+    /// The sheet's outage start as stated in the current file, if valid.
+    pub fn outage_start(&self, sheet: &SheetNo) -> Option<&ZonedDateTime> {
+        match self.starts_in_file.get(sheet) {
+            Some(SheetStart::Valid(at)) => Some(at),
+            _ => None,
+        }
+    }
+
+    /// Error diagnostics so far (replaced lines' errors are warnings).
+    pub fn error_count(&self) -> usize {
+        self.diags.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Everything read, with the diagnostics sorted.
+    pub fn finish(self) -> (Transcript, Vec<Diagnostic>) {
+        let mut diags = self.diags;
+        crate::diag::sort(&mut diags);
+        (self.transcript, diags)
+    }
+
+    /// Checks one record of the current file, starting at `line`. A record
+    /// whose call columns are all empty is an unused row of a prefilled
+    /// template and is skipped (`None`).
+    pub fn record(&mut self, line: usize, mut fields: Vec<String>) -> Option<Checked> {
+        let unused = Column::ALL
+            .iter()
+            .filter(|c| c.describes_call())
+            .all(|c| fields.get(c.index()).is_none_or(|v| v.trim().is_empty()));
+        if unused {
+            return None;
+        }
+        self.transcript.lines_read += 1;
+        if fields.len() > COUNT && fields[COUNT..].iter().all(|v| v.trim().is_empty()) {
+            fields.truncate(COUNT);
+        }
+        let first_diag = self.diags.len();
+        if fields.len() != COUNT {
+            let sheet = fields.first().map(|s| s.trim().to_owned());
+            let row = fields.get(1).map(|s| s.trim().to_owned());
+            let message = format!(
+                "raden har {} fält; väntade {COUNT} (ett per kolumn i rubrikraden)",
+                fields.len()
+            );
+            self.diags.push(
+                Diagnostic::error(
+                    &self.file,
+                    line,
+                    0,
+                    format!(
+                        "{}: {message}",
+                        label(sheet.as_deref().unwrap_or(""), row.as_deref().unwrap_or(""))
+                    ),
+                )
+                .with_hint("ett värde som innehåller skiljetecknet ska stå inom citattecken"),
+            );
+            self.transcript.rejections.push(Rejection {
+                file: self.file.clone(),
+                line,
+                sheet,
+                row,
+                reasons: vec![message],
+            });
+            return Some(self.checked(first_diag, false));
+        }
+        let accepted = self.check_line(line, fields);
+        Some(self.checked(first_diag, accepted))
+    }
+
+    fn checked(&self, first_diag: usize, accepted: bool) -> Checked {
+        Checked {
+            accepted,
+            diagnostics: self.diags[first_diag..].to_vec(),
+        }
+    }
+
+    /// Checks a line with exactly [`COUNT`] fields; returns whether it
+    /// became an entry.
+    fn check_line(&mut self, line: usize, mut f: Vec<String>) -> bool {
+        let kit = self.kit;
+        let settings = &kit.settings;
+        let directory = &kit.directory;
+        let mut p = Problems::default();
+        let written_sheet = f[Column::Blad.index()].trim().to_owned();
+        let written_row = f[Column::Rad.index()].trim().to_owned();
+
+        // Sheet, row and kind first: a makulering line takes what it leaves
+        // empty from the line it voids.
+        let sheet = required(&mut p, &f, Column::Blad).and_then(|v| {
+            fields::sheet(v, directory)
+                .map_err(|m| p.error(Column::Blad, m))
+                .ok()
+        });
+        let row = required(&mut p, &f, Column::Rad).and_then(|v| {
+            fields::row(v, settings.print.rows_per_sheet)
+                .map_err(|m| p.error(Column::Rad, m))
+                .ok()
+        });
+        let kind = fields::kind(&f[Column::Post.index()])
+            .map_err(|m| p.error(Column::Post, m))
+            .ok();
+        let key = match (&sheet, row) {
+            (Some((s, _)), Some(r)) => Some((s.clone(), r)),
+            _ => None,
+        };
+        let previous = key.as_ref().and_then(|k| self.latest.get(k)).cloned();
+        let mut inherited_from = None;
+        match (kind, &previous) {
+            (Some(EntryKind::Correction), None) if key.is_some() => p.error_hint(
+                Column::Post,
+                "rättelse men ingen tidigare rad för samma blad och rad",
+                "en rättelse står efter raden den ersätter; skriv originalraden först (post tomt)",
+            ),
+            (Some(EntryKind::Original), Some(prev)) => p.error_hint(
+                Column::Post,
+                format!(
+                    "blad och rad finns redan på {}",
+                    where_(&prev.file, prev.line, &self.file)
+                ),
+                "för att ändra en rad: lägg till en ny rad med «rättelse» i post; skriv aldrig över",
+            ),
+            (Some(EntryKind::Void), Some(prev)) => {
+                let mut any = false;
+                for c in Column::ALL {
+                    let fill = c.describes_call() || c == Column::DriftstoppStart;
+                    if fill && c != Column::Post && f[c.index()].trim().is_empty() {
+                        f[c.index()] = prev.fields[c.index()].clone();
+                        any = true;
+                    }
+                }
+                if any {
+                    inherited_from = Some(prev.line);
+                }
+            }
+            _ => {}
+        }
+
+        let unit = sheet.as_ref().map(|(_, u)| *u);
+        let outage_start = self.outage_start_of(&mut p, line, &f, sheet.as_ref().map(|(s, _)| s));
+
+        let (date, at) = check_call_time(&mut p, &f, outage_start.as_ref(), &self.now);
+
+        let direction = required(&mut p, &f, Column::Riktning).and_then(|v| {
+            fields::direction(v)
+                .map_err(|m| p.error(Column::Riktning, m))
+                .ok()
+        });
+        let counterpart = check_counterpart(&mut p, &f, directory, unit);
+        let reached = required(&mut p, &f, Column::Nadd).and_then(|v| {
+            fields::reached(v, false)
+                .map_err(|m| p.error(Column::Nadd, m))
+                .ok()
+        });
+        let person = f[Column::MotpartPerson.index()].trim().to_owned();
+        if person.is_empty() && reached == Some(true) {
+            p.warning(
+                Column::MotpartPerson,
+                "saknas; skriv vem hos motparten samtalet fördes med",
+            );
+        }
+        let patient = f[Column::Patient.index()].trim().to_owned();
+        if patient.is_empty() {
+            p.error(Column::Patient, "patientens namn saknas");
+        }
+        let reserve = fields::id_is_reserve(&f[Column::IdTyp.index()])
+            .map_err(|m| p.error(Column::IdTyp, m))
+            .ok();
+        let reference = date.unwrap_or(self.now.date());
+        let patient_id = match reserve {
+            Some(reserve) => required(&mut p, &f, Column::Personnummer).and_then(|v| {
+                fields::personal_id(v, reserve, reference)
+                    .map_err(|m| p.error(Column::Personnummer, m))
+                    .ok()
+            }),
+            None => None,
+        };
+
+        let event = required(&mut p, &f, Column::Handelse).and_then(|v| {
+            fields::event(v, settings)
+                .map_err(|m| p.error(Column::Handelse, m))
+                .ok()
+        });
+        let mut fact_date = None;
+        let mut contact = None;
+        if let Some(event) = event {
+            fact_date = check_fact_date(&mut p, &f, event, date);
+            contact = check_contact(&mut p, &f, event);
+        }
+        let signature = f[Column::Signatur.index()].trim().to_owned();
+        if signature.is_empty() {
+            p.warning(
+                Column::Signatur,
+                "saknas; skriv vem på enheten som ringde eller tog emot samtalet",
+            );
+        }
+        let by = f[Column::TranskriberadAv.index()].trim().to_owned();
+        if by.is_empty() {
+            p.error(
+                Column::TranskriberadAv,
+                "saknas; skriv vem som skrev in raden",
+            );
+        }
+        let typed_at = required(&mut p, &f, Column::Transkriberad).and_then(|v| {
+            fields::date_time(v)
+                .map(|at| fields::format_minute(&at))
+                .map_err(|m| p.error(Column::Transkriberad, m))
+                .ok()
+        });
+
+        if let (Some(unit), Some(cp), Some(event), Some(direction)) =
+            (unit, counterpart, event, direction)
+        {
+            check_roles(&mut p, unit, cp, event, direction);
+        }
+        if let (Some(cp), Some(at), Some(Direction::Outgoing)) = (counterpart, &at, direction) {
+            check_municipality_hours(&mut p, cp, at, settings.municipality_hours);
+        }
+
+        if kind == Some(EntryKind::Void) {
+            // Remarks about a call that did not count are noise.
+            p.items.retain(|item| item.severity == Severity::Error);
+        }
+        let accepted = !p.has_errors();
+        let first_diag = self.diags.len();
+        let secrets = Secrets::of(&f);
+        let written_sheet = secrets.written(&written_sheet);
+        let written_row = secrets.written(&written_row);
+        self.report(
+            line,
+            &written_sheet,
+            &written_row,
+            &p,
+            inherited_from,
+            &secrets,
+        );
+        let reasons: Vec<String> = p
+            .items
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .map(|i| secrets.scrub(&reason(i, inherited_from)))
+            .collect();
+
+        let entry = match (
+            accepted,
+            sheet,
+            row,
+            kind,
+            outage_start,
+            at,
+            direction,
+            counterpart,
+            patient_id,
+            event,
+            reached,
+            typed_at,
+        ) {
+            (
+                true,
+                Some((sheet, unit)),
+                Some(row),
+                Some(kind),
+                Some(outage_start),
+                Some(at),
+                Some(direction),
+                Some(counterpart),
+                Some(patient_id),
+                Some(event),
+                Some(reached),
+                Some(typed_at),
+            ) => Some(Entry {
+                source: SourceRef {
+                    file: self.file.clone(),
+                    line,
+                    sheet,
+                    row,
+                },
+                kind,
+                unit: unit.id.clone(),
+                outage_start,
+                at,
+                direction,
+                counterpart: counterpart.id.clone(),
+                counterpart_person: person,
+                patient_name: patient,
+                patient_id,
+                event: event.code,
+                fact_date,
+                physician_or_contact: contact,
+                reached,
+                note: f[Column::Notering.index()].trim().to_owned(),
+                signature,
+                transcribed_by: by,
+                transcribed_at: typed_at,
+            }),
+            _ => None,
+        };
+        let accepted = entry.is_some();
+        match entry {
+            Some(entry) => self.transcript.entries.push(entry),
+            None => self.transcript.rejections.push(Rejection {
+                file: self.file.clone(),
+                line,
+                sheet: written_sheet,
+                row: written_row,
+                reasons: if reasons.is_empty() {
+                    vec!["raden kunde inte läsas".to_owned()]
+                } else {
+                    reasons
+                },
+            }),
+        }
+
+        if let Some(key) = key {
+            if accepted && matches!(kind, Some(EntryKind::Correction | EntryKind::Void)) {
+                self.replace_open(&key, line, kind);
+            } else if !accepted {
+                let range = first_diag..self.diags.len();
+                self.open.entry(key.clone()).or_default().push(range);
+            }
+            let max = self.max_row.entry(key.0.clone()).or_insert(0);
+            *max = (*max).max(key.1);
+            self.latest.insert(
+                key,
+                Latest {
+                    file: self.file.clone(),
+                    line,
+                    fields: f,
+                    accepted,
+                },
+            );
+        }
+        accepted
+    }
+
+    /// The outage start that applies to this line: its own, or the one
+    /// stated earlier for the sheet in this file.
+    fn outage_start_of(
+        &mut self,
+        p: &mut Problems,
+        line: usize,
+        f: &[String],
+        sheet: Option<&SheetNo>,
+    ) -> Option<ZonedDateTime> {
+        let written = f[Column::DriftstoppStart.index()].trim();
+        if written.is_empty() {
+            let sheet = sheet?;
+            return match self.starts_in_file.get(sheet) {
+                Some(SheetStart::Valid(at)) => Some(at.clone()),
+                Some(SheetStart::Invalid { line }) => {
+                    p.error(
+                        Column::DriftstoppStart,
+                        format!("saknas, och bladets värde på rad {line} i filen är ogiltigt"),
+                    );
+                    None
+                }
+                None => {
+                    p.error_hint(
+                        Column::DriftstoppStart,
+                        "saknas; bladets första rad i filen ska ha driftstoppets början",
+                        "skriv tiden från bladets huvud, ÅÅÅÅ-MM-DD TT:MM",
+                    );
+                    None
+                }
+            };
+        }
+        match fields::date_time(written) {
+            Ok(at) => {
+                if at > self.now {
+                    p.error(
+                        Column::DriftstoppStart,
+                        format!(
+                            "driftstoppets början {} ligger efter nu ({})",
+                            fields::format_minute(&at),
+                            fields::format_minute(&self.now)
+                        ),
+                    );
+                }
+                if let Some(sheet) = sheet {
+                    match self.starts.get(sheet) {
+                        Some((first, file, first_line)) if *first != at => p.error(
+                            Column::DriftstoppStart,
+                            format!(
+                                "{} skiljer sig från bladets driftstopp_start {} på {}",
+                                shown(written),
+                                fields::format_minute(first),
+                                where_(file, *first_line, &self.file)
+                            ),
+                        ),
+                        Some(_) => {}
+                        None => {
+                            self.starts
+                                .insert(sheet.clone(), (at.clone(), self.file.clone(), line));
+                        }
+                    }
+                    self.starts_in_file
+                        .entry(sheet.clone())
+                        .or_insert(SheetStart::Valid(at.clone()));
+                }
+                Some(at)
+            }
+            Err(m) => {
+                p.error(Column::DriftstoppStart, m);
+                if let Some(sheet) = sheet {
+                    self.starts_in_file
+                        .entry(sheet.clone())
+                        .or_insert(SheetStart::Invalid { line });
+                }
+                None
+            }
+        }
+    }
+
+    /// Turns the problems of a line into diagnostics.
+    fn report(
+        &mut self,
+        line: usize,
+        sheet: &Option<String>,
+        row: &Option<String>,
+        p: &Problems,
+        inherited_from: Option<usize>,
+        secrets: &Secrets,
+    ) {
+        let label = label(
+            sheet.as_deref().unwrap_or("(värdet visas inte)"),
+            row.as_deref().unwrap_or("(värdet visas inte)"),
+        );
+        for item in &p.items {
+            let message = secrets.scrub(&format!("{label}, {}", reason(item, inherited_from)));
+            let mut d = match item.severity {
+                Severity::Error => Diagnostic::error(&self.file, line, 0, message),
+                Severity::Warning => Diagnostic::warning(&self.file, line, 0, message),
+            };
+            if let Some(hint) = &item.hint {
+                d = d.with_hint(hint.clone());
+            }
+            self.diags.push(d);
+        }
+    }
+
+    /// A valid correction or voiding replaces the rejected lines before it
+    /// for the same sheet row: their errors become warnings.
+    fn replace_open(&mut self, key: &(SheetNo, u32), line: usize, kind: Option<EntryKind>) {
+        let what = match kind {
+            Some(EntryKind::Void) => "makuleringen",
+            _ => "rättelsen",
+        };
+        for range in self.open.remove(key).unwrap_or_default() {
+            for d in &mut self.diags[range] {
+                if d.is_error() {
+                    d.severity = Severity::Warning;
+                    d.message = format!(
+                        "{} (raden är ersatt av {what} på {})",
+                        d.message,
+                        where_(&self.file, line, &d.file)
+                    );
+                }
+            }
+        }
+    }
+}
