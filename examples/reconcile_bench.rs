@@ -4,7 +4,9 @@
 //! typed in twice, reconciled and written to a temporary folder.
 //!
 //! Run with `cargo run --release --example reconcile_bench`. Prints the time
-//! of each stage and the peak memory (VmHWM from /proc/self/status).
+//! of each stage and the peak memory (VmHWM from /proc/self/status). Add
+//! `-- --med-pdf` to also lay out and write the printable worklist of every
+//! unit, as the command does.
 //!
 //! Patients carry reservnummer (`RB-000123`), which have no national format
 //! and can belong to no one.
@@ -264,9 +266,22 @@ fn main() {
     }
 
     let t = Instant::now();
-    let files = report::files(&rec, &transcript, &kit);
+    let mut files = report::files(&rec, &transcript, &kit);
     let rendered = t.elapsed();
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    // The printouts per unit are what `reconcile` also writes; they take
+    // most of the time at this size, so they are timed on request.
+    let with_pdf = std::env::args().any(|a| a == "--med-pdf");
+    let t = Instant::now();
+    let pdfs = if with_pdf {
+        report::unit_pdfs(&rec, &transcript, &kit).expect("printouts")
+    } else {
+        Vec::new()
+    };
+    let printed = t.elapsed();
+    let pdf_bytes: usize = pdfs.iter().map(|f| f.bytes.len()).sum();
+    let pdf_count = pdfs.len();
+    files.extend(pdfs);
     let accounting = report::accounting(&rec);
     let summary = (
         rec.calls.len(),
@@ -303,14 +318,24 @@ fn main() {
         reconciled.as_secs_f64()
     );
     println!(
-        "Filer i minnet:         {:>8.3} s ({:.1} MB)",
+        "CSV, JSON och text:     {:>8.3} s ({:.1} MB)",
         rendered.as_secs_f64(),
         bytes as f64 / 1e6
     );
+    if with_pdf {
+        println!(
+            "PDF per enhet:          {:>8.3} s ({} filer, {:.1} MB)",
+            printed.as_secs_f64(),
+            pdf_count,
+            pdf_bytes as f64 / 1e6
+        );
+    } else {
+        println!("PDF per enhet:          inte mätt (kör med -- --med-pdf)");
+    }
     println!("Skrivning:              {:>8.3} s", written.as_secs_f64());
     println!(
         "Summa utom generering:  {:>8.3} s",
-        (reconciled + rendered + written).as_secs_f64()
+        (reconciled + rendered + printed + written).as_secs_f64()
     );
     println!("Högsta minnesanvändning (VmHWM): {}", peak_memory());
     print!(

@@ -461,12 +461,19 @@ fn scenario_folder_is_private_complete_and_deterministic() {
         names,
         vec![
             "arbetslista-boden.csv",
+            "arbetslista-boden.pdf",
             "arbetslista-hc-bergnaset.csv",
+            "arbetslista-hc-bergnaset.pdf",
             "arbetslista-lulea.csv",
+            "arbetslista-lulea.pdf",
             "arbetslista-pitea-medicin-2.csv",
+            "arbetslista-pitea-medicin-2.pdf",
             "arbetslista-pitea.csv",
+            "arbetslista-pitea.pdf",
             "arbetslista-sunderby-geriatrik-66.csv",
+            "arbetslista-sunderby-geriatrik-66.pdf",
             "arbetslista-sunderby-medicin-61.csv",
+            "arbetslista-sunderby-medicin-61.pdf",
             "avvikelser.csv",
             "betalningsansvar.csv",
             "blad.csv",
@@ -549,4 +556,31 @@ fn scenario_uses_only_skatteverkets_test_numbers() {
     for pin in PINS {
         assert!(pins.iter().any(|p| p == pin), "{pin} is not a test number");
     }
+}
+
+#[test]
+fn scenario_unit_printout_holds_the_worklist_and_the_units_discrepancies() {
+    let kit = scenario_kit();
+    let transcript = outage();
+    let rec = reconcile(&transcript, &kit, day(AS_OF));
+    let doc = reservkit::reconcile::unit_pdf::unit_pdf_document(&rec, &transcript, &kit, GER66)
+        .expect("laid out");
+    let text = doc.dump();
+    assert!(
+        text.contains("Arbetslista efter driftstopp: Geriatrisk avdelning 66, Sunderby sjukhus")
+    );
+    assert!(text.contains("Redatera aldrig"), "{text}");
+    // The worklist: Cecilia's ready call, reported Tuesday 09:00.
+    assert!(text.contains("\"2025-03-04\"\n"), "{text}");
+    assert!(text.contains("\"kl. 09:00\"\n"), "{text}");
+    assert!(text.contains("\"19440101-2390\"\n"), "{text}");
+    assert!(!text.contains('?'), "every character printable: {text}");
+    // Its discrepancies: the missing sheet and the sheet beyond those printed,
+    // and not another unit's.
+    assert!(text.contains("saknat blad"), "{text}");
+    assert!(text.contains("\"bladnummer"), "{text}");
+    assert!(!text.contains("oenighet om nådd"), "{text}");
+    let pdf =
+        reservkit::reconcile::unit_pdf::unit_pdf(&rec, &transcript, &kit, GER66).expect("pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
 }

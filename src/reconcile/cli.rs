@@ -145,7 +145,9 @@ pub fn reconcile_to(
             "avstämningen går inte ihop\n{accounting}"
         )));
     }
-    let files = report::files(&rec, transcript, kit);
+    let mut files = report::files(&rec, transcript, kit);
+    files.extend(report::unit_pdfs(&rec, transcript, kit).map_err(Failure::Failed)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let count = files.len();
     output::write_trees(&[Tree {
         dir: out.to_path_buf(),

@@ -15,7 +15,8 @@
 //! 7. [`ledger`]: every line read ends up in exactly one category.
 //!
 //! [`reconcile`] runs them all in memory; [`report`] turns the result into
-//! files and [`cli`] is the `reservkit reconcile` command. Nothing here
+//! files, [`unit_pdf`] into a printable worklist per unit, and [`cli`] is the
+//! `reservkit reconcile` command. Nothing here
 //! reads input files or writes output: that is `transcript` and
 //! [`crate::output`]. Patient names and identity numbers appear only in the
 //! record files, never in file names, summaries or messages.
@@ -31,6 +32,7 @@ pub mod report;
 pub mod responsibility;
 pub mod rows;
 pub mod sheets;
+pub mod unit_pdf;
 pub mod wording;
 pub mod worklist;
 

@@ -39,6 +39,41 @@ pub fn files(rec: &Reconciliation<'_>, transcript: &Transcript, kit: &Kit) -> Ve
     files
 }
 
+/// The printable worklist (`arbetslista-<enhet>.pdf`) of every unit that has
+/// something to enter or a discrepancy to sort out, by unit id.
+///
+/// # Errors
+///
+/// The unit and a reason without patient data, when a layout fails.
+pub fn unit_pdfs(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+) -> Result<Vec<OutFile>, String> {
+    let mut units: Vec<&str> = rec.worklists.iter().map(|w| w.unit.as_str()).collect();
+    units.extend(
+        rec.discrepancies
+            .iter()
+            .flat_map(|d| d.units.iter().map(String::as_str))
+            .filter(|u| kit.directory.unit(u).is_some()),
+    );
+    units.sort_unstable();
+    units.dedup();
+    units
+        .into_iter()
+        .map(|unit| {
+            super::unit_pdf::unit_pdf(rec, transcript, kit, unit)
+                .map(|bytes| OutFile::new(format!("arbetslista-{unit}.pdf"), bytes))
+                .map_err(|e| {
+                    format!(
+                        "arbetslistan för {unit} gick inte att göra som PDF: {}",
+                        super::unit_pdf::describe(&e)
+                    )
+                })
+        })
+        .collect()
+}
+
 fn calls_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
     let dir = &kit.directory;
     let mut csv = Csv::new(&[
