@@ -495,3 +495,26 @@ fn a_row_transcribed_twice_differently_waits_for_a_human() {
             .any(|d| d.kind.label() == "transkriberad två gånger med olika innehåll")
     );
 }
+
+#[test]
+fn a_one_sided_call_says_which_side_is_missing() {
+    let mut book = Logbook::new();
+    book.call(WARD, BODEN, "2025-03-01 09:00", "2025-03-01 09:00", 1, 0);
+    book.log(WARD, Direction::Outgoing, BODEN, "2025-03-03 10:00", 3, 0);
+    book.log(WARD, Direction::Outgoing, "lulea", "2025-03-03 10:05", 3, 0);
+    let transcript = book.transcript();
+    let rec = run(&transcript, &kit(), "2025-03-31");
+    let described: Vec<&str> = rec
+        .discrepancies
+        .iter()
+        .filter(|d| d.kind.label() == "ensidig")
+        .map(|d| d.description.as_str())
+        .collect();
+    assert_eq!(
+        described,
+        vec![
+            "Utskrivningsklar 2025-03-03 10:00: ingen rad hos mottagaren (Bodens kommun)",
+            "Utskrivningsklar 2025-03-03 10:05: ingen rad hos mottagaren (Luleå kommun); inga blad inlämnade från den enheten",
+        ]
+    );
+}

@@ -174,9 +174,10 @@ pub fn collect(
             }
             Status::OneSided => {
                 let side = call.notice_side();
-                // An unanswered call leaves no row at the other end.
-                if side.entry.direction == Direction::Outgoing && !side.entry.reached {
-                } else {
+                // An unanswered call leaves no row at the other end: nothing
+                // is missing.
+                let unanswered = side.entry.direction == Direction::Outgoing && !side.entry.reached;
+                if !unanswered {
                     let (missing_id, missing_role) = match side.entry.direction {
                         Direction::Outgoing => (call.receiver(), "mottagaren"),
                         Direction::Incoming => (call.caller(), "uppringaren"),
