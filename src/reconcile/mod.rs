@@ -16,10 +16,10 @@
 //!
 //! [`reconcile`] runs them all in memory; [`report`] turns the result into
 //! files, [`unit_pdf`] into a printable worklist per unit, and [`cli`] is the
-//! `reservkit reconcile` command. Nothing here
-//! reads input files or writes output: that is `transcript` and
-//! [`crate::output`]. Patient names and identity numbers appear only in the
-//! record files, never in file names, summaries or messages.
+//! `reservkit reconcile` command, the only part that reads files (through
+//! [`crate::transcript::read_files`]) and writes them (through
+//! [`crate::output::write_trees`]). Patient names and identity numbers appear
+//! only in the record files, never in file names, summaries or messages.
 
 pub mod cases;
 pub mod cli;
