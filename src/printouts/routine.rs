@@ -61,10 +61,10 @@ pub fn blocks(md: &str) -> Vec<Block> {
             }
             Event::SoftBreak => text.push(' '),
             Event::HardBreak => text.push('\n'),
-            Event::Start(Tag::Heading { .. } | Tag::Paragraph | Tag::TableCell) => {
-                if lists.is_empty() {
-                    text.clear();
-                }
+            Event::Start(Tag::Heading { .. } | Tag::Paragraph | Tag::TableCell)
+                if lists.is_empty() =>
+            {
+                text.clear();
             }
             Event::End(TagEnd::Heading(level)) => {
                 out.push(Block::Heading(level as u8, text.trim().to_string()));
@@ -125,10 +125,10 @@ pub fn blocks(md: &str) -> Vec<Block> {
                 }
             }
             Event::End(TagEnd::TableRow) => {
-                if let Some((_, rows)) = table.as_mut() {
-                    if !in_head {
-                        rows.push(std::mem::take(&mut row));
-                    }
+                if let Some((_, rows)) = table.as_mut()
+                    && !in_head
+                {
+                    rows.push(std::mem::take(&mut row));
                 }
             }
             Event::End(TagEnd::Table) => {
