@@ -47,6 +47,9 @@ pub enum Command {
     },
     /// Transkribera pappersloggar: mall, kontroll av filer eller guidad inmatning.
     Transcribe(crate::transcript::cli::TranscribeArgs),
+    /// Stäm av transkriberade papperloggar efter driftstoppet: samtal, fall,
+    /// betalningsansvar, arbetslistor och avvikelser.
+    Reconcile(crate::reconcile::cli::ReconcileArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check { paths, strict } => check(paths.into(), strict),
         Command::Serve { paths, port } => crate::serve::serve(paths.into(), port),
         Command::Transcribe(args) => crate::transcript::cli::run(args),
+        Command::Reconcile(args) => crate::reconcile::cli::run(args),
     }
 }
 

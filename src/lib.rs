@@ -11,6 +11,8 @@
 //!   or every problem as a [`diag::Diagnostic`].
 //! - [`site::render`] turns the kit and the templates into the intranet site.
 //! - [`output::write_trees`] writes the result atomically.
+//! - [`reconcile::reconcile`] turns transcribed paper call logs into call
+//!   records, cases, payment responsibility and back-entry worklists.
 //! - [`personal_id`], [`localtime`] and [`payment`] hold the rules that
 //!   transcription and reconciliation apply.
 //! - [`cli`] ties the commands together.
@@ -27,6 +29,7 @@ pub mod personal_id;
 pub mod pipeline;
 pub mod print;
 pub mod printouts;
+pub mod reconcile;
 pub mod serve;
 pub mod site;
 pub mod transcript;

@@ -1,0 +1,295 @@
+//! `reservkit reconcile FILE… --out DIR [--as-of YYYY-MM-DD] [--content content]`.
+//!
+//! Checks the arguments, loads the kit, reads the transcriptions, reconciles
+//! them and writes the folder atomically with files readable by their owner
+//! only. Everything printed is counts, case numbers, units and file names:
+//! never a patient's name or identity number. Exit codes: 0 done, 1 the
+//! input or the accounting failed (nothing written), 2 usage.
+
+use super::{reconcile, report};
+use crate::model::Kit;
+use crate::output::{self, Tree};
+use crate::transcript::entry::Transcript;
+use clap::Args;
+use jiff::civil::Date;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Args, Clone)]
+pub struct ReconcileArgs {
+    /// Transkriberade loggblad (CSV), ett eller flera.
+    #[arg(required = true, value_name = "FIL")]
+    pub files: Vec<PathBuf>,
+    /// Mapp för avstämningen. Får inte ligga i output/ eller content/;
+    /// filerna går bara att läsa för dig.
+    #[arg(long, value_name = "MAPP")]
+    pub out: PathBuf,
+    /// Datum som betalningsansvaret räknas fram till för patienter som
+    /// fortfarande är inskrivna (ÅÅÅÅ-MM-DD). Standard: i dag.
+    #[arg(long, value_name = "ÅÅÅÅ-MM-DD")]
+    pub as_of: Option<String>,
+    /// Mappen med kit.yaml och contacts.yaml.
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+}
+
+/// Why the command stopped.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad arguments (exit 2).
+    Usage(String),
+    /// Bad input, accounting that does not add up, or I/O (exit 1).
+    Failed(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Usage(m) | Failure::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Runs the command.
+pub fn run(args: ReconcileArgs) -> ExitCode {
+    match run_inner(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Failed(m)) => {
+            eprintln!("error: {m}");
+            eprintln!("Inget skrevs; en tidigare avstämning i mappen är orörd.");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
+    let today = crate::pipeline::today(crate::pipeline::source_date().ok().flatten());
+    let as_of = match &args.as_of {
+        Some(text) => crate::localtime::parse_date(text)
+            .map_err(|e| Failure::Usage(format!("--as-of: {e}")))?,
+        None => today,
+    };
+    for file in &args.files {
+        if !file.is_file() {
+            return Err(Failure::Usage(format!(
+                "{}: filen finns inte",
+                crate::load::display_path(file)
+            )));
+        }
+    }
+    let out = check_out_dir(
+        &args.out,
+        &[args.content.as_path(), Path::new("output")],
+        &args.files,
+    )
+    .map_err(Failure::Usage)?;
+    let loaded = crate::load::load(&args.content, today);
+    let Some(kit) = loaded.kit else {
+        crate::cli::report(&loaded.diagnostics);
+        return Err(Failure::Failed(
+            "innehållet i content/ går inte att läsa".into(),
+        ));
+    };
+    let tz = crate::localtime::stockholm().unwrap_or(jiff::tz::TimeZone::UTC);
+    let now = jiff::Timestamp::now().to_zoned_datetime(tz);
+    let (transcript, diags) = crate::transcript::read_files(&args.files, &kit, now);
+    crate::cli::report(&diags);
+    // A rejected line is reconciled as "avvisad"; any other error (a file
+    // that is not UTF-8, a wrong header) means lines were not read at all.
+    let rejected: BTreeSet<(&str, usize)> = transcript
+        .rejections
+        .iter()
+        .map(|r| (r.file.as_str(), r.line))
+        .collect();
+    if diags
+        .iter()
+        .any(|d| d.is_error() && !rejected.contains(&(d.file.as_str(), d.line)))
+    {
+        return Err(Failure::Failed(
+            "minst en fil kunde inte läsas som helhet; rätta den och kör igen".into(),
+        ));
+    }
+    match &args.as_of {
+        Some(_) => println!("Avstämning per {as_of} (--as-of)."),
+        None => println!("Avstämning per {as_of} (dagens datum; ange --as-of för ett annat)."),
+    }
+    let printed = reconcile_to(&transcript, &kit, as_of, &out)?;
+    print!("{printed}");
+    Ok(())
+}
+
+/// Reconciles and writes the folder `out` (replacing it whole, files 0600,
+/// folder 0700). Returns the text to print: the line accounting and where
+/// the files went.
+///
+/// # Errors
+///
+/// [`Failure::Failed`] when the lines do not add up (nothing is written) or
+/// the folder cannot be written.
+pub fn reconcile_to(
+    transcript: &Transcript,
+    kit: &Kit,
+    as_of: Date,
+    out: &Path,
+) -> Result<String, Failure> {
+    let rec = reconcile(transcript, kit, as_of);
+    let accounting = report::accounting(&rec);
+    if rec.ledger.check().is_err() {
+        return Err(Failure::Failed(format!(
+            "avstämningen går inte ihop\n{accounting}"
+        )));
+    }
+    let mut files = report::files(&rec, transcript, kit);
+    files.extend(report::unit_pdfs(&rec, transcript, kit).map_err(Failure::Failed)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let count = files.len();
+    output::write_trees(&[Tree {
+        dir: out.to_path_buf(),
+        files,
+        private: true,
+    }])
+    .map_err(|e| Failure::Failed(e.to_string()))?;
+    Ok(format!(
+        "{accounting}Skrev {count} filer till {} (läsbara bara för dig).\n",
+        out.display()
+    ))
+}
+
+/// Checks the output folder and returns it resolved.
+///
+/// Refuses a folder inside or around any of `forbidden` (the site output and
+/// content), around the working directory or an input file (the folder is
+/// replaced whole), and an existing folder that is not an earlier
+/// reconciliation.
+///
+/// # Errors
+///
+/// A Swedish message naming the folder.
+pub fn check_out_dir(
+    out: &Path,
+    forbidden: &[&Path],
+    inputs: &[PathBuf],
+) -> Result<PathBuf, String> {
+    let shown = crate::load::display_path(out);
+    let resolved = resolve(out).map_err(|e| format!("{shown}: {e}"))?;
+    if resolved.file_name().is_none() {
+        return Err(format!("{shown}: välj en egen mapp för avstämningen"));
+    }
+    for f in forbidden {
+        let f_resolved = resolve(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        if resolved.starts_with(&f_resolved) || f_resolved.starts_with(&resolved) {
+            return Err(format!(
+                "{shown}: avstämningen innehåller patientuppgifter och får inte ligga i eller omfatta {}",
+                crate::load::display_path(f)
+            ));
+        }
+    }
+    if let Ok(cwd) = std::env::current_dir().and_then(|d| d.canonicalize())
+        && cwd.starts_with(&resolved)
+    {
+        return Err(format!(
+            "{shown}: mappen ersätts i sin helhet och får inte omfatta arbetsmappen"
+        ));
+    }
+    for input in inputs {
+        if let Ok(input) = resolve(input)
+            && input.starts_with(&resolved)
+        {
+            return Err(format!(
+                "{shown}: mappen ersätts i sin helhet och får inte innehålla {}",
+                crate::load::display_path(&input)
+            ));
+        }
+    }
+    if resolved.exists() {
+        if !resolved.is_dir() {
+            return Err(format!("{shown}: finns redan och är ingen mapp"));
+        }
+        let mut items = std::fs::read_dir(&resolved).map_err(|e| format!("{shown}: {e}"))?;
+        if items.next().is_some() && !resolved.join("sammanfattning.txt").is_file() {
+            return Err(format!(
+                "{shown}: mappen finns och är ingen tidigare avstämning; välj en ny eller tom mapp"
+            ));
+        }
+    }
+    Ok(resolved)
+}
+
+/// The absolute path with symbolic links resolved in the part that exists
+/// and `.`/`..` resolved in the rest.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut existing = absolute.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_owned());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize()?;
+    for name in rest.iter().rev() {
+        match Path::new(name).components().next() {
+            Some(Component::ParentDir) => {
+                resolved.pop();
+            }
+            Some(Component::CurDir) | None => {}
+            _ => resolved.push(name),
+        }
+    }
+    Ok(resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_folders_inside_or_around_content_and_site_output() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let content = dir.path().join("content");
+        let output = dir.path().join("output");
+        std::fs::create_dir_all(&content).expect("content");
+        std::fs::create_dir_all(output.join("site")).expect("output");
+        let forbidden = [content.as_path(), output.as_path()];
+        for bad in [
+            content.join("avst"),
+            output.join("avst"),
+            output.join("site/../avst"),
+            output.clone(),
+            dir.path().to_path_buf(),
+        ] {
+            assert!(
+                check_out_dir(&bad, &forbidden, &[]).is_err(),
+                "{}",
+                bad.display()
+            );
+        }
+        let good = dir.path().join("avstamning");
+        assert_eq!(
+            check_out_dir(&good, &forbidden, &[]),
+            Ok(dir.path().canonicalize().expect("canon").join("avstamning"))
+        );
+    }
+
+    #[test]
+    fn refuses_a_folder_with_other_files_or_holding_the_input() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let other = dir.path().join("dokument");
+        std::fs::create_dir_all(&other).expect("dir");
+        std::fs::write(other.join("brev.txt"), "x").expect("file");
+        assert!(check_out_dir(&other, &[], &[]).is_err());
+        assert!(check_out_dir(dir.path(), &[], &[other.join("brev.txt")]).is_err());
+        std::fs::write(other.join("sammanfattning.txt"), "x").expect("file");
+        assert!(check_out_dir(&other, &[], &[]).is_ok());
+    }
+}

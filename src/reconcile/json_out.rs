@@ -1,0 +1,232 @@
+//! The JSON record files, `samtal.json` and `fall.json`, as dedicated
+//! `Serialize` views, so that the names a reader sees are documented in one
+//! place and the domain types stay free of serde. Keys are ASCII Swedish.
+
+use super::Reconciliation;
+use super::matching::{Call, Side};
+use super::wording;
+use crate::model::Kit;
+use crate::transcript::entry::{Direction, FactDate, SourceRef};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct SourceView<'a> {
+    fil: &'a str,
+    rad_i_filen: usize,
+    blad: String,
+    rad: u32,
+}
+
+impl<'a> SourceView<'a> {
+    fn of(source: &'a SourceRef) -> Self {
+        SourceView {
+            fil: &source.file,
+            rad_i_filen: source.line,
+            blad: source.sheet.to_string(),
+            rad: source.row,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PartyView<'a> {
+    enhet: &'a str,
+    enhetsnamn: String,
+    /// The person at this party, from whichever row names them.
+    person: Option<&'a str>,
+    /// This party's own row, when it logged the call.
+    egen_rad: Option<RowView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RowView<'a> {
+    tid: String,
+    nadd: bool,
+    kalla: SourceView<'a>,
+}
+
+#[derive(Serialize)]
+struct CallView<'a> {
+    id: &'a str,
+    status: &'static str,
+    fall: &'a str,
+    handelse: u8,
+    handelsenamn: String,
+    uppringare: PartyView<'a>,
+    mottagare: PartyView<'a>,
+    meddelandetid: String,
+    tid_enligt: &'static str,
+    minuter_isar: Option<i64>,
+    raknas_som_meddelande: bool,
+}
+
+fn row_view<'a>(side: Option<Side<'a>>) -> Option<RowView<'a>> {
+    side.map(|s| RowView {
+        tid: wording::iso(&s.entry.at),
+        nadd: s.entry.reached,
+        kalla: SourceView::of(&s.entry.source),
+    })
+}
+
+fn call_view<'a>(call: &'a Call<'a>, case: &'a str, kit: &Kit) -> CallView<'a> {
+    let dir = &kit.directory;
+    let caller_person = call
+        .outgoing
+        .map(|s| s.entry.signature.as_str())
+        .or_else(|| call.incoming.map(|s| s.entry.counterpart_person.as_str()));
+    let receiver_person = call
+        .incoming
+        .map(|s| s.entry.signature.as_str())
+        .or_else(|| call.outgoing.map(|s| s.entry.counterpart_person.as_str()));
+    CallView {
+        id: &call.id,
+        status: call.status.label(),
+        fall: case,
+        handelse: call.event(),
+        handelsenamn: wording::event_name(&kit.settings, call.event()),
+        uppringare: PartyView {
+            enhet: call.caller(),
+            enhetsnamn: wording::unit_name(dir, call.caller()),
+            person: caller_person,
+            egen_rad: row_view(call.outgoing),
+        },
+        mottagare: PartyView {
+            enhet: call.receiver(),
+            enhetsnamn: wording::unit_name(dir, call.receiver()),
+            person: receiver_person,
+            egen_rad: row_view(call.incoming),
+        },
+        meddelandetid: wording::iso(call.notice_at()),
+        tid_enligt: if call.time_from_receiver() {
+            "mottagaren"
+        } else {
+            "uppringaren"
+        },
+        minuter_isar: call.minutes_apart(),
+        raknas_som_meddelande: call.reached(),
+    }
+}
+
+/// `samtal.json`: every call record, in time order.
+pub fn calls(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
+    let views: Vec<CallView<'_>> = rec
+        .calls
+        .iter()
+        .enumerate()
+        .map(|(c, call)| call_view(call, rec.cases.number_of_call(c), kit))
+        .collect();
+    to_bytes(&views)
+}
+
+#[derive(Serialize)]
+struct TimelineEntry<'a> {
+    tid: String,
+    samtal: &'a str,
+    status: &'static str,
+    handelse: u8,
+    handelsenamn: String,
+    uppringare: String,
+    mottagare: String,
+    raknas_som_meddelande: bool,
+    faktadatum: Option<String>,
+    lakare_eller_kontakt: Vec<&'a str>,
+    anteckningar: Vec<NoteView<'a>>,
+}
+
+#[derive(Serialize)]
+struct NoteView<'a> {
+    enhet: &'a str,
+    riktning: &'static str,
+    signatur: &'a str,
+    anteckning: &'a str,
+    kalla: SourceView<'a>,
+}
+
+#[derive(Serialize)]
+struct CaseView<'a> {
+    fall: &'a str,
+    identitetsnummer: String,
+    typ: &'static str,
+    namn: &'a [&'a str],
+    tidslinje: Vec<TimelineEntry<'a>>,
+}
+
+fn fact_text(fact: FactDate) -> String {
+    match fact {
+        FactDate::Date(d) => d.to_string(),
+        FactDate::DateTime(dt) => format!(
+            "{} {:02}:{:02}",
+            dt.date(),
+            dt.time().hour(),
+            dt.time().minute()
+        ),
+    }
+}
+
+/// `fall.json`: every case with its patient and timeline. Holds patient data.
+pub fn cases(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
+    let dir = &kit.directory;
+    let views: Vec<CaseView<'_>> = rec
+        .cases
+        .list
+        .iter()
+        .map(|case| CaseView {
+            fall: &case.number,
+            identitetsnummer: case.patient.to_string(),
+            typ: case.patient.kind().label(),
+            namn: &case.names,
+            tidslinje: case
+                .calls
+                .iter()
+                .map(|&c| {
+                    let call = &rec.calls[c];
+                    let mut facts: Vec<String> = call
+                        .sides()
+                        .filter_map(|s| s.entry.fact_date.map(fact_text))
+                        .collect();
+                    facts.dedup();
+                    let mut who: Vec<&str> = call
+                        .sides()
+                        .filter_map(|s| s.entry.physician_or_contact.as_deref())
+                        .collect();
+                    who.dedup();
+                    TimelineEntry {
+                        tid: wording::iso(call.notice_at()),
+                        samtal: &call.id,
+                        status: call.status.label(),
+                        handelse: call.event(),
+                        handelsenamn: wording::event_name(&kit.settings, call.event()),
+                        uppringare: wording::unit_name(dir, call.caller()),
+                        mottagare: wording::unit_name(dir, call.receiver()),
+                        raknas_som_meddelande: call.reached(),
+                        faktadatum: (!facts.is_empty()).then(|| facts.join(" / ")),
+                        lakare_eller_kontakt: who,
+                        anteckningar: call
+                            .sides()
+                            .filter(|s| !s.entry.note.trim().is_empty())
+                            .map(|s| NoteView {
+                                enhet: &s.entry.unit,
+                                riktning: match s.entry.direction {
+                                    Direction::Outgoing => "ut",
+                                    Direction::Incoming => "in",
+                                },
+                                signatur: &s.entry.signature,
+                                anteckning: &s.entry.note,
+                                kalla: SourceView::of(&s.entry.source),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    to_bytes(&views)
+}
+
+fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    // Serialising these plain views cannot fail: no maps with non-string
+    // keys, no custom serialisers.
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}

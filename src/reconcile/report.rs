@@ -1,0 +1,630 @@
+//! The reconciliation folder: every output file, built in memory from a
+//! [`Reconciliation`]. Writing them is [`crate::output`]'s job.
+//!
+//! File names carry unit ids and nothing about patients. The summary
+//! (`sammanfattning.txt`, also printed) has case numbers and counts only.
+
+use super::Reconciliation;
+use super::csv_out::Csv;
+use super::discrepancies::Kind;
+use super::ledger::Category;
+use super::matching::Status;
+use super::rows::Fate;
+use super::worklist::INSTRUCTION;
+use super::{json_out, wording};
+use crate::model::Kit;
+use crate::output::OutFile;
+use crate::transcript::entry::{EntryKind, Transcript};
+use std::fmt::Write as _;
+
+/// Every output file, sorted by name.
+pub fn files(rec: &Reconciliation<'_>, transcript: &Transcript, kit: &Kit) -> Vec<OutFile> {
+    let mut files = vec![
+        OutFile::new("samtal.csv", calls_csv(rec, kit)),
+        OutFile::new("samtal.json", json_out::calls(rec, kit)),
+        OutFile::new("fall.json", json_out::cases(rec, kit)),
+        OutFile::new("betalningsansvar.csv", responsibility_csv(rec, kit)),
+        OutFile::new("avvikelser.csv", discrepancies_csv(rec)),
+        OutFile::new("blad.csv", sheets_csv(rec, kit)),
+        OutFile::new("rader.csv", lines_csv(rec, transcript)),
+        OutFile::new("sammanfattning.txt", summary(rec, kit).into_bytes()),
+    ];
+    for list in &rec.worklists {
+        files.push(OutFile::new(
+            format!("arbetslista-{}.csv", list.unit),
+            worklist_csv(rec, transcript, kit, &list.unit),
+        ));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// The printable worklist (`arbetslista-<enhet>.pdf`) of every unit that has
+/// something to enter or a discrepancy to sort out, by unit id.
+///
+/// # Errors
+///
+/// The unit and a reason without patient data, when a layout fails.
+pub fn unit_pdfs(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+) -> Result<Vec<OutFile>, String> {
+    let mut units: Vec<&str> = rec.worklists.iter().map(|w| w.unit.as_str()).collect();
+    units.extend(
+        rec.discrepancies
+            .iter()
+            .flat_map(|d| d.units.iter().map(String::as_str))
+            .filter(|u| kit.directory.unit(u).is_some()),
+    );
+    units.sort_unstable();
+    units.dedup();
+    units
+        .into_iter()
+        .map(|unit| {
+            super::unit_pdf::unit_pdf(rec, transcript, kit, unit)
+                .map(|bytes| OutFile::new(format!("arbetslista-{unit}.pdf"), bytes))
+                .map_err(|e| {
+                    format!(
+                        "arbetslistan för {unit} gick inte att göra som PDF: {}",
+                        super::unit_pdf::describe(&e)
+                    )
+                })
+        })
+        .collect()
+}
+
+fn calls_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
+    let dir = &kit.directory;
+    let mut csv = Csv::new(&[
+        "id",
+        "status",
+        "händelsekod",
+        "händelse",
+        "fall",
+        "uppringare",
+        "uppringare namn",
+        "mottagare",
+        "mottagare namn",
+        "meddelandetid",
+        "tid enligt",
+        "tid uppringare",
+        "tid mottagare",
+        "minuter isär",
+        "nådd enligt uppringare",
+        "nådd enligt mottagare",
+        "räknas som meddelande",
+        "källa uppringare",
+        "källa mottagare",
+        "anmärkning",
+    ]);
+    for (c, call) in rec.calls.iter().enumerate() {
+        let mut remarks = Vec::new();
+        match call.status {
+            Status::OneSided if call.outgoing.is_some() => {
+                if call.reached() {
+                    remarks.push(format!(
+                        "saknas hos mottagaren ({})",
+                        wording::unit_name(dir, call.receiver())
+                    ));
+                } else {
+                    remarks.push("nådde inte fram; ingen rad väntas hos mottagaren".to_owned());
+                }
+            }
+            Status::OneSided => remarks.push(format!(
+                "saknas hos uppringaren ({}); tiden är mottagarens",
+                wording::unit_name(dir, call.caller())
+            )),
+            Status::TimeConflict => {
+                remarks.push("tiderna skiljer mer än toleransen: se avvikelser".to_owned())
+            }
+            Status::Matched => {}
+        }
+        if call.reached_disputed() {
+            remarks.push("oenighet om nådd".to_owned());
+        }
+        let time = |side: Option<super::matching::Side<'_>>| {
+            side.map(|s| wording::clock(&s.entry.at))
+                .unwrap_or_default()
+        };
+        let reached = |side: Option<super::matching::Side<'_>>| {
+            side.map(|s| wording::yes_no(s.entry.reached).to_owned())
+                .unwrap_or_default()
+        };
+        let source = |side: Option<super::matching::Side<'_>>| {
+            side.map(|s| wording::source(&s.entry.source))
+                .unwrap_or_default()
+        };
+        csv.row(&[
+            call.id.clone(),
+            call.status.label().to_owned(),
+            call.event().to_string(),
+            wording::event_name(&kit.settings, call.event()),
+            rec.cases.number_of_call(c).to_owned(),
+            call.caller().to_owned(),
+            wording::unit_name(dir, call.caller()),
+            call.receiver().to_owned(),
+            wording::unit_name(dir, call.receiver()),
+            wording::clock(call.notice_at()),
+            if call.time_from_receiver() {
+                "mottagaren".to_owned()
+            } else {
+                "uppringaren".to_owned()
+            },
+            time(call.outgoing),
+            time(call.incoming),
+            call.minutes_apart()
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            reached(call.outgoing),
+            reached(call.incoming),
+            wording::yes_no(call.reached()).to_owned(),
+            source(call.outgoing),
+            source(call.incoming),
+            remarks.join("; "),
+        ]);
+    }
+    csv.into_bytes()
+}
+
+fn responsibility_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
+    let mut csv = Csv::new(&[
+        "fall",
+        "kommun",
+        "kommunnamn",
+        "gäller",
+        "skäl",
+        "meddelandesamtal",
+        "meddelandetid",
+        "startdatum",
+        "slutdatum",
+        "slut enligt",
+        "dagar",
+        "belopp kr",
+        "år utan belopp",
+        "anmärkning",
+    ]);
+    for r in &rec.responsibilities {
+        let notice = r.notice_call.map(|c| &rec.calls[c]);
+        let end_by = match (r.applies, r.discharge_call) {
+            (false, _) => String::new(),
+            (true, Some(d)) => format!("utskrivning ({})", rec.calls[d].id),
+            (true, None) => format!("fortfarande inskriven per {}", rec.as_of),
+        };
+        let (amount, missing, mut notes) = match &r.amount {
+            Some(a) if a.is_complete() => (a.total_sek.to_string(), String::new(), r.notes.clone()),
+            Some(a) => {
+                let mut notes = r.notes.clone();
+                if a.total_sek > 0 {
+                    notes.push(format!(
+                        "känd del {} kr för år med dagbelopp",
+                        wording::kronor(a.total_sek)
+                    ));
+                }
+                let years: Vec<String> =
+                    a.years_without_rate.iter().map(|y| y.to_string()).collect();
+                (String::new(), years.join(", "), notes)
+            }
+            None => (String::new(), String::new(), r.notes.clone()),
+        };
+        notes.dedup();
+        csv.row(&[
+            rec.cases.list[r.case].number.clone(),
+            r.municipality.clone(),
+            wording::unit_name(&kit.directory, &r.municipality),
+            wording::yes_no(r.applies).to_owned(),
+            r.reason.clone(),
+            notice.map(|c| c.id.clone()).unwrap_or_default(),
+            notice
+                .map(|c| wording::clock(c.notice_at()))
+                .unwrap_or_default(),
+            r.start.map(|d| d.to_string()).unwrap_or_default(),
+            r.end.map(|d| d.to_string()).unwrap_or_default(),
+            end_by,
+            if r.applies {
+                r.days.to_string()
+            } else {
+                String::new()
+            },
+            amount,
+            missing,
+            notes.join("; "),
+        ]);
+    }
+    csv.into_bytes()
+}
+
+fn discrepancies_csv(rec: &Reconciliation<'_>) -> Vec<u8> {
+    let mut csv = Csv::new(&[
+        "nr",
+        "typ",
+        "fall",
+        "samtal",
+        "enheter",
+        "beskrivning",
+        "källor",
+    ]);
+    for (n, d) in rec.discrepancies.iter().enumerate() {
+        csv.row(&[
+            (n + 1).to_string(),
+            d.kind.label().to_owned(),
+            d.case.clone().unwrap_or_default(),
+            d.call.clone().unwrap_or_default(),
+            d.units.join(", "),
+            d.description.clone(),
+            d.refs.join(" | "),
+        ]);
+    }
+    csv.into_bytes()
+}
+
+fn worklist_csv(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+    unit: &str,
+) -> Vec<u8> {
+    let mut csv = Csv::with_preamble(
+        &format!(
+            "Arbetslista för {}. {INSTRUCTION}",
+            wording::unit_name(&kit.directory, unit)
+        ),
+        &[
+            "nr",
+            "samtal",
+            "status",
+            "rapporterad tid",
+            "egen noterad tid",
+            "händelse",
+            "fall",
+            "patient",
+            "identitetsnummer",
+            "riktning",
+            "motpart",
+            "kontrollera först",
+            "anteckning för Lifecare",
+            "källa",
+        ],
+    );
+    let Some(list) = rec.worklists.iter().find(|w| w.unit == unit) else {
+        return csv.into_bytes();
+    };
+    for (n, item) in list.items.iter().enumerate() {
+        let call = &rec.calls[item.call];
+        let own = &transcript.entries[item.entry];
+        csv.row(&[
+            (n + 1).to_string(),
+            call.id.clone(),
+            call.status.label().to_owned(),
+            wording::clock(call.notice_at()),
+            wording::clock(&own.at),
+            wording::event_name(&kit.settings, call.event()),
+            rec.cases.number_of_call(item.call).to_owned(),
+            own.patient_name.clone(),
+            own.patient_id.to_string(),
+            if item.received {
+                "mottaget".to_owned()
+            } else {
+                "rapporterat".to_owned()
+            },
+            wording::unit_name(&kit.directory, &own.counterpart),
+            item.checks.join("; "),
+            item.note.clone(),
+            wording::source(&own.source),
+        ]);
+    }
+    csv.into_bytes()
+}
+
+fn sheets_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
+    let mut csv = Csv::new(&[
+        "enhet",
+        "enhetsnamn",
+        "blad",
+        "status",
+        "rader",
+        "filer",
+        "rader transkriberade två gånger",
+        "anmärkning",
+    ]);
+    for s in &rec.sheets {
+        let rows: Vec<String> = s.rows_twice.iter().map(|r| r.to_string()).collect();
+        csv.row(&[
+            s.unit.clone(),
+            wording::unit_name(&kit.directory, &s.unit),
+            s.sheet().to_string(),
+            s.status_label().to_owned(),
+            s.lines.to_string(),
+            s.files.join(", "),
+            rows.join(", "),
+            if s.beyond_print {
+                format!(
+                    "nummer över de {} blad som skrivs ut",
+                    kit.settings.print.sheets_per_unit
+                )
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    csv.into_bytes()
+}
+
+/// `rader.csv`: every line read and its category, by file and line.
+fn lines_csv(rec: &Reconciliation<'_>, transcript: &Transcript) -> Vec<u8> {
+    let entries = &transcript.entries;
+    let mut rows: Vec<(String, usize, [String; 6])> = Vec::with_capacity(rec.ledger.lines_read);
+    for (i, e) in entries.iter().enumerate() {
+        let category = rec.ledger.entries[i].map_or("SAKNAS", Category::label);
+        let reference = match rec.resolution.fates[i] {
+            Fate::Live => rec.ledger.entry_call[i]
+                .map(|c| format!("samtal {}", rec.calls[c].id))
+                .unwrap_or_default(),
+            Fate::Superseded { by } => {
+                format!("ersatt av {}", wording::source(&entries[by].source))
+            }
+            Fate::Voided { by } if by == i => "makulering".to_owned(),
+            Fate::Voided { by } => {
+                format!("makulerad genom {}", wording::source(&entries[by].source))
+            }
+            Fate::Duplicate { of } => format!("samma som {}", wording::source(&entries[of].source)),
+            Fate::Conflicting { group } => {
+                let others: Vec<String> = rec.resolution.conflicts[group]
+                    .iter()
+                    .filter(|&&l| l != i)
+                    .map(|&l| wording::source(&entries[l].source))
+                    .collect();
+                format!("skiljer sig från {}", others.join(", "))
+            }
+        };
+        let post = match e.kind {
+            EntryKind::Original => "original",
+            EntryKind::Correction => "rättelse",
+            EntryKind::Void => "makulering",
+        };
+        rows.push((
+            e.source.file.clone(),
+            e.source.line,
+            [
+                e.source.sheet.to_string(),
+                e.source.row.to_string(),
+                post.to_owned(),
+                category.to_owned(),
+                reference,
+                String::new(),
+            ],
+        ));
+    }
+    for r in &transcript.rejections {
+        rows.push((
+            r.file.clone(),
+            r.line,
+            [
+                r.sheet.clone().unwrap_or_default(),
+                r.row.clone().unwrap_or_default(),
+                String::new(),
+                Category::Rejected.label().to_owned(),
+                r.reasons.join("; "),
+                String::new(),
+            ],
+        ));
+    }
+    rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let mut csv = Csv::new(&[
+        "fil",
+        "rad i filen",
+        "blad",
+        "rad",
+        "post",
+        "kategori",
+        "hänvisning",
+    ]);
+    for (file, line, fields) in rows {
+        csv.row(&[
+            file,
+            line.to_string(),
+            fields[0].clone(),
+            fields[1].clone(),
+            fields[2].clone(),
+            fields[3].clone(),
+            fields[4].clone(),
+        ]);
+    }
+    csv.into_bytes()
+}
+
+/// The settings the figures depend on, for the top of the summary.
+pub fn settings_text(kit: &Kit) -> String {
+    let p = &kit.settings.payment;
+    let mut t = String::new();
+    let _ = writeln!(t, "Inställningar (content/kit.yaml)");
+    let _ = writeln!(t, "  Regel: {}", p.law);
+    let _ = writeln!(
+        t,
+        "  Betalningsansvaret börjar {} kalenderdagar efter utskrivningsklar-samtalet, en dag senare om samtalet skedde efter kl. {:02}:{:02}.",
+        p.grace_days,
+        p.cutoff.hour(),
+        p.cutoff.minute()
+    );
+    let _ = writeln!(
+        t,
+        "  Samtal exakt kl. {:02}:{:02} räknas som {}.",
+        p.cutoff.hour(),
+        p.cutoff.minute(),
+        if p.cutoff_inclusive {
+            "efter"
+        } else {
+            "före (inte efter)"
+        }
+    );
+    let _ = writeln!(
+        t,
+        "  Utskrivningsdagen räknas {}.",
+        if p.count_discharge_day {
+            "som en dag med betalningsansvar"
+        } else {
+            "inte som en dag med betalningsansvar"
+        }
+    );
+    let _ = writeln!(
+        t,
+        "  Nytt utskrivningsklar efter ändrat (4): {}.",
+        if p.latest_ready_restarts {
+            "klockan räknas från det senaste samtalet"
+        } else {
+            "det första utskrivningsklar-samtalet gäller"
+        }
+    );
+    let _ = writeln!(t, "  Varje dag räknas med dagbeloppet för sitt eget år.");
+    if p.rates.is_empty() {
+        let _ = writeln!(t, "  Dagbelopp: inga angivna.");
+    } else {
+        let _ = writeln!(t, "  Dagbelopp:");
+        for r in &p.rates {
+            let _ = writeln!(
+                t,
+                "    {}: {} kr per dag ({})",
+                r.year,
+                wording::kronor(r.amount_sek),
+                r.source
+            );
+        }
+    }
+    let _ = writeln!(
+        t,
+        "  Samtalens två sidor matchas om tiderna skiljer högst {} minuter.",
+        kit.settings.match_tolerance_minutes
+    );
+    let _ = writeln!(
+        t,
+        "  Villkor som inte syns i samtalsloggen (SIP-kallelse, regionens öppenvårdsinsatser, 5 kap. 3 och 5 §§) bedöms inte här."
+    );
+    t
+}
+
+/// `sammanfattning.txt`.
+pub fn summary(rec: &Reconciliation<'_>, kit: &Kit) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "Avstämning av papperslogg vid driftstopp i Lifecare SP");
+    let _ = writeln!(t, "Per datum: {}", rec.as_of);
+    let _ = writeln!(t);
+    t.push_str(&settings_text(kit));
+    let _ = writeln!(t);
+    let _ = writeln!(t, "Samtal: {}", rec.calls.len());
+    for status in [Status::Matched, Status::TimeConflict, Status::OneSided] {
+        let n = rec.calls.iter().filter(|c| c.status == status).count();
+        let _ = writeln!(t, "  {}: {n}", status.label());
+    }
+    let unreached = rec.calls.iter().filter(|c| !c.reached()).count();
+    let _ = writeln!(
+        t,
+        "  varav inget meddelande (inte nådd eller oense om nådd): {unreached}"
+    );
+    let _ = writeln!(t, "Fall (patienter): {}", rec.cases.list.len());
+    let applies: Vec<_> = rec.responsibilities.iter().filter(|r| r.applies).collect();
+    let _ = writeln!(
+        t,
+        "Betalningsansvar: {} av {} bedömningar (fall och kommun) gäller",
+        applies.len(),
+        rec.responsibilities.len()
+    );
+    for r in &applies {
+        let amount = match &r.amount {
+            Some(a) if a.is_complete() => format!("{} kr", wording::kronor(a.total_sek)),
+            Some(a) => {
+                let years: Vec<String> =
+                    a.years_without_rate.iter().map(|y| y.to_string()).collect();
+                format!("belopp saknas för {}", years.join(", "))
+            }
+            None => String::new(),
+        };
+        let _ = writeln!(
+            t,
+            "  {} {}: från {}, {} dagar, {}{}",
+            rec.cases.list[r.case].number,
+            wording::unit_name(&kit.directory, &r.municipality),
+            r.start.map(|d| d.to_string()).unwrap_or_default(),
+            r.days,
+            amount,
+            if r.still_admitted {
+                format!(" (fortfarande inskriven per {})", rec.as_of)
+            } else {
+                String::new()
+            }
+        );
+    }
+    let _ = writeln!(t, "Arbetslistor:");
+    for list in &rec.worklists {
+        let received = list.items.iter().filter(|i| i.received).count();
+        let _ = writeln!(
+            t,
+            "  {}: {} att registrera ({} rapporterade, {} mottagna)",
+            wording::unit_name(&kit.directory, &list.unit),
+            list.items.len(),
+            list.items.len() - received,
+            received
+        );
+    }
+    let missing: Vec<String> = rec
+        .sheets
+        .iter()
+        .filter(|s| !s.returned)
+        .map(|s| s.sheet().to_string())
+        .collect();
+    let returned = rec.sheets.iter().filter(|s| s.returned).count();
+    let _ = writeln!(
+        t,
+        "Blad: {returned} inlämnade, {} saknas{}",
+        missing.len(),
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", missing.join(", "))
+        }
+    );
+    let _ = writeln!(t, "Avvikelser: {}", rec.discrepancies.len());
+    let kinds = [
+        Kind::DifferentContent,
+        Kind::Duplicate,
+        Kind::TimeConflict,
+        Kind::OneSided,
+        Kind::ReachedDisputed,
+        Kind::DifferentNames,
+        Kind::Rejected,
+        Kind::MissingSheet,
+        Kind::SheetTwice,
+        Kind::SheetBeyondPrint,
+    ];
+    for kind in kinds {
+        let n = rec.discrepancies.iter().filter(|d| d.kind == kind).count();
+        if n > 0 {
+            let _ = writeln!(t, "  {}: {n}", kind.label());
+        }
+    }
+    let _ = writeln!(t);
+    t.push_str(&accounting(rec));
+    t
+}
+
+/// The line accounting, ending in `Alla N rader redovisade.` when it adds
+/// up. Printed on stdout as well; no patient data.
+pub fn accounting(rec: &Reconciliation<'_>) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "Rader lästa: {}", rec.ledger.lines_read);
+    for category in Category::ALL {
+        let _ = writeln!(t, "  {}: {}", category.label(), rec.ledger.count(category));
+    }
+    let _ = writeln!(t, "  summa: {}", rec.ledger.total());
+    match rec.ledger.check() {
+        Ok(()) => {
+            let _ = writeln!(t, "Alla {} rader redovisade.", rec.ledger.lines_read);
+        }
+        Err(problems) => {
+            let _ = writeln!(t, "FEL: raderna går inte ihop:");
+            for p in problems {
+                let _ = writeln!(t, "  {p}");
+            }
+        }
+    }
+    t
+}

@@ -1,0 +1,218 @@
+//! The printable worklist of one unit: what it must enter in Lifecare SP,
+//! with a box to tick, and the discrepancies that concern it, laid out with
+//! the generic [`crate::print`] module on A4 landscape.
+//!
+//! Holds patient data like the CSV worklist, so it is written only into the
+//! private reconciliation folder. Characters the embedded fonts lack are
+//! printed as `?` rather than failing, so that an error message can never
+//! quote a patient's name.
+
+use super::Reconciliation;
+use super::wording;
+use super::worklist::INSTRUCTION;
+use crate::model::Kit;
+use crate::print::{
+    self, Column, Document, Flow, FlowStyle, Margins, PageDecor, PageSize, PdfMeta, PrintError,
+    Table, TextStyle, font,
+};
+use crate::transcript::entry::Transcript;
+use std::collections::BTreeSet;
+
+/// Text the fonts can print: every character they lack becomes `?`.
+fn printable(text: &str, missing: &BTreeSet<char>) -> String {
+    if missing.is_empty() || !text.chars().any(|c| missing.contains(&c)) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| if missing.contains(&c) { '?' } else { c })
+        .collect()
+}
+
+/// The characters of `texts` the fonts lack (line breaks are fine), asked
+/// of the fonts once rather than for every cell.
+fn missing_in<'a>(texts: impl Iterator<Item = &'a str>) -> BTreeSet<char> {
+    let distinct: BTreeSet<char> = texts.flat_map(str::chars).collect();
+    let all: String = distinct.into_iter().filter(|&c| c != '\n').collect();
+    font::missing_chars(&all).into_iter().collect()
+}
+
+/// The worklist rows of a unit as table cells, unchecked.
+fn work_rows(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+    unit: &str,
+) -> Vec<Vec<String>> {
+    let items = rec
+        .worklists
+        .iter()
+        .find(|w| w.unit == unit)
+        .map_or(&[][..], |w| w.items.as_slice());
+    items
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let call = &rec.calls[item.call];
+            let own = &transcript.entries[item.entry];
+            let other = wording::unit_name(&kit.directory, &own.counterpart);
+            vec![
+                (n + 1).to_string(),
+                format!(
+                    "{}\n{}",
+                    wording::clock(call.notice_at()).replacen(' ', "\nkl. ", 1),
+                    call.id
+                ),
+                wording::event_name(&kit.settings, call.event()),
+                rec.cases.number_of_call(item.call).to_owned(),
+                format!("{}\n{}", own.patient_name, own.patient_id),
+                if item.received {
+                    format!("mottaget från\n{other}")
+                } else {
+                    format!("rapporterat till\n{other}")
+                },
+                item.note.clone(),
+                item.checks.join("; "),
+                String::new(),
+            ]
+        })
+        .collect()
+}
+
+/// The discrepancies that name the unit, as table cells, unchecked.
+fn discrepancy_rows(rec: &Reconciliation<'_>, unit: &str) -> Vec<Vec<String>> {
+    rec.discrepancies
+        .iter()
+        .filter(|d| d.units.iter().any(|u| u == unit))
+        .enumerate()
+        .map(|(n, d)| {
+            vec![
+                (n + 1).to_string(),
+                d.kind.label().to_owned(),
+                d.case.clone().unwrap_or_default(),
+                d.call.clone().unwrap_or_default(),
+                d.description.clone(),
+                d.refs.join("\n"),
+            ]
+        })
+        .collect()
+}
+
+fn strings(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// Lays out the unit's worklist and discrepancies.
+///
+/// # Errors
+///
+/// [`PrintError`] when a row cannot fit a page; never for missing glyphs.
+pub fn unit_pdf_document(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+    unit: &str,
+) -> Result<Document, PrintError> {
+    let name = wording::unit_name(&kit.directory, unit);
+    let footer = format!(
+        "{name}. Avstämning per {} efter driftstopp i Lifecare SP. Innehåller patientuppgifter: förvaras och kasseras som journalhandling.",
+        rec.as_of
+    );
+    let work = work_rows(rec, transcript, kit, unit);
+    let concerning = discrepancy_rows(rec, unit);
+    let missing = missing_in(
+        [name.as_str(), footer.as_str()]
+            .into_iter()
+            .chain(work.iter().chain(&concerning).flatten().map(String::as_str)),
+    );
+    let clean = |rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
+        rows.into_iter()
+            .map(|row| row.iter().map(|c| printable(c, &missing)).collect())
+            .collect()
+    };
+    let name = printable(&name, &missing);
+    let decor = PageDecor {
+        footer_lines: vec![printable(&footer, &missing)],
+        qr_url: None,
+    };
+    let mut f = Flow::new(
+        format!("Arbetslista {name}"),
+        PageSize::A4Landscape,
+        Margins::default(),
+        FlowStyle::default(),
+        decor,
+    )?;
+    f.heading(&format!("Arbetslista efter driftstopp: {name}"), 14.0)?;
+    f.paragraph(INSTRUCTION, TextStyle::bold(10.0))?;
+    if work.is_empty() {
+        f.paragraph("Inget att registrera.", TextStyle::regular(10.0))?;
+    } else {
+        let mut table = Table::new(
+            [8.0, 24.0, 28.0, 13.0, 36.0, 30.0, 94.0, 24.0, 10.0]
+                .into_iter()
+                .map(Column::new)
+                .collect(),
+        );
+        table.size_pt = 8.0;
+        table.header = strings(&[
+            "Nr",
+            "Rapporterad tid",
+            "Händelse",
+            "Fall",
+            "Patient",
+            "Riktning",
+            "Anteckning för Lifecare",
+            "Kontrollera först",
+            "Klar",
+        ]);
+        table.rows = clean(work);
+        f.table(&table)?;
+    }
+    f.heading("Avvikelser att reda ut", 12.0)?;
+    if concerning.is_empty() {
+        f.paragraph("Inga avvikelser för enheten.", TextStyle::regular(10.0))?;
+    } else {
+        let mut table = Table::new(
+            [8.0, 35.0, 13.0, 17.0, 124.0, 70.0]
+                .into_iter()
+                .map(Column::new)
+                .collect(),
+        );
+        table.size_pt = 8.0;
+        table.header = strings(&["Nr", "Typ", "Fall", "Samtal", "Beskrivning", "Källor"]);
+        table.rows = clean(concerning);
+        f.table(&table)?;
+    }
+    f.finish()
+}
+
+/// The unit's printable worklist as PDF bytes, dated with the as-of date so
+/// the same input gives the same bytes.
+///
+/// # Errors
+///
+/// As [`unit_pdf_document`], and when the PDF cannot be written.
+pub fn unit_pdf(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+    unit: &str,
+) -> Result<Vec<u8>, PrintError> {
+    let doc = unit_pdf_document(rec, transcript, kit, unit)?;
+    let name = wording::unit_name(&kit.directory, unit);
+    let name = printable(&name, &missing_in(std::iter::once(name.as_str())));
+    let meta = PdfMeta::new(format!("Arbetslista efter driftstopp: {name}"), rec.as_of);
+    print::to_pdf(&doc, &meta)
+}
+
+/// A short reason without any text from the document (which may hold
+/// patient data), for messages.
+pub fn describe(error: &PrintError) -> String {
+    match error {
+        PrintError::DoesNotFit { what, .. } => format!("{what} ryms inte på en sida"),
+        PrintError::MissingGlyphs { .. } => "tecken som typsnittet saknar".to_owned(),
+        PrintError::InvalidTable { row, .. } => format!("fel i tabellrad {row}"),
+        PrintError::InvalidItem { page, .. } => format!("fel på sida {page}"),
+        PrintError::QrEncode { .. } => "QR-koden gick inte att göra".to_owned(),
+        PrintError::Pdf { reason, .. } => format!("PDF-biblioteket: {reason}"),
+    }
+}

@@ -1,0 +1,227 @@
+//! The `reconcile` command run as a user runs it: the real binary in a
+//! temporary folder, with the exit code and stderr checked for each refusal.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn reservkit(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reservkit"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("reservkit runs")
+}
+
+/// A project folder with the shipped content and one transcription file.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    copy_dir(&content, &dir.path().join("content"));
+    std::fs::create_dir_all(dir.path().join("output/site")).expect("output");
+    std::fs::write(dir.path().join("blad.csv"), "").expect("input");
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn refuses_an_output_folder_inside_the_site_output_or_content() {
+    let dir = project();
+    for out in ["output/avstamning", "content/avstamning", "output", "."] {
+        let result = reservkit(dir.path(), &["reconcile", "blad.csv", "--out", out]);
+        assert_eq!(result.status.code(), Some(2), "{out}: {}", stderr(&result));
+        assert!(
+            stderr(&result).starts_with("error: "),
+            "{}",
+            stderr(&result)
+        );
+    }
+    let result = reservkit(
+        dir.path(),
+        &["reconcile", "blad.csv", "--out", "output/../content/x"],
+    );
+    assert_eq!(result.status.code(), Some(2));
+    assert!(
+        stderr(&result).contains("får inte ligga i eller omfatta content"),
+        "{}",
+        stderr(&result)
+    );
+    assert!(!dir.path().join("content/x").exists());
+}
+
+#[test]
+fn refuses_a_folder_that_holds_other_files() {
+    let dir = project();
+    std::fs::create_dir_all(dir.path().join("dokument")).expect("dir");
+    std::fs::write(dir.path().join("dokument/brev.txt"), "viktigt").expect("file");
+    let result = reservkit(dir.path(), &["reconcile", "blad.csv", "--out", "dokument"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(
+        stderr(&result).contains("ingen tidigare avstämning"),
+        "{}",
+        stderr(&result)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("dokument/brev.txt")).expect("kept"),
+        "viktigt"
+    );
+}
+
+#[test]
+fn refuses_a_bad_as_of_date_and_a_missing_file() {
+    let dir = project();
+    let result = reservkit(
+        dir.path(),
+        &[
+            "reconcile",
+            "blad.csv",
+            "--out",
+            "avst",
+            "--as-of",
+            "2025-02-30",
+        ],
+    );
+    assert_eq!(result.status.code(), Some(2));
+    assert!(stderr(&result).contains("--as-of"), "{}", stderr(&result));
+    let result = reservkit(dir.path(), &["reconcile", "saknas.csv", "--out", "avst"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(stderr(&result).contains("saknas.csv: filen finns inte"));
+    assert!(!dir.path().join("avst").exists());
+}
+
+#[test]
+fn writes_nothing_when_a_file_cannot_be_read_as_a_whole() {
+    // An empty file (no header row): its lines were never read, so
+    // reconciling the rest would silently lose them.
+    let dir = project();
+    let result = reservkit(
+        dir.path(),
+        &[
+            "reconcile",
+            "blad.csv",
+            "--out",
+            "avst",
+            "--as-of",
+            "2025-03-12",
+        ],
+    );
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    assert!(
+        stderr(&result).contains("blad.csv: error: filen är tom"),
+        "{}",
+        stderr(&result)
+    );
+    assert!(
+        stderr(&result).contains("Inget skrevs"),
+        "{}",
+        stderr(&result)
+    );
+    assert!(!dir.path().join("avst").exists());
+}
+
+/// The fixture outage: Medicinavdelning 61 and Luleå kommun, one corrected
+/// row, one row Boden never logged (Boden sent no file), one rejected line.
+fn fixture_outage(dir: &Path) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reconcile/utbrott");
+    for name in ["sunderby-medicin-61.csv", "lulea.csv"] {
+        std::fs::copy(fixture.join(name), dir.join(name)).expect("copy fixture");
+    }
+}
+
+#[test]
+fn reconciles_transcribed_files_end_to_end() {
+    let dir = project();
+    fixture_outage(dir.path());
+    let args = [
+        "reconcile",
+        "sunderby-medicin-61.csv",
+        "lulea.csv",
+        "--out",
+        "avstamning",
+        "--as-of",
+        "2025-03-12",
+    ];
+    let result = reservkit(dir.path(), &args);
+    let out = String::from_utf8_lossy(&result.stdout).into_owned();
+    assert_eq!(result.status.code(), Some(0), "{}{out}", stderr(&result));
+    assert!(
+        out.starts_with("Avstämning per 2025-03-12 (--as-of).\n"),
+        "{out}"
+    );
+    assert!(out.contains("  samtal: matchad: 6\n"), "{out}");
+    assert!(out.contains("  ersatt av rättelse: 1\n"), "{out}");
+    assert!(out.contains("  avvisad vid transkriberingen: 1\n"), "{out}");
+    assert!(out.contains("Alla 10 rader redovisade.\n"), "{out}");
+    // The rejected line is reported by place and reason, not by its content.
+    assert!(
+        stderr(&result).contains("lulea.csv:5: error: blad lulea-001 rad 4"),
+        "{}",
+        stderr(&result)
+    );
+    for text in [&out, &stderr(&result)] {
+        for secret in [
+            "19310113",
+            "193101139198",
+            "Testsson",
+            "Provsson",
+            "Exempelsson",
+        ] {
+            assert!(!text.contains(secret), "patient data printed: {text}");
+        }
+    }
+    let folder = dir.path().join("avstamning");
+    let payment = std::fs::read_to_string(folder.join("betalningsansvar.csv")).expect("csv");
+    // content/kit.yaml has no rate for 2025: the days are counted, the
+    // amount is left empty and the missing year is named.
+    assert!(payment.contains(
+        "P001;lulea;Luleå kommun;ja;\"betalningsansvar; utskriven\";S00002;2025-03-03 10:15;2025-03-06;2025-03-10;utskrivning (S00005);4;;2025;belopp saknas för 2025\r\n"
+    ), "{payment}");
+    assert!(payment.contains(
+        "P002;boden;Bodens kommun;ja;\"betalningsansvar; fortfarande inskriven per 2025-03-12\";S00004;2025-03-03 13:50;2025-03-07;2025-03-12;"
+    ), "{payment}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&folder), 0o700);
+        assert_eq!(mode(&folder.join("fall.json")), 0o600);
+    }
+
+    // Run again over the earlier result: replaced whole, byte for byte the same.
+    let before = std::fs::read(folder.join("samtal.csv")).expect("first");
+    let again = reservkit(dir.path(), &args);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(
+        std::fs::read(folder.join("samtal.csv")).expect("second"),
+        before
+    );
+}
+
+#[test]
+fn says_which_date_it_counted_to_when_not_told() {
+    let dir = project();
+    fixture_outage(dir.path());
+    let result = reservkit(dir.path(), &["reconcile", "lulea.csv", "--out", "avst"]);
+    let out = String::from_utf8_lossy(&result.stdout).into_owned();
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    assert!(
+        out.contains("(dagens datum; ange --as-of för ett annat)"),
+        "{out}"
+    );
+}
