@@ -306,11 +306,11 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
                 ));
                 ok = false;
             }
-            if !(4..=16).contains(&pr.rows_per_sheet) {
+            if !(4..=13).contains(&pr.rows_per_sheet) {
                 diags.push(
                     doc.error(
                         &[key("print"), key("rows_per_sheet")],
-                        format!("rows_per_sheet är {}; väntade 4–16", pr.rows_per_sheet),
+                        format!("rows_per_sheet är {}; väntade 4–13", pr.rows_per_sheet),
                     )
                     .with_hint("fler rader ryms inte på ett liggande A4 med skrivbar radhöjd"),
                 );

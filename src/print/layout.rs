@@ -371,6 +371,28 @@ impl Document {
         }
     }
 
+    /// The same document with the background copied onto every page that
+    /// uses it, as a reader sees each page. For tests and inspection.
+    pub fn flattened(&self) -> Document {
+        Document {
+            title: self.title.clone(),
+            pages: self
+                .pages
+                .iter()
+                .map(|p| Page {
+                    size: p.size,
+                    items: if p.background {
+                        self.background.iter().chain(&p.items).cloned().collect()
+                    } else {
+                        p.items.clone()
+                    },
+                    background: false,
+                })
+                .collect(),
+            background: Vec::new(),
+        }
+    }
+
     /// Checks every item on every page (see [`Item::check`]).
     ///
     /// # Errors
