@@ -3,14 +3,20 @@
 //! Data flows one way:
 //!
 //! ```text
-//! content/ + templates/ ─▶ load ─▶ Kit ─┬─▶ site  ─▶ files in memory ┐
-//!                                        └─▶ print ─▶ files in memory ┴─▶ output (the only writer)
+//! content/ + templates/ ─▶ load ─▶ Kit ─┬─▶ site      ─▶ files in memory ┐
+//!                                        ├─▶ printouts ─▶ files in memory ├─▶ output (the only writer)
+//! transcribed sheets ─▶ transcript ──────┴─▶ reconcile ─▶ files in memory ┘
 //! ```
 //!
 //! - [`load::load`] reads `content/` and returns a validated [`model::Kit`]
 //!   or every problem as a [`diag::Diagnostic`].
 //! - [`site::render`] turns the kit and the templates into the intranet site.
-//! - [`output::write_trees`] writes the result atomically.
+//! - [`printouts::make`] lays out the call sheets, logging forms, routine and
+//!   cards with the generic page model of [`print`], which alone writes PDF.
+//! - [`pipeline::build`] runs load, site and printouts; [`output::write_trees`]
+//!   writes the result atomically.
+//! - [`transcript::read_files`] validates transcribed paper logs into
+//!   [`transcript::entry::Entry`] values.
 //! - [`reconcile::reconcile`] turns transcribed paper call logs into call
 //!   records, cases, payment responsibility and back-entry worklists.
 //! - [`personal_id`], [`localtime`] and [`payment`] hold the rules that

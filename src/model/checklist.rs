@@ -47,6 +47,19 @@ pub fn join_roles(roles: &[Role]) -> String {
     }
 }
 
+/// A name as it reads inside a sentence: the first letter in lower case,
+/// acronyms such as "SIP" kept ("Fast vårdkontakt och datum för SIP" →
+/// "fast vårdkontakt och datum för SIP").
+pub fn in_sentence(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            first.to_lowercase().chain(name.chars().skip(1)).collect()
+        }
+        _ => name.to_string(),
+    }
+}
+
 pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -113,7 +126,7 @@ pub fn for_role(s: &Settings, role: Role) -> Checklist {
             .events
             .iter()
             .filter(|e| e.facts.contains(&f) && concerns(e))
-            .map(|e| format!("{} ({})", e.name.to_lowercase(), e.code))
+            .map(|e| format!("{} ({})", in_sentence(&e.name), e.code))
             .collect();
         write_down.push(capitalise(&format!(
             "{} vid {}",

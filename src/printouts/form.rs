@@ -482,7 +482,7 @@ fn legend_lines(kit: &Kit, width: f64) -> Vec<String> {
             .filter(|e| e
                 .facts
                 .contains(&crate::model::Fact::EstimatedDischargeDate))
-            .map(|e| e.name.to_lowercase())
+            .map(|e| crate::model::checklist::in_sentence(&e.name))
             .collect::<Vec<_>>()
             .join(" och ")
     );
