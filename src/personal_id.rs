@@ -422,10 +422,9 @@ mod tests {
     fn ten_digits_take_the_latest_century_not_after_the_call() {
         assert_eq!(normalised("170101-2393", date(2025, 3, 3)), "201701012393");
         // The same digits read before that birthday belong to 1917.
-        assert_eq!(
-            normalised("170101-2393", date(2016, 12, 31)),
-            "191701012393"
-        );
+        // (Only the century is compared: the other-century reading of a
+        // test number is not itself a published test number.)
+        assert_eq!(&normalised("170101-2393", date(2016, 12, 31))[..4], "1917");
     }
 
     #[test]
@@ -436,12 +435,12 @@ mod tests {
     #[test]
     fn no_separator_reads_as_hyphen() {
         assert_eq!(normalised("1701012393", CALL_DATE), "201701012393");
-        assert_eq!(normalised("0001019801", CALL_DATE), "200001019801");
+        assert_eq!(&normalised("0001019801", CALL_DATE)[..4], "2000");
     }
 
     #[test]
     fn plus_moves_a_ten_digit_number_back_a_century() {
-        assert_eq!(normalised("170101+2393", CALL_DATE), "191701012393");
+        assert_eq!(&normalised("170101+2393", CALL_DATE)[..4], "1917");
         assert_eq!(normalised("000101+9801", CALL_DATE), "190001019801");
         assert_eq!(normalised("900101+9802", CALL_DATE), "189001019802");
     }
@@ -457,14 +456,14 @@ mod tests {
     #[test]
     fn rejects_plus_on_twelve_digits_for_someone_under_100() {
         assert_eq!(parse("19900101+2385"), Err(IdError::PlusUnderHundred));
-        // Born 1917-01-01: turns 100 on 2017-01-01, when the plus becomes
+        // Born 1890-01-01: turns 100 on 1990-01-01, when the plus becomes
         // right; the day before it is still wrong.
         assert_eq!(
-            normalised("19170101+2393", date(2017, 1, 1)),
-            "191701012393"
+            normalised("18900101+9802", date(1990, 1, 1)),
+            "189001019802"
         );
         assert_eq!(
-            PersonalId::parse("19170101+2393", date(2016, 12, 31)),
+            PersonalId::parse("18900101+9802", date(1989, 12, 31)),
             Err(IdError::PlusUnderHundred)
         );
     }
@@ -615,13 +614,13 @@ mod tests {
         // 150072-2390: day 12 of an unknown month of (19)15 or 2015. The
         // earliest it can be is 2015-01-12, so read before that it is 1915.
         assert_eq!(normalised("150072-2390", date(2015, 1, 11)), "191500722390");
-        assert_eq!(normalised("150072-2390", date(2015, 1, 12)), "201500722390");
+        assert_eq!(&normalised("150072-2390", date(2015, 1, 12))[..4], "2015");
         // 171160-2399: unknown day in November, earliest the 1st.
         assert_eq!(
             normalised("171160-2399", date(2017, 10, 31)),
             "191711602399"
         );
-        assert_eq!(normalised("171160-2399", date(2017, 11, 1)), "201711602399");
+        assert_eq!(&normalised("171160-2399", date(2017, 11, 1))[..4], "2017");
     }
 
     #[test]
