@@ -22,6 +22,29 @@ struct Metrics {
     units_per_em: f64,
     advances: BTreeMap<char, u16>,
     notdef_advance: u16,
+    /// `advances` for U+0000–U+00FF as a flat table: nearly every character
+    /// the kit prints is here, and text width is on the hot path of layout.
+    latin: [Option<u16>; 256],
+}
+
+impl Metrics {
+    fn advance(&self, c: char) -> Option<u16> {
+        match usize::try_from(u32::from(c)) {
+            Ok(i) if i < 256 => self.latin[i],
+            _ => self.advances.get(&c).copied(),
+        }
+    }
+
+    /// Width of `text` in font units; missing characters count as .notdef.
+    fn units(&self, text: &str) -> u64 {
+        text.chars()
+            .map(|c| u64::from(self.advance(c).unwrap_or(self.notdef_advance)))
+            .sum()
+    }
+
+    fn to_mm(&self, units: u64, size_pt: f64) -> f64 {
+        units as f64 / self.units_per_em * size_pt * MM_PER_PT
+    }
 }
 
 fn metrics(bold: bool) -> &'static Metrics {
@@ -41,11 +64,7 @@ fn metrics(bold: bool) -> &'static Metrics {
 /// Never fails.
 pub fn text_width_mm(text: &str, size_pt: f64, bold: bool) -> f64 {
     let m = metrics(bold);
-    let units: u64 = text
-        .chars()
-        .map(|c| u64::from(*m.advances.get(&c).unwrap_or(&m.notdef_advance)))
-        .sum();
-    units as f64 / m.units_per_em * size_pt * MM_PER_PT
+    m.to_mm(m.units(text), size_pt)
 }
 
 /// The characters of `text` that the regular or the bold font lacks, each
@@ -55,7 +74,7 @@ pub fn missing_chars(text: &str) -> Vec<char> {
     let (regular, bold) = (metrics(false), metrics(true));
     let mut out = Vec::new();
     for c in text.chars() {
-        let known = regular.advances.contains_key(&c) && bold.advances.contains_key(&c);
+        let known = regular.advance(c).is_some() && bold.advance(c).is_some();
         if !known && !out.contains(&c) {
             out.push(c);
         }
@@ -72,20 +91,28 @@ pub fn missing_chars(text: &str) -> Vec<char> {
 /// line. An empty text gives no lines. Never fails; it does not check for
 /// missing characters (see [`missing_chars`]).
 pub fn wrap(text: &str, size_pt: f64, bold: bool, max_width_mm: f64) -> Vec<String> {
-    let fits = |s: &str| text_width_mm(s, size_pt, bold) <= max_width_mm + 1e-9;
+    let m = metrics(bold);
+    // Widths add up exactly in font units (no kerning), so a line is measured
+    // word by word instead of again from its start.
+    let fits_units = |units: u64| m.to_mm(units, size_pt) <= max_width_mm + 1e-9;
+    let fits = |s: &str| fits_units(m.units(s));
+    let space = m.units(" ");
     let mut lines = Vec::new();
     if text.is_empty() {
         return lines;
     }
     for paragraph in text.split('\n') {
         let mut current = String::new();
+        let mut current_units = 0;
         for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+            let word_units = m.units(word);
             if current.is_empty() {
                 current = word.to_string();
             } else {
-                let candidate = format!("{current} {word}");
-                if fits(&candidate) {
-                    current = candidate;
+                if fits_units(current_units + space + word_units) {
+                    current.push(' ');
+                    current.push_str(word);
+                    current_units += space + word_units;
                     continue;
                 }
                 lines.push(std::mem::take(&mut current));
@@ -107,6 +134,7 @@ pub fn wrap(text: &str, size_pt: f64, bold: bool, max_width_mm: f64) -> Vec<Stri
                 lines.push(current[..split_at].to_string());
                 current = current[split_at..].to_string();
             }
+            current_units = m.units(&current);
         }
         lines.push(current);
     }
@@ -204,10 +232,19 @@ fn parse_metrics(font: &[u8]) -> Option<Metrics> {
     for (c, gid) in glyphs {
         advances.insert(c, advance(gid)?);
     }
+    let mut latin = [None; 256];
+    for (c, a) in &advances {
+        if let Ok(i) = usize::try_from(u32::from(*c))
+            && i < 256
+        {
+            latin[i] = Some(*a);
+        }
+    }
     Some(Metrics {
         units_per_em: f64::from(units_per_em),
         advances,
         notdef_advance: advance(0)?,
+        latin,
     })
 }
 
