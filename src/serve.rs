@@ -81,7 +81,11 @@ pub fn serve(paths: Paths, port: u16) -> ExitCode {
     let (tx, rx) = mpsc::channel();
     let mut watcher =
         match notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-            if res.is_ok() {
+            // Reading the files during a build raises access events: only
+            // changes may trigger a rebuild, or each build would start the next.
+            if let Ok(event) = res
+                && !matches!(event.kind, notify::EventKind::Access(_))
+            {
                 let _ = tx.send(());
             }
         }) {
