@@ -59,19 +59,32 @@ pub fn unit_pdfs(
     );
     units.sort_unstable();
     units.dedup();
-    units
-        .into_iter()
-        .map(|unit| {
-            super::unit_pdf::unit_pdf(rec, transcript, kit, unit)
-                .map(|bytes| OutFile::new(format!("arbetslista-{unit}.pdf"), bytes))
-                .map_err(|e| {
-                    format!(
-                        "arbetslistan för {unit} gick inte att göra som PDF: {}",
-                        super::unit_pdf::describe(&e)
-                    )
-                })
-        })
-        .collect()
+    let one = |unit: &str| {
+        super::unit_pdf::unit_pdf(rec, transcript, kit, unit)
+            .map(|bytes| OutFile::new(format!("arbetslista-{unit}.pdf"), bytes))
+            .map_err(|e| {
+                format!(
+                    "arbetslistan för {unit} gick inte att göra som PDF: {}",
+                    super::unit_pdf::describe(&e)
+                )
+            })
+    };
+    // A long outage gives thousands of worklist pages: spread the units over
+    // the cores. Results keep the units' order, so the output is the same.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4);
+    let chunk = units.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = units
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|u| one(u)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 fn calls_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
