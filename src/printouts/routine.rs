@@ -12,6 +12,9 @@ use crate::print::{
 };
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+/// The printed routine's title.
+const TITLE: &str = "Rutin vid driftstopp i Lifecare SP";
+
 /// A block of a routine page as printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
@@ -154,7 +157,7 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
         FlowStyle::default(),
         decor(kit),
     )?;
-    f.heading("Rutin vid driftstopp i Lifecare SP", 20.0)?;
+    f.heading(TITLE, 20.0)?;
     f.paragraph(
         &format!(
             "{} och {}. Utskrift av rutinen på {}.",
@@ -164,8 +167,11 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
         ),
         TextStyle::regular(11.0),
     )?;
-    for page in &kit.pages {
-        f.heading(&page.title, 16.0)?;
+    for (i, page) in kit.pages.iter().enumerate() {
+        // The document title already stands on top of the first page.
+        if !(i == 0 && page.title == TITLE) {
+            f.heading(&page.title, 16.0)?;
+        }
         if let Some(d) = &page.description {
             f.paragraph(d, TextStyle::regular(11.0))?;
         }
