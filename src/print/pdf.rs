@@ -204,30 +204,17 @@ fn item_ops(item: &Item, page_h: f64, ops: &mut Vec<Op>) {
             size_mm,
             modules,
         } => {
-            let n = modules.len().max(1) as f64;
-            let m = size_mm / n;
+            let m = size_mm / modules.len().max(1) as f64;
             body.push(Op::SetFillColor { col: gray(0.0) });
-            for (r, row) in modules.iter().enumerate() {
-                // One rectangle per horizontal run of dark modules.
-                let mut c = 0;
-                while c < row.len() {
-                    if !row[c] {
-                        c += 1;
-                        continue;
-                    }
-                    let start = c;
-                    while c < row.len() && row[c] {
-                        c += 1;
-                    }
-                    body.push(rect_op(
-                        x_mm + start as f64 * m,
-                        y_mm + r as f64 * m,
-                        (c - start) as f64 * m,
-                        m,
-                        page_h,
-                        PaintMode::Fill,
-                    ));
-                }
+            for (r, start, len) in dark_runs(modules) {
+                body.push(rect_op(
+                    x_mm + start as f64 * m,
+                    y_mm + r as f64 * m,
+                    len as f64 * m,
+                    m,
+                    page_h,
+                    PaintMode::Fill,
+                ));
             }
         }
     }
@@ -371,6 +358,27 @@ fn tidy(lo: &mut lopdf::Document) -> lopdf::Result<()> {
     Ok(())
 }
 
+/// Horizontal runs of dark QR modules as (row, first column, length): one
+/// rectangle per run instead of one per module.
+fn dark_runs(modules: &[Vec<bool>]) -> Vec<(usize, usize, usize)> {
+    let mut runs = Vec::new();
+    for (r, row) in modules.iter().enumerate() {
+        let mut c = 0;
+        while c < row.len() {
+            if !row[c] {
+                c += 1;
+                continue;
+            }
+            let start = c;
+            while c < row.len() && row[c] {
+                c += 1;
+            }
+            runs.push((r, start, c - start));
+        }
+    }
+    runs
+}
+
 /// Name of the shared background form XObject in every page's resources.
 const BACKGROUND_ID: &str = "RkBackground";
 
@@ -436,27 +444,16 @@ fn background_stream(items: &[Item], page_h: f64) -> Vec<u8> {
             } => {
                 let m = size_mm / modules.len().max(1) as f64;
                 out.push_str("0 g\n");
-                for (r, row) in modules.iter().enumerate() {
-                    let mut c = 0;
-                    while c < row.len() {
-                        if !row[c] {
-                            c += 1;
-                            continue;
-                        }
-                        let start = c;
-                        while c < row.len() && row[c] {
-                            c += 1;
-                        }
-                        let y = y_mm + (r + 1) as f64 * m;
-                        let _ = writeln!(
-                            out,
-                            "{:.3} {:.3} {:.3} {:.3} re f",
-                            p(x_mm + start as f64 * m),
-                            p(page_h - y),
-                            p((c - start) as f64 * m),
-                            p(m)
-                        );
-                    }
+                for (r, start, len) in dark_runs(modules) {
+                    let y = y_mm + (r + 1) as f64 * m;
+                    let _ = writeln!(
+                        out,
+                        "{:.3} {:.3} {:.3} {:.3} re f",
+                        p(x_mm + start as f64 * m),
+                        p(page_h - y),
+                        p(len as f64 * m),
+                        p(m)
+                    );
                 }
             }
             Item::Text { .. } => {}
