@@ -13,7 +13,7 @@ use crate::model::{
     Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, ServiceDesk, Settings, Unit,
     UnitKind, collate,
 };
-use jiff::civil::{Date, Time};
+use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -1020,48 +1020,4 @@ fn version_hash(content: &Path, diags: &mut Vec<Diagnostic>) -> (String, Vec<Str
     let digest = hasher.finalize();
     let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     (hex, unknown)
-}
-
-/// Parses a `TT:MM` time, for callers outside this module.
-pub fn parse_clock(s: &str) -> Option<Time> {
-    crate::model::hours::parse_clock(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn date_problem_tells_a_missing_day_from_a_wrong_format() {
-        let msg = |raw: &str| date_problem(raw);
-        assert_eq!(
-            msg("2026-02-30"),
-            (
-                "datumet «2026-02-30» finns inte: februari 2026 har dagarna 01–28".into(),
-                "kontrollera dagen och månaden".into()
-            )
-        );
-        assert_eq!(
-            msg("2028-02-30").0,
-            "datumet «2028-02-30» finns inte: februari 2028 har dagarna 01–29"
-        );
-        assert_eq!(
-            msg("2026-13-01").0,
-            "datumet «2026-13-01» finns inte: månaden måste vara 01–12"
-        );
-        assert_eq!(
-            msg("2026-3-5"),
-            (
-                "datumet «2026-3-5» är ogiltigt; väntade ÅÅÅÅ-MM-DD".into(),
-                "skriv 2026-03-05".into()
-            )
-        );
-        assert_eq!(
-            msg("5/3 2026"),
-            (
-                "datumet «5/3 2026» är ogiltigt; väntade ÅÅÅÅ-MM-DD".into(),
-                "till exempel 2026-03-05".into()
-            )
-        );
-    }
 }

@@ -1,7 +1,7 @@
 //! One-page quick-reference cards per role ("snabbkort"), derived from the
 //! same checklist as the site's role pages.
 
-use super::{BODY, decor, notice_box};
+use super::{decor, notice_box};
 use crate::model::checklist;
 use crate::model::{Kit, Role};
 use crate::print::{Document, Flow, FlowStyle, Margins, PageSize, PrintError, TextStyle};
@@ -97,7 +97,6 @@ pub fn layout(kit: &Kit, role: Role) -> Result<Document, PrintError> {
     f.bullets(&c.write_down, small)?;
     f.heading("Tiden", 12.0)?;
     f.bullets(&c.time_rules, small)?;
-    let _ = BODY;
     let doc = f.finish()?;
     if doc.pages.len() > 1 {
         return Err(PrintError::DoesNotFit {

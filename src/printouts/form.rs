@@ -5,7 +5,7 @@
 //! The layout is fixed per page (not flowed): header, a table of rows tall
 //! enough to write in by hand, the event legend, and the common footer.
 
-use super::{KitText, decor};
+use super::decor;
 use crate::model::{Kit, Unit};
 use crate::print::flow::{decorate, footer_height_mm};
 use crate::print::{Align, Document, FlowStyle, Item, Margins, Page, PageSize, PrintError, font};
@@ -487,15 +487,6 @@ fn legend_lines(kit: &Kit, width: f64) -> Vec<String> {
             .join(" och ")
     );
     font::wrap(&text, 7.5, false, width)
-}
-
-/// Texts of the forms that come from the content, for the glyph check.
-pub fn texts(kit: &Kit) -> Vec<KitText> {
-    kit.settings
-        .events
-        .iter()
-        .map(|e| KitText::settings(&e.name))
-        .collect()
 }
 
 #[cfg(test)]

@@ -49,7 +49,6 @@ pub struct MissingGlyph {
 /// that all problems are reported at once, before any layout.
 pub fn check_glyphs(kit: &Kit) -> Vec<MissingGlyph> {
     let mut texts = call_sheet::texts(kit);
-    texts.extend(form::texts(kit));
     let s = &kit.settings;
     for t in [
         &s.organisation.name,

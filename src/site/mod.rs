@@ -224,7 +224,16 @@ pub fn render(
             r.headings.iter().map(|h| h.id.clone()).collect(),
         );
     }
-    let generated = generated_anchors(kit);
+    // The directory's sections serve both the anchor check and the page.
+    let sections: Vec<SectionView> = [
+        UnitKind::Municipality,
+        UnitKind::Ward,
+        UnitKind::HealthCentre,
+    ]
+    .into_iter()
+    .map(|k| section(kit, k))
+    .collect();
+    let generated = generated_anchors(&sections);
     for (page, ids) in &generated {
         anchors.insert(page.clone(), ids.clone());
     }
@@ -430,14 +439,6 @@ pub fn render(
     }
 
     let mut ctx = tera::Context::new();
-    let sections: Vec<SectionView> = [
-        UnitKind::Municipality,
-        UnitKind::Ward,
-        UnitKind::HealthCentre,
-    ]
-    .into_iter()
-    .map(|k| section(kit, k))
-    .collect();
     ctx.insert("sections", &sections);
     page(
         "kontakter.html".into(),
@@ -479,23 +480,17 @@ pub fn render(
 }
 
 /// Anchors on the pages the site generates, for checking Markdown links.
-fn generated_anchors(kit: &Kit) -> BTreeMap<String, BTreeSet<String>> {
+fn generated_anchors(sections: &[SectionView]) -> BTreeMap<String, BTreeSet<String>> {
     let mut out = BTreeMap::new();
     let mut contacts: BTreeSet<String> = ["vaxel", "kommuner", "avdelningar", "halsocentraler"]
         .iter()
         .map(|s| s.to_string())
         .collect();
-    for k in [
-        UnitKind::Municipality,
-        UnitKind::Ward,
-        UnitKind::HealthCentre,
-    ] {
-        for g in section(kit, k).groups {
-            for u in &g.units {
-                contacts.insert(u.id.clone());
-            }
-            contacts.insert(g.id);
+    for g in sections.iter().flat_map(|s| &s.groups) {
+        for u in &g.units {
+            contacts.insert(u.id.clone());
         }
+        contacts.insert(g.id.clone());
     }
     out.insert("kontakter.html".to_string(), contacts);
     out.insert(
