@@ -57,6 +57,24 @@ impl Role {
     }
 
     /// The kind of directory unit that plays this role.
+    /// The caller's own number as the routine asks for it on every call:
+    /// each role names its own unit.
+    pub fn own_number(self) -> &'static str {
+        match self {
+            Role::Slutenvard => "avdelningens telefonnummer",
+            Role::Oppenvard => "hälsocentralens telefonnummer",
+            Role::Kommun => "ditt eget telefonnummer i kommunen",
+        }
+    }
+
+    /// What to say on every call, in one sentence.
+    pub fn every_call(self) -> String {
+        format!(
+            "Vid varje samtal: uppge patientens namn och personnummer samt {}.",
+            self.own_number()
+        )
+    }
+
     pub fn unit_kind(self) -> UnitKind {
         match self {
             Role::Slutenvard => UnitKind::Ward,

@@ -82,10 +82,7 @@ pub fn layout(kit: &Kit, role: Role) -> Result<Document, PrintError> {
         })
         .collect();
     f.bullets(&makes, small)?;
-    f.paragraph(
-        "Vid varje samtal: uppge patientens namn och personnummer samt avdelningens telefonnummer.",
-        TextStyle::bold(9.5),
-    )?;
+    f.paragraph(&c.role.every_call(), TextStyle::bold(9.5))?;
     f.heading("Du tar emot", 12.0)?;
     let receives: Vec<String> = c
         .receives

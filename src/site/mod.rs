@@ -4,6 +4,7 @@
 //! works opened from disk and under any sub-path. Nothing here writes files
 //! or reads content; templates are read by [`Templates::load`].
 
+pub mod diagram;
 pub mod views;
 
 use crate::diag::{self, Diagnostic};
@@ -231,7 +232,7 @@ pub fn render(
         UnitKind::HealthCentre,
     ]
     .into_iter()
-    .map(|k| section(kit, k))
+    .map(|k| section(kit, k, stale_before(kit, info.build_date.as_deref())))
     .collect();
     let generated = generated_anchors(&sections);
     for (page, ids) in &generated {
@@ -332,6 +333,7 @@ pub fn render(
         sample_data: s.sample_data,
         version: kit.version.clone(),
         data_date: kit.data_date.to_string(),
+        oldest_check: oldest_check(kit),
         build_date: info.build_date.clone().unwrap_or_default(),
         threshold_hours: s.threshold_hours,
         municipality_hours: s.municipality_hours.to_string(),
@@ -354,6 +356,7 @@ pub fn render(
                 href: format!("{}.html", r.id()),
                 name: r.name().into(),
                 who: r.who().into(),
+                current: format!("{}.html", r.id()) == current,
             })
             .collect(),
     };
@@ -386,6 +389,7 @@ pub fn render(
             })
             .collect::<Vec<_>>(),
     );
+    ctx.insert("diagram", &diagram::svg(&kit.settings, "vem-ringer"));
     page(
         "index.html".into(),
         "index.html",
@@ -440,6 +444,7 @@ pub fn render(
 
     let mut ctx = tera::Context::new();
     ctx.insert("sections", &sections);
+    ctx.insert("verify_within_days", &s.verify_within_days);
     page(
         "kontakter.html".into(),
         "contacts.html",
@@ -522,11 +527,11 @@ fn generated_anchors(sections: &[SectionView]) -> BTreeMap<String, BTreeSet<Stri
 fn event_table_html(events: &[EventView]) -> String {
     use markdown::escape;
     let mut h = String::from(
-        "<div class=\"tabell\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell: samverkanspunkter\"><table class=\"handelser\">\n<caption>Samverkanspunkter och deras koder på loggbladet</caption>\n<thead><tr><th scope=\"col\">Kod</th><th scope=\"col\">Händelse</th><th scope=\"col\">Ringer</th><th scope=\"col\">Till</th><th scope=\"col\">Noteras särskilt</th><th scope=\"col\">Tiden</th></tr></thead>\n<tbody>\n",
+        "<div class=\"tabell staplad\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell: samverkanspunkter\"><table class=\"handelser\">\n<caption>Samverkanspunkter och deras koder på loggbladet</caption>\n<thead><tr><th scope=\"col\">Kod</th><th scope=\"col\">Händelse</th><th scope=\"col\">Ringer</th><th scope=\"col\">Till</th><th scope=\"col\">Noteras särskilt</th><th scope=\"col\">Tiden</th></tr></thead>\n<tbody>\n",
     );
     for e in events {
         h.push_str(&format!(
-            "<tr><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td data-rubrik=\"Kod\">{}</td><th scope=\"row\">{}</th><td data-rubrik=\"Ringer\">{}</td><td data-rubrik=\"Till\">{}</td><td data-rubrik=\"Noteras särskilt\">{}</td><td data-rubrik=\"Tiden\">{}</td></tr>\n",
             e.code,
             escape(&e.name),
             escape(&e.reported_by),
