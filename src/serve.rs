@@ -42,6 +42,9 @@ fn rebuild(paths: &Paths, state: &State) {
     let text = match pipeline::build(paths, false) {
         Ok(built) => {
             crate::cli::report(&built.warnings);
+            for note in &built.notes {
+                eprintln!("{note}");
+            }
             eprintln!("Byggt: kit {}.", built.version);
             String::new()
         }
