@@ -75,6 +75,14 @@ impl Kind {
         }
     }
 
+    /// "ett avbrutet bygge", "en avbruten avstämning".
+    fn interrupted(self) -> &'static str {
+        match self {
+            Kind::Build => "ett avbrutet bygge",
+            Kind::Reconciliation => "en avbruten avstämning",
+        }
+    }
+
     /// "inget tidigare bygge", "ingen tidigare avstämning".
     fn no_earlier(self) -> &'static str {
         match self {
@@ -277,20 +285,18 @@ pub fn recover(dir: &Path, kind: Kind) -> Result<Vec<String>, OutputError> {
     }
     // Old trees first, so that one can be restored before the rest go.
     leftovers.sort_by_key(|(tag, path)| (*tag != OLD, path.clone()));
-    let what = kind.word();
+    let what = kind.interrupted();
     for (tag, path) in leftovers {
         let shown = path.display();
         if tag == OLD && fs::symlink_metadata(dir).is_err() && is_complete(&path, kind) {
             fs::rename(&path, dir).map_err(err(dir, "återställa"))?;
             notes.push(format!(
-                "Återställde {} från {shown}, som ett avbrutet {what} lämnade kvar.",
+                "Återställde {} från {shown}, som {what} lämnade kvar.",
                 dir.display()
             ));
         } else {
             fs::remove_dir_all(&path).map_err(err(&path, "ta bort"))?;
-            notes.push(format!(
-                "Tog bort {shown}, som ett avbrutet {what} lämnade kvar."
-            ));
+            notes.push(format!("Tog bort {shown}, som {what} lämnade kvar."));
         }
     }
     Ok(notes)
