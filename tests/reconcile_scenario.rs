@@ -460,6 +460,7 @@ fn scenario_folder_is_private_complete_and_deterministic() {
     assert_eq!(
         names,
         vec![
+            ".reservkit-avstamning",
             "arbetslista-boden.csv",
             "arbetslista-boden.pdf",
             "arbetslista-hc-bergnaset.csv",
