@@ -49,9 +49,12 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
-/// Every file below `dir`, relative path to bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+/// Every file of a folder, relative path to bytes.
+type Files = BTreeMap<PathBuf, Vec<u8>>;
+
+/// Every file below `dir`.
+fn tree(dir: &Path) -> Files {
+    fn walk(root: &Path, dir: &Path, out: &mut Files) {
         for entry in std::fs::read_dir(dir).expect("read_dir") {
             let path = entry.expect("entry").path();
             if path.is_dir() {
@@ -103,7 +106,7 @@ fn run_killed(dir: &Path, args: &[&str], delay: Duration) {
 fn kill_at_many_moments(
     dir: &Path,
     folder: &str,
-    versions: &[(&dyn Fn(), BTreeMap<PathBuf, Vec<u8>>)],
+    versions: &[(&dyn Fn(), Files)],
     args: &[&str],
     full: Duration,
 ) {
