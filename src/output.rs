@@ -194,8 +194,17 @@ pub fn write_tree(tree: &Tree) -> Result<Vec<String>, OutputError> {
         return Err(refused(&tree.dir, "välj en egen mapp".into()));
     };
     fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
-    let notes = recover(&dir, tree.kind)?;
-    check_replaceable(&dir, tree.kind)?;
+    let mut notes = recover(&dir, tree.kind)?;
+    // Shown as the user wrote it.
+    check_replaceable(&dir, tree.kind).map_err(|e| match e {
+        OutputError::Refused { reason, .. } => refused(&tree.dir, reason),
+        other => other,
+    })?;
+    let inside = if tree.kind == Kind::Build {
+        earlier_version_leftovers(&dir)
+    } else {
+        Vec::new()
+    };
     let pid = std::process::id();
     let staged = sibling(&dir, STAGED, pid);
     if let Err(e) = stage(tree, &staged) {
@@ -206,6 +215,12 @@ pub fn write_tree(tree: &Tree) -> Result<Vec<String>, OutputError> {
     if tree.kind.private() {
         sync_dir(parent)?;
     }
+    notes.extend(inside.iter().map(|name| {
+        format!(
+            "Tog bort {}, som ett avbrutet bygge av en tidigare version lämnade kvar.",
+            dir.join(name).display()
+        )
+    }));
     Ok(notes)
 }
 
@@ -443,8 +458,11 @@ pub fn check_replaceable(dir: &Path, kind: Kind) -> Result<(), OutputError> {
             ),
         )),
         Marker::Missing => {
+            let leftovers = earlier_version_leftovers(dir);
             let earlier_build = kind == Kind::Build
-                && top.iter().all(|t| t == "site" || t == "print")
+                && top
+                    .iter()
+                    .all(|t| t == "site" || t == "print" || leftovers.contains(t))
                 && dir.join("site/index.html").is_file()
                 && !present.iter().any(|p| {
                     p.ends_with(Kind::Reconciliation.marker()) || p.ends_with("fall.json")
@@ -463,6 +481,31 @@ pub fn check_replaceable(dir: &Path, kind: Kind) -> Result<(), OutputError> {
             ))
         }
     }
+}
+
+/// What versions before markers left inside an output folder when killed:
+/// `.site.ny-PID`, `.print.gammal-PID` and the like (a site or printouts
+/// being written or moved away). They go with the old output.
+fn earlier_version_leftovers(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            ["site", "print"].iter().any(|tree| {
+                [STAGED, OLD].iter().any(|tag| {
+                    name.strip_prefix(&format!(".{tree}.{tag}-"))
+                        .is_some_and(|pid| {
+                            !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+                        })
+                })
+            })
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 /// Whether `dir` is a reconciliation folder: it carries the marker, or it
@@ -689,6 +732,17 @@ mod tests {
         fs::create_dir_all(old.join("print")).expect("dir");
         fs::write(old.join("site/index.html"), "x").expect("file");
         write_tree(&tree(&old, Kind::Build, &[("site/index.html", "y")])).expect("earlier");
+        // Killed builds of versions before markers left these inside.
+        fs::create_dir_all(old.join(".print.gammal-77/samtalslogg")).expect("dir");
+        fs::create_dir_all(old.join(".site.ny-78")).expect("dir");
+        fs::remove_file(old.join(".reservkit-bygge")).expect("unmarked again");
+        let notes = write_tree(&tree(&old, Kind::Build, &[("site/index.html", "z")]))
+            .expect("with leftovers");
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(
+            notes[0].contains(".print.gammal-77, som ett avbrutet bygge av en tidigare version")
+        );
+        assert_eq!(names(&old), [".reservkit-bygge", "site"]);
         fs::create_dir_all(old.join("site/avst")).expect("dir");
         fs::write(old.join("site/avst/fall.json"), "x").expect("file");
         assert!(write_tree(&tree(&old, Kind::Build, &[("site/index.html", "z")])).is_err());
