@@ -111,6 +111,9 @@ fn build(paths: Paths, strict: bool) -> ExitCode {
     match pipeline::build(&paths, strict) {
         Ok(built) => {
             report(&built.warnings);
+            for note in &built.notes {
+                eprintln!("{note}");
+            }
             eprintln!(
                 "Byggde kitet {} till {}: {} filer på {:.2} s.",
                 built.version,

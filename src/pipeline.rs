@@ -3,7 +3,7 @@
 
 use crate::diag::{self, Diagnostic};
 use crate::load;
-use crate::output::{self, OutFile, Tree};
+use crate::output::{self, Kind, OutFile, Tree};
 use crate::printouts;
 use crate::site::{self, BuildInfo, Templates};
 use jiff::civil::Date;
@@ -25,6 +25,8 @@ pub struct Built {
     pub print: Vec<OutFile>,
     pub warnings: Vec<Diagnostic>,
     pub version: String,
+    /// What the write did about leftovers of an interrupted build.
+    pub notes: Vec<String>,
 }
 
 /// The date of SOURCE_DATE_EPOCH in Europe/Stockholm, if it is set. An
@@ -135,6 +137,7 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
                 print: pdfs,
                 warnings: diags,
                 version: kit.version,
+                notes: Vec::new(),
             })
         }
         Err(mut errs) => {
@@ -145,26 +148,28 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
     }
 }
 
-/// Builds and writes `out/site` atomically.
+/// Builds and writes `out/site` and `out/print`, swapping `out` as a whole
+/// so that the two always belong to the same build.
 pub fn build(paths: &Paths, strict: bool) -> Result<Built, BuildError> {
-    let built = make(paths, strict).map_err(BuildError::Invalid)?;
-    write(&paths.out, &built).map_err(BuildError::Output)?;
+    let mut built = make(paths, strict).map_err(BuildError::Invalid)?;
+    built.notes = write(&paths.out, &built).map_err(BuildError::Output)?;
     Ok(built)
 }
 
-fn write(out: &Path, built: &Built) -> Result<(), output::OutputError> {
-    output::write_trees(&[
-        Tree {
-            dir: out.join("site"),
-            files: built.site.clone(),
-            private: false,
-        },
-        Tree {
-            dir: out.join("print"),
-            files: built.print.clone(),
-            private: false,
-        },
-    ])
+fn write(out: &Path, built: &Built) -> Result<Vec<String>, output::OutputError> {
+    let site = built
+        .site
+        .iter()
+        .map(|f| OutFile::new(format!("site/{}", f.path), f.bytes.clone()));
+    let print = built
+        .print
+        .iter()
+        .map(|f| OutFile::new(format!("print/{}", f.path), f.bytes.clone()));
+    output::write_tree(&Tree {
+        dir: out.to_path_buf(),
+        files: site.chain(print).collect(),
+        kind: Kind::Build,
+    })
 }
 
 /// Points at the first character the fonts lack, in the content file the

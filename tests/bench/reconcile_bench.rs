@@ -294,11 +294,11 @@ fn main() {
     // The same writer as the command: atomic, owner-only files.
     let tmp = tempfile::tempdir().expect("tempdir");
     let t = Instant::now();
-    output::write_trees(&[Tree {
+    output::write_tree(&Tree {
         dir: tmp.path().join("avstamning"),
         files,
-        private: true,
-    }])
+        kind: output::Kind::Reconciliation,
+    })
     .expect("written");
     let written = t.elapsed();
 
