@@ -4,6 +4,7 @@
 //! [`PhoneNumber::parse`] refuse bad input, so nothing downstream re-checks.
 //! This module depends on nothing else in the crate and does no I/O.
 
+pub mod calls;
 pub mod checklist;
 pub mod collate;
 pub mod hours;
