@@ -241,7 +241,7 @@ pub fn collect(
                 out.push(Discrepancy {
                     kind: Kind::Remark(remark.kind),
                     description: format!(
-                        "{} enligt {}: {}",
+                        "{}, rad från {}: {}",
                         event,
                         wording::unit_name(dir, &side.entry.unit),
                         remark.text

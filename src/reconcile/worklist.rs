@@ -167,11 +167,17 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
     let e = side.entry;
     let dir = &kit.directory;
     let me = format!("{} ({})", e.signature, wording::unit_name(dir, &e.unit));
-    let other = format!(
-        "{} ({})",
-        e.counterpart_person,
-        wording::unit_name(dir, &e.counterpart)
-    );
+    // Who was spoken to: as this row names them, else who signed the other
+    // party's row of the same call; the unit alone when neither says.
+    let other_row = call.sides().find(|s| s.index != side.index);
+    let person = Some(e.counterpart_person.as_str())
+        .filter(|p| !p.is_empty())
+        .or_else(|| other_row.map(|o| o.entry.signature.as_str()))
+        .filter(|p| !p.is_empty());
+    let other = match person {
+        Some(person) => format!("{person} ({})", wording::unit_name(dir, &e.counterpart)),
+        None => wording::unit_name(dir, &e.counterpart),
+    };
     let when = wording::clock_in_text(call.notice_at());
     let mut note = match e.direction {
         Direction::Outgoing => format!(

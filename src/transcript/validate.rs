@@ -454,7 +454,16 @@ impl<'k> Validator<'k> {
         }
         let remarks: Vec<(RemarkKind, String)> = remarks
             .into_iter()
-            .map(|(kind, i)| (kind, p.items[i].message.clone()))
+            .map(|(kind, i)| {
+                let text = match (kind, counterpart) {
+                    (RemarkKind::NoPersonNamed, Some(cp)) => format!(
+                        "samtalet nådde fram, men ingen person hos {} är antecknad",
+                        cp.full_name()
+                    ),
+                    _ => p.items[i].message.clone(),
+                };
+                (kind, text)
+            })
             .collect();
 
         if kind == Some(EntryKind::Void) {

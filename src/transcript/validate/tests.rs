@@ -727,6 +727,19 @@ fn warnings_for_the_records_are_kept_with_the_entry() {
         "{}",
         t.remarks[1].text
     );
+    // The ward telling the municipality it is ready to take the patient
+    // home is the wrong way round.
+    let (t, _) = read(&[line(&[(Column::Handelse, "7")])]);
+    let kinds: Vec<RemarkKind> = t.remarks.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, vec![RemarkKind::UnusualDirection]);
+    // A void carries no remarks: the call did not count.
+    let void = vec![
+        (Column::Post, "makulering"),
+        (Column::Klockslag, "23:30"),
+        (Column::MotpartPerson, ""),
+    ];
+    let (t, _) = read(&[line(&[]), line(&void)]);
+    assert!(t.remarks.is_empty(), "{:?}", t.remarks);
 }
 
 #[test]
