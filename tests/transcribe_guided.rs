@@ -189,7 +189,7 @@ fn an_interrupted_session_keeps_saved_rows_and_resumes() {
     );
     assert!(
         first.stdout.contains(
-            "Inmatningen tog slut. 1 rader sparades den här gången; de finns kvar i logg.csv."
+            "Inmatningen tog slut. 1 rad sparades den här gången; den finns kvar i logg.csv."
         ),
         "{}",
         first.stdout
