@@ -82,6 +82,10 @@ pub fn build(
                 });
         }
     }
+    let assessed: BTreeMap<(usize, &str), &Responsibility> = responsibilities
+        .iter()
+        .map(|r| ((r.case, r.municipality.as_str()), r))
+        .collect();
     let mut notices: BTreeMap<&str, Vec<Notice>> = BTreeMap::new();
     for (c, call) in calls.iter().enumerate() {
         let receiver = call.receiver();
@@ -92,7 +96,11 @@ pub fn build(
         if municipality && call.reached() {
             notices.entry(receiver).or_default().push(Notice {
                 call: c,
-                consequence: consequence(c, call, cases, responsibilities),
+                consequence: consequence(
+                    c,
+                    call,
+                    assessed.get(&(cases.of_call[c], receiver)).copied(),
+                ),
             });
         }
     }
@@ -109,16 +117,7 @@ pub fn build(
 
 /// What a reached notice to a municipality means for its payment
 /// responsibility for the patient, from the assessment.
-fn consequence(
-    c: usize,
-    call: &Call<'_>,
-    cases: &Cases<'_>,
-    responsibilities: &[Responsibility],
-) -> String {
-    let case = cases.of_call[c];
-    let r = responsibilities
-        .iter()
-        .find(|r| r.case == case && r.municipality == call.receiver());
+fn consequence(c: usize, call: &Call<'_>, r: Option<&Responsibility>) -> String {
     let start = |r: &Responsibility| r.start.map(|d| d.to_string()).unwrap_or_default();
     match (call.event(), r) {
         (READY, Some(r)) if r.applies && r.notice_call == Some(c) => {

@@ -191,6 +191,18 @@ impl Transcript {
                 line,
             )
         };
+        // Corrections and voids by sheet row, so a long outage with many
+        // rejected lines is not a scan of every entry per rejection.
+        let mut replacing: std::collections::BTreeMap<(&SheetNo, u32), Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.kind != EntryKind::Original {
+                replacing
+                    .entry((&e.source.sheet, e.source.row))
+                    .or_default()
+                    .push(i);
+            }
+        }
         self.rejections
             .iter()
             .map(|r| {
@@ -200,16 +212,15 @@ impl Transcript {
                     .as_deref()
                     .and_then(|s| s.trim().parse::<u32>().ok())?;
                 let at = position(&r.file, r.line);
-                self.entries
+                replacing
+                    .get(&(&sheet, row))?
                     .iter()
-                    .enumerate()
-                    .filter(|(_, e)| {
-                        e.kind != EntryKind::Original
-                            && e.source.sheet == sheet
-                            && e.source.row == row
-                            && position(&e.source.file, e.source.line) > at
+                    .map(|&i| {
+                        let e = &self.entries[i];
+                        (i, position(&e.source.file, e.source.line))
                     })
-                    .min_by_key(|(_, e)| position(&e.source.file, e.source.line))
+                    .filter(|(_, p)| *p > at)
+                    .min_by_key(|(_, p)| *p)
                     .map(|(i, _)| i)
             })
             .collect()
