@@ -35,12 +35,13 @@ fn reservkit(dir: &Path, args: &[&str]) -> Output {
         .expect("reservkit runs")
 }
 
-/// A project folder: the shipped content with test rates, and the outage's
-/// transcription files.
+/// A project folder: the shipped content with test rates in `innehall/`
+/// (not `content/`, so the summary must name the kit file it read), and
+/// the outage's transcription files.
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let content = dir.path().join("content");
+    let content = dir.path().join("innehall");
     std::fs::create_dir_all(&content).expect("content");
     for name in ["contacts.yaml", "kit.yaml"] {
         std::fs::copy(root.join("content").join(name), content.join(name)).expect("copy");
@@ -79,7 +80,7 @@ fn read(dir: &Path, name: &str) -> String {
 #[test]
 fn check_warns_about_a_sheet_typed_twice_and_counts_the_corrected_line() {
     let dir = project();
-    let mut args = vec!["transcribe", "--check"];
+    let mut args = vec!["transcribe", "--content", "innehall", "--check"];
     args.extend(FILES);
     let out = reservkit(dir.path(), &args);
     let stderr = text(&out.stderr);
@@ -119,7 +120,7 @@ fn reconciles_the_new_year_outage() {
         "--as-of",
         "2026-01-05",
         "--content",
-        "content",
+        "innehall",
     ];
     args.extend(FILES);
     let out = reservkit(dir.path(), &args);
@@ -183,6 +184,12 @@ fn reconciles_the_new_year_outage() {
     assert!(
         payment.contains("P002;boden;Bodens kommun;ja;\"betalningsansvar; fortfarande inskriven per 2026-01-05\";S00005;2025-12-30 23:30;2026-01-03;2026-01-05;fortfarande inskriven per 2026-01-05;2;4000;;"),
         "{payment}"
+    );
+
+    let summary = read(&folder, "sammanfattning.txt");
+    assert!(
+        summary.contains("\nInställningar (innehall/kit.yaml)\n"),
+        "{summary}"
     );
 
     let discrepancies = read(&folder, "avvikelser.csv");
