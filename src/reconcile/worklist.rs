@@ -312,6 +312,51 @@ mod tests {
     }
 
     #[test]
+    fn a_municipality_checks_the_notices_it_received_with_their_payment_consequence() {
+        use crate::transcript::entry::Transcript;
+        // Boden sent no sheets. The ward told it of utskrivningsklar on
+        // Monday 2025-03-03 at 10:15, but of no
+        // admission, so no responsibility; and, for another patient, of an
+        // admission only.
+        let entries = vec![
+            ward_to_boden(3, 4, "2025-03-03 10:15").event(3).build(),
+            ward_to_boden(3, 5, "2025-03-03 10:30")
+                .event(1)
+                .patient("201701012393")
+                .build(),
+            ward_to_boden(3, 6, "2025-03-03 10:45")
+                .event(3)
+                .unreached()
+                .build(),
+        ];
+        let transcript = Transcript {
+            lines_read: entries.len(),
+            entries,
+            ..Transcript::default()
+        };
+        let rec = crate::reconcile::reconcile(&transcript, &kit(), jiff::civil::date(2025, 3, 10));
+        let boden = rec
+            .worklists
+            .iter()
+            .find(|w| w.unit == "boden")
+            .expect("Boden has notices to check");
+        assert!(boden.items.is_empty());
+        let consequences: Vec<&str> = boden
+            .to_check
+            .iter()
+            .map(|n| n.consequence.as_str())
+            .collect();
+        // The unanswered call told Boden nothing and is not listed.
+        assert_eq!(
+            consequences,
+            vec![
+                "inget betalningsansvar: inget inskrivningsmeddelande nådde kommunen",
+                "inskrivningsmeddelandet är villkor för betalningsansvar; inget utskrivningsklar-meddelande ännu",
+            ]
+        );
+    }
+
+    #[test]
     fn unreached_calls_are_not_listed() {
         let entries = [ward_to_boden(3, 4, "2025-03-03 10:15").unreached().build()];
         let calls = match_calls(&entries, &[0], 10);
