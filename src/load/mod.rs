@@ -9,9 +9,9 @@ pub mod yaml;
 
 use crate::diag::{self, Diagnostic};
 use crate::model::{
-    Directory, Event, Fact, Hospital, Hours, Kit, NamedNumber, Organisation, Page, PaymentSettings,
-    Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, ServiceDesk, Settings, Unit,
-    UnitKind, collate,
+    Directory, Event, Fact, FactRow, Hospital, Hours, Kit, NamedNumber, Organisation, Page,
+    PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, ServiceDesk,
+    Settings, Unit, UnitKind, collate,
 };
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -92,6 +92,7 @@ pub fn load(content: &Path, today: Date) -> Loaded {
                 pages,
                 version,
                 data_date,
+                settings_file: display_path(&content.join("kit.yaml")),
             })
         }
         _ => None,
@@ -412,6 +413,23 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
                 )),
             }
         }
+        let mut fact_rows = Vec::new();
+        for (id, row) in &e.fact_rows {
+            let mut p = path_with(&path, "fact_rows");
+            p.push(Seg::Key(id.clone()));
+            match (Fact::from_id(id), FactRow::from_id(row)) {
+                (Some(fact), Some(row)) if facts.contains(&fact) => fact_rows.push((fact, row)),
+                (Some(_), Some(_)) => diags
+                    .push(doc.error(&p, format!("uppgiften «{id}» står inte i händelsens facts"))),
+                (None, _) => diags.push(doc.error(&p, format!("okänd uppgift «{id}»")).with_hint(
+                    "väntade estimated_discharge_date, physician, care_contact eller sip_date",
+                )),
+                (_, None) => diags.push(
+                    doc.error(&p, format!("okänt värde «{row}»"))
+                        .with_hint("väntade uppringare, mottagare eller bada"),
+                ),
+            }
+        }
         if let Some(reported_by) = reported_by {
             out.push(Event {
                 code: e.code,
@@ -419,6 +437,7 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
                 reported_by,
                 reported_to,
                 facts,
+                fact_rows,
                 time_rule: e.time_rule,
             });
         }
