@@ -41,8 +41,13 @@ struct Entry {
 }
 
 impl YamlDoc {
-    /// Parses `src`; a syntax error becomes a located diagnostic.
+    /// Parses `src`; a syntax error, or nesting deeper than
+    /// [`super::text::MAX_DEPTH`] (checked first, so the parser never spends
+    /// time on it), becomes a located diagnostic.
     pub fn parse(file: &str, src: &str) -> Result<YamlDoc, Diagnostic> {
+        if let Some(d) = super::text::too_deep(file, src) {
+            return Err(d);
+        }
         let root: Value = serde_yaml::from_str(src).map_err(|e| syntax_error(file, src, &e))?;
         Ok(YamlDoc {
             file: file.to_string(),
