@@ -117,6 +117,68 @@ fn problem(s: &str, field: Option<&str>) -> Option<(String, Option<String>)> {
     ))
 }
 
+/// Checks the parts of a routine page that are laid out as one unbreakable
+/// block on paper: a heading may be [`MAX_SHORT`] characters, a table cell
+/// [`MAX_SHORT`] too (a table row must fit on one page). Paragraphs and
+/// lists continue on the next page and are not limited. `first_line` is
+/// the file's line number of the body's first line. Pushes a located
+/// diagnostic per problem and returns whether there was none.
+pub fn check_markdown(
+    shown: &str,
+    body: &str,
+    first_line: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let before = diags.len();
+    let mut fence = false;
+    for (n, line) in body.lines().enumerate() {
+        let line_no = first_line + n;
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = !fence;
+        }
+        if fence || line.len() - trimmed.len() > 3 {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        if trimmed.starts_with('#') {
+            let text = trimmed.trim_start_matches('#').trim();
+            let len = text.chars().count();
+            if len > MAX_SHORT {
+                let col = indent + trimmed.find(text).unwrap_or(0) + 1;
+                diags.push(
+                    Diagnostic::error(
+                        shown,
+                        line_no,
+                        col,
+                        format!("rubriken är {len} tecken lång; en rubrik får vara högst {MAX_SHORT} tecken"),
+                    )
+                    .with_hint("korta rubriken och lägg resten av texten i ett stycke under den"),
+                );
+            }
+        } else if trimmed.starts_with('|') {
+            let mut col = indent + 1;
+            for cell in trimmed.split('|') {
+                let len = cell.trim().chars().count();
+                if len > MAX_SHORT {
+                    let lead = cell.len() - cell.trim_start().len();
+                    diags.push(
+                        Diagnostic::error(
+                            shown,
+                            line_no,
+                            col + cell[..lead].chars().count(),
+                            format!("tabellcellen är {len} tecken lång; en cell får vara högst {MAX_SHORT} tecken"),
+                        )
+                        .with_hint("en tabellrad ska rymmas på en utskriven sida; skriv längre text som ett stycke under tabellen"),
+                    );
+                }
+                col += cell.chars().count() + 1;
+            }
+        }
+    }
+    diags.len() == before
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +231,20 @@ mod tests {
             got[1].starts_with("k.yaml:3:4: error: värdet innehåller U+000A (radbyte)"),
             "{got:?}"
         );
+    }
+
+    #[test]
+    fn long_headings_and_table_cells_are_located_in_the_page() {
+        let long = "x".repeat(MAX_SHORT + 1);
+        let body = format!(
+            "## {long}\n\nett stycke får vara {long} {long}\n\n| a | b |\n|---|---|\n| ok |  {long} |\n```\n# {long}\n```\n"
+        );
+        let mut diags = Vec::new();
+        assert!(!check_markdown("r.md", &body, 5, &mut diags));
+        let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(shown[0].starts_with("r.md:5:4: error: rubriken är 201 tecken lång"), "{shown:?}");
+        assert!(shown[1].starts_with("r.md:11:9: error: tabellcellen är 201 tecken lång"), "{shown:?}");
     }
 
     #[test]

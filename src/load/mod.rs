@@ -984,6 +984,9 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
     let body_start = text[close_off..]
         .find('\n')
         .map_or(text.len(), |i| close_off + i + 1);
+    if !limits::check_markdown(shown, &text[body_start..], close_line + 2, diags) {
+        return None;
+    }
     Some(Page {
         slug,
         title: fm.title,
