@@ -181,8 +181,17 @@ fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
     let offset = src
         .find(&m.text)
         .and_then(|start| m.text.find(first).map(|i| start + i))
-        .or_else(|| src.find(first));
-    let (line, col) = offset.map_or((0, 0), |o| diag::line_col(&src, o));
+        .or_else(|| src.find(first))
+        .or_else(|| written_as_entity(&src, first));
+    // A character written as an escape ("\u2708") is found through the
+    // value it is part of.
+    let (line, col) = match offset {
+        Some(o) => diag::line_col(&src, o),
+        None => load::yaml::YamlDoc::parse(&shown, &src)
+            .ok()
+            .and_then(|doc| doc.find_string(&m.text))
+            .unwrap_or((0, 0)),
+    };
     let list: Vec<String> = m
         .chars
         .iter()
@@ -200,6 +209,16 @@ fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
     .with_hint(
         "skriv om texten med bokstäver, siffror och vanliga skiljetecken (latinska alfabetet)",
     )
+}
+
+/// Where `c` is written as an HTML character reference (`&#x2708;`,
+/// `&#9992;`) in a Markdown page.
+fn written_as_entity(src: &str, c: char) -> Option<usize> {
+    let code = u32::from(c);
+    let lower = src.to_ascii_lowercase();
+    [format!("&#x{code:x};"), format!("&#x{code:04x};"), format!("&#{code};")]
+        .iter()
+        .find_map(|form| lower.find(form.as_str()))
 }
 
 #[derive(Debug)]

@@ -121,6 +121,38 @@ impl YamlDoc {
         (best, key_pos)
     }
 
+    /// Where the first string value equal to `text` is written, for a value
+    /// found by its content (it may be written with escapes such as `\u2708`,
+    /// so the text itself need not occur in the file).
+    pub fn find_string(&self, text: &str) -> Option<(usize, usize)> {
+        fn walk(v: &Value, text: &str, path: &mut Vec<Seg>) -> bool {
+            match v {
+                Value::String(s) => s == text,
+                Value::Sequence(items) => items.iter().enumerate().any(|(i, item)| {
+                    path.push(Seg::Index(i));
+                    let found = walk(item, text, path);
+                    if !found {
+                        path.pop();
+                    }
+                    found
+                }),
+                Value::Mapping(map) => map.iter().any(|(k, item)| {
+                    let Some(k) = k.as_str() else { return false };
+                    path.push(Seg::Key(k.to_string()));
+                    let found = walk(item, text, path);
+                    if !found {
+                        path.pop();
+                    }
+                    found
+                }),
+                Value::Tagged(t) => walk(&t.value, text, path),
+                _ => false,
+            }
+        }
+        let mut path = Vec::new();
+        walk(&self.root, text, &mut path).then(|| self.locate(&path))
+    }
+
     pub fn error(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.locate(path);
         Diagnostic::error(&self.file, line, col, message)
