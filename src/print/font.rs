@@ -139,6 +139,31 @@ pub fn wrap(text: &str, size_pt: f64, bold: bool, max_width_mm: f64) -> Vec<Stri
     lines
 }
 
+/// `text` cut to fit `max_width_mm` on one line, ending with "…" when it
+/// had to be cut (a one-line field such as a unit's name in a form header).
+/// Measures each character once. Never fails; at least the mark is kept.
+pub fn truncated(text: &str, size_pt: f64, bold: bool, max_width_mm: f64) -> String {
+    let m = metrics(bold);
+    let fits = |units: u64| m.to_mm(units, size_pt) <= max_width_mm + 1e-9;
+    if fits(m.units(text)) {
+        return text.to_string();
+    }
+    let budget_mark = m.units("…");
+    let mut out = String::new();
+    let mut units = 0;
+    for c in text.chars() {
+        let c_units = u64::from(m.advance(c).unwrap_or(m.notdef_advance));
+        if !fits(units + c_units + budget_mark) {
+            break;
+        }
+        out.push(c);
+        units += c_units;
+    }
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
+}
+
 /// Reads big-endian u16 at `pos`.
 fn be16(data: &[u8], pos: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*data.get(pos)?, *data.get(pos + 1)?]))
@@ -341,6 +366,16 @@ mod tests {
         assert_eq!(lines, vec!["öppet", "kl.\u{A0}07–22"]);
         assert_eq!(wrap("a\n\nb", 10.0, false, 50.0), vec!["a", "", "b"]);
         assert!(wrap("", 10.0, false, 50.0).is_empty());
+    }
+
+    #[test]
+    fn truncated_keeps_what_fits_and_marks_the_cut() {
+        assert_eq!(truncated("Kort", 10.0, true, 50.0), "Kort");
+        let long = "Avdelning ".repeat(100_000);
+        let cut = truncated(&long, 10.0, true, 50.0);
+        assert!(cut.starts_with("Avdelning") && cut.ends_with('…'), "{cut}");
+        assert!(text_width_mm(&cut, 10.0, true) <= 50.0);
+        assert!(missing_chars("…").is_empty());
     }
 
     #[test]
