@@ -23,6 +23,14 @@ pub const MAX_LONG: usize = 500;
 /// the law and a rate's source in kit.yaml, a page's description.
 pub const LONG_FIELDS: &[&str] = &["time_rule", "law", "source", "description"];
 
+/// Characters allowed in an event's name: it is printed in a numbered box
+/// on every logging form, next to the others.
+pub const MAX_EVENT_NAME: usize = 40;
+
+/// Characters allowed in the organisation's name: it is in the footer of
+/// every printed page, which must leave room for the logging form's rows.
+pub const MAX_ORGANISATION_NAME: usize = 80;
+
 /// How many characters of a refused value are quoted in the message.
 const QUOTED: usize = 40;
 
@@ -61,7 +69,17 @@ fn walk(
 ) {
     match value {
         Value::String(s) => {
-            if let Some(problem) = problem(s, field) {
+            let event_name =
+                matches!(path.first(), Some(Seg::Key(k)) if k == "events") && field == Some("name");
+            let organisation_name = matches!(path.first(), Some(Seg::Key(k)) if k == "organisation")
+                && field == Some("name");
+            let limit = match field {
+                _ if event_name => MAX_EVENT_NAME,
+                _ if organisation_name => MAX_ORGANISATION_NAME,
+                Some(f) if LONG_FIELDS.contains(&f) => MAX_LONG,
+                _ => MAX_SHORT,
+            };
+            if let Some(problem) = problem(s, field, limit) {
                 found.push((path.clone(), problem.0, problem.1));
             }
         }
@@ -78,7 +96,7 @@ fn walk(
                     walk(v, path, field, found);
                     continue;
                 };
-                if let Some(problem) = problem(name, None) {
+                if let Some(problem) = problem(name, None, MAX_SHORT) {
                     found.push((path.clone(), format!("fältnamnet: {}", problem.0), None));
                     continue;
                 }
@@ -92,12 +110,9 @@ fn walk(
     }
 }
 
-/// What is wrong with the string `s` of field `field`, and a hint.
-fn problem(s: &str, field: Option<&str>) -> Option<(String, Option<String>)> {
-    let limit = match field {
-        Some(f) if LONG_FIELDS.contains(&f) => MAX_LONG,
-        _ => MAX_SHORT,
-    };
+/// What is wrong with the string `s` of field `field` (at most `limit`
+/// characters), and a hint.
+fn problem(s: &str, field: Option<&str>, limit: usize) -> Option<(String, Option<String>)> {
     let len = s.chars().count();
     if len > limit {
         let start: String = s.chars().take(QUOTED).collect();
@@ -199,6 +214,8 @@ mod tests {
             "t".repeat(MAX_LONG)
         );
         assert!(check(&at_limit).is_empty());
+        let event = format!("events:\n  - name: {}\n", "e".repeat(MAX_EVENT_NAME + 1));
+        assert!(check(&event)[0].contains("är 41 tecken långt; «name» får vara högst 40 tecken"));
         let over = format!(
             "a:\n  - name: {}\n    time_rule: {}\n",
             "n".repeat(MAX_SHORT + 1),
