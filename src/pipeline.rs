@@ -93,16 +93,27 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
     let (catalogue, pdfs) = match printouts::make(&kit) {
         Ok(made) => made,
         Err(failures) => {
+            let kit_yaml = paths.content.join("kit.yaml");
+            // The rows asked for per sheet are what a form that does not fit
+            // can give up; point at that setting.
+            let rows_at = std::fs::read_to_string(&kit_yaml).ok().and_then(|src| {
+                src.find("rows_per_sheet:")
+                    .map(|at| diag::line_col(&src, at))
+            });
             diags.extend(failures.iter().map(|f| {
-                let file = if matches!(f.error, crate::print::PrintError::DoesNotFit { .. }) {
-                    load::display_path(&paths.content.join("kit.yaml"))
-                } else {
-                    format!("utskriften {}", f.file)
+                let (file, (line, col)) = match &f.error {
+                    crate::print::PrintError::DoesNotFit { what, .. } => (
+                        load::display_path(&kit_yaml),
+                        rows_at
+                            .filter(|_| what.contains("rows_per_sheet"))
+                            .unwrap_or((0, 0)),
+                    ),
+                    _ => (format!("utskriften {}", f.file), (0, 0)),
                 };
                 Diagnostic::error(
                     file,
-                    0,
-                    0,
+                    line,
+                    col,
                     format!("utskriften {} kunde inte göras: {}", f.file, f.error),
                 )
             }));
