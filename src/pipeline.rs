@@ -227,9 +227,13 @@ fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
 fn written_as_entity(src: &str, c: char) -> Option<usize> {
     let code = u32::from(c);
     let lower = src.to_ascii_lowercase();
-    [format!("&#x{code:x};"), format!("&#x{code:04x};"), format!("&#{code};")]
-        .iter()
-        .find_map(|form| lower.find(form.as_str()))
+    [
+        format!("&#x{code:x};"),
+        format!("&#x{code:04x};"),
+        format!("&#{code};"),
+    ]
+    .iter()
+    .find_map(|form| lower.find(form.as_str()))
 }
 
 #[derive(Debug)]

@@ -116,7 +116,11 @@ const ONE_ERROR: &str = "1 fel, 0 varningar";
 fn invalid_utf8_in_kit_yaml_is_reported_at_the_bad_bytes() {
     let ws = Workspace::shipped();
     // "insidan" saved as Latin-1 after an edit: the bytes before it are bad.
-    let (line, col) = ws.replace("content/kit.yaml", "intranet_name: insidan", b"intranet_name: \xe5\xe4insidan");
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "intranet_name: insidan",
+        b"intranet_name: \xe5\xe4insidan",
+    );
     ws.check_fails_with(&[
         format!(
             "content/kit.yaml:{line}:{}: error: ogiltig UTF-8: byten 0xE5 0xE4 kan inte läsas som text",
@@ -130,10 +134,18 @@ fn invalid_utf8_in_kit_yaml_is_reported_at_the_bad_bytes() {
 #[test]
 fn nul_byte_in_contacts_yaml_is_reported_at_its_line_and_column() {
     let ws = Workspace::shipped();
-    let (line, col) = ws.replace("content/contacts.yaml", "Arjeplogs kommun", b"Arjeplogs\0 kommun");
+    let (line, col) = ws.replace(
+        "content/contacts.yaml",
+        "Arjeplogs kommun",
+        b"Arjeplogs\0 kommun",
+    );
     ws.check_fails_with(&[
-        format!("content/contacts.yaml:{line}:{}: error: otillåtet styrtecken U+0000 (NUL)", col + 9),
-        "  hjälp: ta bort tecknet; det syns inte i de flesta redigerare men gör filen oläslig".into(),
+        format!(
+            "content/contacts.yaml:{line}:{}: error: otillåtet styrtecken U+0000 (NUL)",
+            col + 9
+        ),
+        "  hjälp: ta bort tecknet; det syns inte i de flesta redigerare men gör filen oläslig"
+            .into(),
         ONE_ERROR.into(),
     ]);
 }
@@ -141,9 +153,16 @@ fn nul_byte_in_contacts_yaml_is_reported_at_its_line_and_column() {
 #[test]
 fn tab_in_kit_yaml_is_a_located_yaml_error_not_a_glyph_error() {
     let ws = Workspace::shipped();
-    let (line, col) = ws.replace("content/kit.yaml", "Region Norrbotten", b"Region\tNorrbotten");
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "Region Norrbotten",
+        b"Region\tNorrbotten",
+    );
     ws.check_fails_with(&[
-        format!("content/kit.yaml:{line}:{}: error: tabbtecken är inte tillåtna i YAML-filer", col + 6),
+        format!(
+            "content/kit.yaml:{line}:{}: error: tabbtecken är inte tillåtna i YAML-filer",
+            col + 6
+        ),
         "  hjälp: dra in och skriv mellanrum med mellanslag".into(),
         ONE_ERROR.into(),
     ]);
@@ -152,7 +171,11 @@ fn tab_in_kit_yaml_is_a_located_yaml_error_not_a_glyph_error() {
 #[test]
 fn line_break_written_in_a_value_is_shown_escaped_on_one_line() {
     let ws = Workspace::shipped();
-    let (line, col) = ws.replace("content/kit.yaml", "name: Teknikakuten", b"name: \"Teknik\\nakuten\"");
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "name: Teknikakuten",
+        b"name: \"Teknik\\nakuten\"",
+    );
     ws.check_fails_with(&[
         format!(
             "content/kit.yaml:{line}:{}: error: värdet innehåller U+000A (radbyte); ett värde står på en rad utan styrtecken",
@@ -166,7 +189,11 @@ fn line_break_written_in_a_value_is_shown_escaped_on_one_line() {
 #[test]
 fn character_written_as_an_escape_is_found_for_the_glyph_error() {
     let ws = Workspace::shipped();
-    let (line, col) = ws.replace("content/kit.yaml", "Region Norrbotten", b"\"Region \\u2708 Norrbotten\"");
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "Region Norrbotten",
+        b"\"Region \\u2708 Norrbotten\"",
+    );
     ws.check_fails_with(&[
         format!(
             "content/kit.yaml:{line}:{col}: error: tecknet «✈» (U+2708) finns inte i utskrifternas typsnitt och skulle bli tomt på papper"
@@ -180,12 +207,25 @@ fn character_written_as_an_escape_is_found_for_the_glyph_error() {
 fn unknown_template_filter_function_and_include_name_template_line_and_column() {
     let ws = Workspace::shipped();
     let base = ws.read("templates/base.html");
-    let (line, col) = ws.replace("templates/base.html", "</body>", b"{{ title | nosuchfilter }}{{ nosuch() }}{% include \"nope.html\" %}</body>");
+    let (line, col) = ws.replace(
+        "templates/base.html",
+        "</body>",
+        b"{{ title | nosuchfilter }}{{ nosuch() }}{% include \"nope.html\" %}</body>",
+    );
     assert!(base.contains("</body>"));
     ws.check_fails_with(&[
-        format!("templates/base.html:{line}:{}: error: mallfel: okänt filter «nosuchfilter»", col + 11),
-        format!("templates/base.html:{line}:{}: error: mallfel: okänd funktion «nosuch»", col + 29),
-        format!("templates/base.html:{line}:{}: error: mallfel: mallen «nope.html» finns inte", col + 51),
+        format!(
+            "templates/base.html:{line}:{}: error: mallfel: okänt filter «nosuchfilter»",
+            col + 11
+        ),
+        format!(
+            "templates/base.html:{line}:{}: error: mallfel: okänd funktion «nosuch»",
+            col + 29
+        ),
+        format!(
+            "templates/base.html:{line}:{}: error: mallfel: mallen «nope.html» finns inte",
+            col + 51
+        ),
         "3 fel, 0 varningar".into(),
     ]);
 }
@@ -231,8 +271,12 @@ fn deeply_nested_yaml_is_refused_before_parsing() {
     let (line, col) = ws.replace("content/kit.yaml", "\"07-22\"", deep.as_bytes());
     let run = ws.check_fails_with(&[
         // One level for the top mapping; the 64th bracket passes the limit.
-        format!("content/kit.yaml:{line}:{}: error: YAML-strukturen är djupare än 64 nivåer här", col + 63),
-        "  hjälp: innehållsfilerna behöver några få nivåer; kontrollera indrag och hakparenteser".into(),
+        format!(
+            "content/kit.yaml:{line}:{}: error: YAML-strukturen är djupare än 64 nivåer här",
+            col + 63
+        ),
+        "  hjälp: innehållsfilerna behöver några få nivåer; kontrollera indrag och hakparenteser"
+            .into(),
         ONE_ERROR.into(),
     ]);
     assert!(run.took < Duration::from_secs(20), "took {:?}", run.took);
@@ -279,8 +323,14 @@ fn values_at_the_limits_are_laid_out_in_every_printout() {
                 "name" if section == "events" => 40,
                 "name" if section == "organisation" => 80,
                 "time_rule" | "law" | "source" => 500,
-                "name" | "full_name" | "label" | "owner" | "intranet_name" | "record_system"
-                | "portal_name" | "municipalities_name" => 200,
+                "name"
+                | "full_name"
+                | "label"
+                | "owner"
+                | "intranet_name"
+                | "record_system"
+                | "portal_name"
+                | "municipalities_name" => 200,
                 _ => 0,
             };
             match l.find(':') {
@@ -292,18 +342,28 @@ fn values_at_the_limits_are_laid_out_in_every_printout() {
         }
         fs::write(ws.path(rel), edited).expect("write the edited file");
     }
-    assert!(ws.read("content/kit.yaml").contains(&format!("  - code: 1\n    name: {}\n", "W".repeat(40))));
+    assert!(
+        ws.read("content/kit.yaml")
+            .contains(&format!("  - code: 1\n    name: {}\n", "W".repeat(40)))
+    );
     let run = ws.run("build");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let print = ws.path("output/print");
     for role in ["slutenvard", "oppenvard", "kommun"] {
-        for pdf in [format!("telefonlista-{role}.pdf"), format!("snabbkort-{role}.pdf")] {
+        for pdf in [
+            format!("telefonlista-{role}.pdf"),
+            format!("snabbkort-{role}.pdf"),
+        ] {
             let bytes = fs::read(print.join(&pdf)).expect("the printout was made");
             assert!(bytes.starts_with(b"%PDF-"), "{pdf}");
         }
     }
     for pdf in ["rutin.pdf", "samtalslogg-blank.pdf"] {
-        assert!(fs::read(print.join(pdf)).expect("made").starts_with(b"%PDF-"));
+        assert!(
+            fs::read(print.join(pdf))
+                .expect("made")
+                .starts_with(b"%PDF-")
+        );
     }
     let forms = fs::read_dir(print.join("samtalslogg")).expect("the forms were made");
     assert!(forms.count() > 10);
@@ -314,7 +374,11 @@ fn form_without_room_for_its_rows_points_at_rows_per_sheet() {
     // Long (allowed) event names make the legend taller; 13 rows then no
     // longer fit on the landscape sheet.
     let ws = Workspace::shipped();
-    let (line, col) = ws.replace("content/kit.yaml", "rows_per_sheet: 12", b"rows_per_sheet: 13");
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "rows_per_sheet: 12",
+        b"rows_per_sheet: 13",
+    );
     for name in [
         "Inskrivning",
         "Nytt beräknat utskrivningsdatum",
@@ -341,5 +405,10 @@ fn form_without_room_for_its_rows_points_at_rows_per_sheet() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.lines().filter(|l| l.contains(": error: ")).all(|l| l.starts_with(&format!("content/kit.yaml:{line}:{col}: "))));
+    assert!(
+        run.stderr
+            .lines()
+            .filter(|l| l.contains(": error: "))
+            .all(|l| l.starts_with(&format!("content/kit.yaml:{line}:{col}: ")))
+    );
 }

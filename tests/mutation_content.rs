@@ -139,7 +139,9 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
                 format!("deep: {}{}\n", "[".repeat(depth), "]".repeat(depth))
             } else {
                 let depth = depth.min(2_000);
-                (0..depth).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect()
+                (0..depth)
+                    .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                    .collect()
             };
             bytes.splice(start..start, nested.into_bytes());
             format!("nesting {depth} deep before line {}", k + 1)

@@ -231,7 +231,8 @@ mod tests {
             "{got:?}"
         );
         assert!(
-            got[1].contains("k.yaml:3:16: error: värdet «ttt") && got[1].contains("är 501 tecken långt; «time_rule» får vara högst 500"),
+            got[1].contains("k.yaml:3:16: error: värdet «ttt")
+                && got[1].contains("är 501 tecken långt; «time_rule» får vara högst 500"),
             "{got:?}"
         );
     }
@@ -260,8 +261,14 @@ mod tests {
         assert!(!check_markdown("r.md", &body, 5, &mut diags));
         let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
-        assert!(shown[0].starts_with("r.md:5:4: error: rubriken är 201 tecken lång"), "{shown:?}");
-        assert!(shown[1].starts_with("r.md:11:9: error: tabellcellen är 201 tecken lång"), "{shown:?}");
+        assert!(
+            shown[0].starts_with("r.md:5:4: error: rubriken är 201 tecken lång"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[1].starts_with("r.md:11:9: error: tabellcellen är 201 tecken lång"),
+            "{shown:?}"
+        );
     }
 
     #[test]
@@ -271,6 +278,9 @@ mod tests {
             .collect();
         let got = check(&src);
         assert_eq!(got.len(), MAX_REPORTED + 1);
-        assert!(got[MAX_REPORTED].starts_with("k.yaml:21:6: error: och 10 fler värden"), "{got:?}");
+        assert!(
+            got[MAX_REPORTED].starts_with("k.yaml:21:6: error: och 10 fler värden"),
+            "{got:?}"
+        );
     }
 }

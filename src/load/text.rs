@@ -48,7 +48,9 @@ pub fn decode<'a>(shown: &str, bytes: &'a [u8], kind: Kind) -> Result<&'a str, V
                     MAX_FILE_BYTES
                 ),
             )
-            .with_hint("innehållsfilerna är text som skrivs för hand; kontrollera att rätt fil ligger här"),
+            .with_hint(
+                "innehållsfilerna är text som skrivs för hand; kontrollera att rätt fil ligger här",
+            ),
         ]);
     }
     let mut diags = Vec::new();
@@ -115,7 +117,9 @@ pub fn decode<'a>(shown: &str, bytes: &'a [u8], kind: Kind) -> Result<&'a str, V
                     col,
                     format!("otillåtet styrtecken {}", describe(c)),
                 )
-                .with_hint("ta bort tecknet; det syns inte i de flesta redigerare men gör filen oläslig"),
+                .with_hint(
+                    "ta bort tecknet; det syns inte i de flesta redigerare men gör filen oläslig",
+                ),
             ),
             _ => {}
         }
@@ -174,7 +178,10 @@ impl Capped {
         if let Some(d) = self.first_hidden {
             let more = self.count - MAX_REPORTED;
             diags.push(Diagnostic {
-                message: format!("och {more} {} (de första {MAX_REPORTED} visas)", self.summary),
+                message: format!(
+                    "och {more} {} (de första {MAX_REPORTED} visas)",
+                    self.summary
+                ),
                 ..d
             });
         }
@@ -185,7 +192,10 @@ impl Capped {
 /// may not be valid UTF-8: a column counts the bytes that start a character.
 fn byte_line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let col = before[line_start..]
         .iter()
@@ -340,7 +350,10 @@ mod tests {
         );
         let block: String = (0..100).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         let got = deep(&block).expect("too deep");
-        assert!(got.starts_with("f.yaml:65:65: error: YAML-strukturen"), "{got}");
+        assert!(
+            got.starts_with("f.yaml:65:65: error: YAML-strukturen"),
+            "{got}"
+        );
         // Brackets in quotes, in plain text and in comments do not count.
         let fine = format!(
             "a: \"{0}\"\nb: x{0}\nc: 1 # {0}\nd: [[1], {{e: [2]}}]\n- - - x\n",
@@ -353,6 +366,9 @@ mod tests {
     fn oversized_file_is_refused_at_the_limit() {
         let big = vec![b'a'; MAX_FILE_BYTES + 1];
         let got = errors(&big, Kind::Markdown);
-        assert!(got[0].starts_with("f.yaml:1:4194305: error: filen är 4194305 byte"), "{got:?}");
+        assert!(
+            got[0].starts_with("f.yaml:1:4194305: error: filen är 4194305 byte"),
+            "{got:?}"
+        );
     }
 }
