@@ -4,7 +4,9 @@
 //! This is the only module that reads content files. It never writes, and it
 //! reports all problems it can find in one pass rather than stopping early.
 
+pub mod limits;
 pub mod raw;
+pub mod text;
 pub mod yaml;
 
 use crate::diag::{self, Diagnostic};
@@ -112,7 +114,7 @@ pub fn display_path(p: &Path) -> String {
 fn read_yaml(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
     let path = dir.join(name);
     let shown = display_path(&path);
-    let src = match std::fs::read_to_string(&path) {
+    let bytes = match std::fs::read(&path) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.push(Diagnostic::error(shown, 0, 0, "filen saknas"));
@@ -128,13 +130,23 @@ fn read_yaml(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Yaml
             return None;
         }
     };
-    match YamlDoc::parse(&shown, &src) {
-        Ok(doc) => Some(doc),
+    let src = match text::decode(&shown, &bytes, text::Kind::Yaml) {
+        Ok(src) => src,
+        Err(mut found) => {
+            diags.append(&mut found);
+            return None;
+        }
+    };
+    let doc = match YamlDoc::parse(&shown, src) {
+        Ok(doc) => doc,
         Err(d) => {
             diags.push(d);
-            None
+            return None;
         }
-    }
+    };
+    // A value too long to print or with a line break in it is reported here,
+    // once; the checks after this would only quote it again.
+    limits::check_values(&doc, diags).then_some(doc)
 }
 
 fn path_with(base: &[Seg], k: &str) -> Vec<Seg> {
@@ -875,14 +887,20 @@ fn pages(content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
             continue;
         }
         let shown = display_path(&path);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t.replace("\r\n", "\n"),
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match text::decode(&shown, &bytes, text::Kind::Markdown) {
+                Ok(t) => t.replace("\r\n", "\n"),
+                Err(mut found) => {
+                    diags.append(&mut found);
+                    continue;
+                }
+            },
             Err(e) => {
                 diags.push(Diagnostic::error(
                     &shown,
                     0,
                     0,
-                    format!("kunde inte läsa filen som UTF-8-text: {e}"),
+                    format!("kunde inte läsa filen: {e}"),
                 ));
                 continue;
             }
@@ -965,6 +983,9 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
             return None;
         }
     };
+    if !limits::check_values(&doc, diags) {
+        return None;
+    }
     if doc.root.is_null() {
         diags.push(Diagnostic::error(
             shown,
@@ -982,6 +1003,9 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
     let body_start = text[close_off..]
         .find('\n')
         .map_or(text.len(), |i| close_off + i + 1);
+    if !limits::check_markdown(shown, &text[body_start..], close_line + 2, diags) {
+        return None;
+    }
     Some(Page {
         slug,
         title: fm.title,
