@@ -412,3 +412,39 @@ fn form_without_room_for_its_rows_points_at_rows_per_sheet() {
             .all(|l| l.starts_with(&format!("content/kit.yaml:{line}:{col}: ")))
     );
 }
+
+#[test]
+fn a_number_for_an_event_that_kit_yaml_lacks_is_refused_at_the_code() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/contacts.yaml",
+        "events: [1, 2, 3, 4, 6]",
+        b"events: [1, 2, 3, 4, 9]",
+    );
+    ws.check_fails_with(&[
+        format!(
+            "content/contacts.yaml:{line}:{}: error: händelsen 9 finns inte i kit.yaml",
+            // The list is located where it starts ("[1, 2, …").
+            col + 8
+        ),
+        "  hjälp: händelserna är 1, 2, 3, 4, 5, 6, 7, 8".into(),
+        ONE_ERROR.into(),
+    ]);
+}
+
+#[test]
+fn an_empty_closed_hours_text_is_refused_at_its_line() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "  health_centres: \"Kvällar",
+        "  health_centres: \"\"\n  wards: \"Kvällar".as_bytes(),
+    );
+    ws.check_fails_with(&[
+        format!(
+            "content/kit.yaml:{line}:{}: error: texten är tom; skriv vad den som ringer gör när ingen svarar, eller ta bort raden",
+            col + 18
+        ),
+        ONE_ERROR.into(),
+    ]);
+}

@@ -1126,3 +1126,26 @@ fn every_call_sheet_ends_with_who_calls_whom_for_every_event() {
         }
     }
 }
+
+#[test]
+fn call_sheets_say_which_number_is_for_which_event_and_what_to_do_when_nobody_answers() {
+    let doc = &layouts()
+        .iter()
+        .find(|(f, _)| f == "telefonlista-slutenvard.pdf")
+        .expect("call sheet")
+        .1;
+    let texts: Vec<&str> = doc
+        .pages
+        .iter()
+        .flat_map(|p| body_texts(p).into_iter().map(|(_, _, t)| t))
+        .collect();
+    // Wrapped lines joined again with a space.
+    let all = texts.join(" ");
+    assert!(
+        all.contains("Vårdplanering / biståndshandläggare (vid 1, 2, 3, 4, 6)"),
+        "{all}"
+    );
+    assert!(all.contains("(hemsjukvård) (vid 5, 8)"), "{all}");
+    assert!(all.contains("Siffrorna efter ett nummer visar vid vilka samverkanspunkter"));
+    assert!(all.contains("Svarar ingen? Kvällar och helger:"), "{all}");
+}

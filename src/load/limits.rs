@@ -77,6 +77,7 @@ fn walk(
                 _ if event_name => MAX_EVENT_NAME,
                 _ if organisation_name => MAX_ORGANISATION_NAME,
                 Some(f) if LONG_FIELDS.contains(&f) => MAX_LONG,
+                _ if matches!(path.first(), Some(Seg::Key(k)) if k == "closed_hours") => MAX_LONG,
                 _ => MAX_SHORT,
             };
             if let Some(problem) = problem(s, field, limit) {

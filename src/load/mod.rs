@@ -63,7 +63,10 @@ pub fn load(content: &Path, today: Date) -> Loaded {
     let directory = read_yaml(content, "contacts.yaml", &mut diags).and_then(|doc| {
         let hours = settings.as_ref().map(|s| s.municipality_hours);
         let verify = settings.as_ref().map_or(365, |s| s.verify_within_days);
-        directory(&doc, hours, verify, today, &mut diags)
+        let codes = settings
+            .as_ref()
+            .map(|s| s.events.iter().map(|e| e.code).collect::<Vec<u8>>());
+        directory(&doc, hours, verify, codes.as_deref(), today, &mut diags)
     });
     let pages = pages(content, &mut diags);
     let (version, unknown) = version_hash(content, &mut diags);
@@ -287,6 +290,31 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         &p("municipality_hours"),
         diags,
     );
+    let closed_hours = top
+        .closed_hours
+        .as_ref()
+        .and_then(|v| doc.get::<raw::ClosedHours>(v, &p("closed_hours"), diags))
+        .map(|c| {
+            let mut out = BTreeMap::new();
+            for (kind, field, text) in [
+                (UnitKind::Municipality, "municipalities", c.municipalities),
+                (UnitKind::Ward, "wards", c.wards),
+                (UnitKind::HealthCentre, "health_centres", c.health_centres),
+            ] {
+                match text {
+                    Some(t) if t.trim().is_empty() => diags.push(doc.error(
+                        &[key("closed_hours"), key(field)],
+                        "texten är tom; skriv vad den som ringer gör när ingen svarar, eller ta bort raden",
+                    )),
+                    Some(t) => {
+                        out.insert(kind, t.trim().to_string());
+                    }
+                    None => {}
+                }
+            }
+            out
+        })
+        .unwrap_or_default();
     let switchboard = doc
         .get::<raw::NamedNumber>(&top.switchboard, &p("switchboard"), diags)
         .and_then(|s| {
@@ -359,6 +387,7 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         base_url,
         threshold_hours: top.threshold_hours,
         municipality_hours: municipality_hours?,
+        closed_hours,
         switchboard: switchboard?,
         service_desk: service_desk?,
         verify_within_days: top.verify_within_days,
@@ -551,6 +580,7 @@ fn directory(
     doc: &YamlDoc,
     municipality_hours: Option<Hours>,
     verify_within_days: u32,
+    event_codes: Option<&[u8]>,
     today: Date,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Directory> {
@@ -624,6 +654,7 @@ fn directory(
         doc,
         today,
         verify_within_days,
+        event_codes,
     };
     for (path, m) in municipalities {
         let default = municipality_hours.unwrap_or(Hours::Always);
@@ -753,6 +784,8 @@ struct UnitCtx<'a> {
     doc: &'a YamlDoc,
     today: Date,
     verify_within_days: u32,
+    /// The event codes of kit.yaml, when it loaded.
+    event_codes: Option<&'a [u8]>,
 }
 
 impl UnitCtx<'_> {
@@ -827,6 +860,20 @@ impl UnitCtx<'_> {
                 }
                 None => Some(default_hours),
             };
+            if let Some(codes) = self.event_codes {
+                for (i, code) in ph.events.iter().enumerate() {
+                    if !codes.contains(code) {
+                        let known: Vec<String> = codes.iter().map(u8::to_string).collect();
+                        diags.push(
+                            doc.error(
+                                &[p.clone(), vec![key("events"), Seg::Index(i)]].concat(),
+                                format!("händelsen {code} finns inte i kit.yaml"),
+                            )
+                            .with_hint(format!("händelserna är {}", known.join(", "))),
+                        );
+                    }
+                }
+            }
             if ph.label.trim().is_empty() {
                 diags.push(doc.error(
                     &path_with(&p, "label"),
@@ -838,6 +885,7 @@ impl UnitCtx<'_> {
                     label: ph.label,
                     number,
                     hours,
+                    events: ph.events,
                 });
             }
         }

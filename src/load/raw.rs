@@ -86,6 +86,8 @@ pub struct Kit {
     pub base_url: Option<String>,
     pub threshold_hours: u32,
     pub municipality_hours: String,
+    #[serde(default)]
+    pub closed_hours: Option<serde_yaml::Value>,
     pub switchboard: serde_yaml::Value,
     pub service_desk: serde_yaml::Value,
     pub verify_within_days: u32,
@@ -102,6 +104,22 @@ pub struct Phone {
     pub number: String,
     #[serde(default)]
     pub hours: Option<String>,
+    /// The events (codes in kit.yaml) this number is for; none: every call.
+    #[serde(default)]
+    pub events: Vec<u8>,
+}
+
+/// What a caller does when units of a kind do not answer (evenings,
+/// weekends), shown where their numbers are.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedHours {
+    #[serde(default)]
+    pub municipalities: Option<String>,
+    #[serde(default)]
+    pub wards: Option<String>,
+    #[serde(default)]
+    pub health_centres: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

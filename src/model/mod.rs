@@ -68,6 +68,27 @@ impl Role {
         }
     }
 
+    /// The party as the one who is called: "kommunen", "hälsocentralen",
+    /// "avdelningen".
+    pub fn party_name(self) -> &'static str {
+        match self {
+            Role::Slutenvard => "avdelningen",
+            Role::Oppenvard => "hälsocentralen",
+            Role::Kommun => "kommunen",
+        }
+    }
+
+    /// Which unit of each party to ring, as the routine means it.
+    pub fn whom_to_ring(self) -> &'static str {
+        match self {
+            Role::Slutenvard => {
+                "Ring patientens hemkommun och den hälsocentral där patienten är listad."
+            }
+            Role::Oppenvard => "Ring avdelningen där patienten vårdas och patientens hemkommun.",
+            Role::Kommun => "Ring avdelningen där patienten vårdas.",
+        }
+    }
+
     /// What to say on every call, in one sentence.
     pub fn every_call(self) -> String {
         format!(
@@ -262,6 +283,8 @@ pub struct Settings {
     pub base_url: Option<String>,
     pub threshold_hours: u32,
     pub municipality_hours: Hours,
+    /// What to do when units of a kind do not answer, per kind.
+    pub closed_hours: std::collections::BTreeMap<UnitKind, String>,
     pub switchboard: NamedNumber,
     pub service_desk: ServiceDesk,
     pub verify_within_days: u32,
@@ -308,6 +331,25 @@ pub struct Phone {
     pub label: String,
     pub number: PhoneNumber,
     pub hours: Hours,
+    /// The events this number is for (codes from kit.yaml); empty: every
+    /// call to the unit.
+    pub events: Vec<u8>,
+}
+
+impl Phone {
+    /// Whether a call about event `code` goes to this number.
+    pub fn is_for(&self, code: u8) -> bool {
+        self.events.is_empty() || self.events.contains(&code)
+    }
+
+    /// "vid 1, 2, 3, 4" for a number with events; empty otherwise.
+    pub fn events_note(&self) -> String {
+        if self.events.is_empty() {
+            return String::new();
+        }
+        let codes: Vec<String> = self.events.iter().map(u8::to_string).collect();
+        format!("vid {}", codes.join(", "))
+    }
 }
 
 /// A party that calls or is called: a municipality, a ward or a hälsocentral.

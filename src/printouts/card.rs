@@ -98,7 +98,13 @@ fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> 
         })
         .collect();
     f.bullets(&makes, small)?;
-    f.paragraph(&c.role.every_call(), TextStyle::bold(9.5 * scale))?;
+    for line in checklist::numbers_by_party(&kit.directory, role, s) {
+        f.paragraph(&line, small)?;
+    }
+    f.paragraph(
+        &format!("{} {}", c.role.whom_to_ring(), c.role.every_call()),
+        TextStyle::bold(9.5 * scale),
+    )?;
     f.heading("Du tar emot", 12.0 * scale)?;
     let receives: Vec<String> = c
         .receives
