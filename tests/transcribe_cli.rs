@@ -262,7 +262,7 @@ fn rejects_an_unknown_or_own_counterpart() {
         "fel-motpart.csv",
         1,
         &[
-            "fel-motpart.csv:2: error: blad sunderby-medicin-61-007 rad 1, fält «motpart»: motparten «Luleå kommun» finns inte i kontaktkatalogen; skriv enhetens id",
+            "fel-motpart.csv:2: error: blad sunderby-medicin-61-007 rad 1, fält «motpart»: motparten (värdet visas inte) finns inte i kontaktkatalogen; skriv enhetens id",
             "  hjälp: menade du «lulea» (Luleå kommun)?",
             "fel-motpart.csv:3: error: blad sunderby-medicin-61-007 rad 2, fält «motpart»: motparten «sunderby-medicin-61» är bladets egen enhet; skriv den andra partens id",
             "2 fel, 0 varningar",
