@@ -261,7 +261,7 @@ fn mutate(
             let start: usize = lines[..target].iter().map(String::len).sum();
             let at = start + rng.below(line.len().max(1));
             const BAD: [&[u8]; 4] = [&[0xff], &[0xc3], &[0xe4, 0x20], &[0x00]];
-            let bad: &[u8] = *rng.pick(&BAD);
+            let bad: &&[u8] = rng.pick(&BAD);
             out.splice(at..at, bad.iter().copied());
         }
         9 => {
