@@ -177,15 +177,17 @@ pub fn reconcile_scrubbed_to(
     let mut files = report::files(&rec, transcript, kit);
     files.extend(report::unit_pdfs(&rec, transcript, kit).map_err(Failure::Failed)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    for file in &mut files {
-        if holds_patient_data(&file.path) {
-            continue;
+    // A long outage gives files of many megabytes: one thread per file.
+    std::thread::scope(|scope| {
+        for file in files.iter_mut().filter(|f| !holds_patient_data(&f.path)) {
+            scope.spawn(move || {
+                if let Ok(text) = std::str::from_utf8(&file.bytes) {
+                    let scrubbed = scrubber.scrub(text);
+                    file.bytes = scrubbed.into_bytes();
+                }
+            });
         }
-        if let Ok(text) = std::str::from_utf8(&file.bytes) {
-            let scrubbed = scrubber.scrub(text);
-            file.bytes = scrubbed.into_bytes();
-        }
-    }
+    });
     let count = files.len();
     output::write_trees(&[Tree {
         dir: out.to_path_buf(),

@@ -103,22 +103,18 @@ impl Collector {
     /// of the kit's words or digits.
     pub fn scrubber(&self, kit: &Kit) -> Scrubber {
         let vocabulary = vocabulary(kit);
-        let mut phrases: Vec<&Vec<String>> = self
-            .phrases
-            .iter()
-            .filter(|words| {
-                let text_len: usize = words.iter().map(|w| w.chars().count()).sum();
-                text_len >= 2
-                    && words.iter().any(|w| {
-                        !vocabulary.contains(w.as_str()) && w.chars().any(char::is_alphabetic)
-                    })
-            })
-            .collect();
-        // Sorted, so the trie (and nothing else) is independent of hash order.
-        phrases.sort();
+        // The order of insertion numbers the trie's nodes but changes no
+        // result, so the set's hash order does not matter.
         let mut scrubber = Scrubber::default();
-        for words in phrases {
-            scrubber.insert(words);
+        for words in &self.phrases {
+            let text_len: usize = words.iter().map(|w| w.chars().count()).sum();
+            let a_name = text_len >= 2
+                && words.iter().any(|w| {
+                    !vocabulary.contains(w.as_str()) && w.chars().any(char::is_alphabetic)
+                });
+            if a_name {
+                scrubber.insert(words);
+            }
         }
         scrubber
     }
@@ -163,37 +159,55 @@ fn vocabulary(kit: &Kit) -> HashSet<String> {
 /// the module documentation.
 #[derive(Debug, Clone)]
 pub struct Scrubber {
-    /// Trie over lower-case words: per node its children and whether a
-    /// known phrase ends there.
-    children: Vec<HashMap<String, usize>>,
+    /// Every word of a known phrase, lower case, numbered.
+    words: HashMap<String, u32>,
+    /// Trie over word numbers: (node, word) to the next node; node 0 is
+    /// the root.
+    edges: HashMap<(u32, u32), u32>,
+    /// Per node, whether a known phrase ends there.
     ends: Vec<bool>,
 }
 
 impl Default for Scrubber {
     fn default() -> Self {
         Scrubber {
-            children: vec![HashMap::new()],
+            words: HashMap::new(),
+            edges: HashMap::new(),
             ends: vec![false],
         }
     }
 }
 
 impl Scrubber {
-    fn insert(&mut self, words: &[String]) {
+    fn insert(&mut self, phrase: &[String]) {
         let mut node = 0;
-        for word in words {
-            node = match self.children[node].get(word) {
-                Some(&next) => next,
+        for word in phrase {
+            let word = match self.words.get(word.as_str()) {
+                Some(&known) => known,
                 None => {
-                    let next = self.children.len();
-                    self.children.push(HashMap::new());
-                    self.ends.push(false);
-                    self.children[node].insert(word.clone(), next);
-                    next
+                    let new = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+                    self.words.insert(word.clone(), new);
+                    new
                 }
             };
+            let next_node = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+            node = *self.edges.entry((node, word)).or_insert_with(|| {
+                self.ends.push(false);
+                next_node
+            });
         }
-        self.ends[node] = true;
+        if let Some(end) = self.ends.get_mut(node as usize) {
+            *end = true;
+        }
+    }
+
+    /// The number of a word of some known phrase, in any case.
+    fn word(&self, text: &str) -> Option<u32> {
+        if text.chars().any(char::is_uppercase) {
+            self.words.get(&text.to_lowercase()).copied()
+        } else {
+            self.words.get(text).copied()
+        }
     }
 
     /// The text with every known name or reservnummer (whole words, any
@@ -225,34 +239,34 @@ impl Scrubber {
 
     /// Byte ranges of known phrases, longest match first at each word.
     fn name_spans(&self, text: &str) -> Vec<(usize, usize)> {
-        if self.children[0].is_empty() {
+        if self.words.is_empty() {
             return Vec::new();
         }
-        let words = word_ranges(text);
+        let ranges = word_ranges(text);
+        let ids: Vec<Option<u32>> = ranges
+            .iter()
+            .map(|&(s, e)| self.word(&text[s..e]))
+            .collect();
         let mut spans = Vec::new();
-        let mut lower = Vec::with_capacity(words.len());
-        for &(s, e) in &words {
-            lower.push(text[s..e].to_lowercase());
-        }
         let mut i = 0;
-        while i < words.len() {
+        while i < ranges.len() {
             let mut node = 0;
             let mut matched = None;
-            for j in i..words.len().min(i + MAX_PHRASE) {
-                if j > i && !joins(&text[words[j - 1].1..words[j].0]) {
+            for j in i..ranges.len().min(i + MAX_PHRASE) {
+                if j > i && !joins(&text[ranges[j - 1].1..ranges[j].0]) {
                     break;
                 }
-                match self.children[node].get(&lower[j]) {
+                match ids[j].and_then(|w| self.edges.get(&(node, w))) {
                     Some(&next) => node = next,
                     None => break,
                 }
-                if self.ends[node] {
+                if self.ends[node as usize] {
                     matched = Some(j);
                 }
             }
             match matched {
                 Some(j) => {
-                    spans.push((words[i].0, words[j].1));
+                    spans.push((ranges[i].0, ranges[j].1));
                     i = j + 1;
                 }
                 None => i += 1,
