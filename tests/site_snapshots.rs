@@ -226,7 +226,7 @@ fn only_the_contacts_page_has_a_script_and_it_is_local() {
 }
 
 const BANNER: &str =
-    "<div class=\"exempel ram\" role=\"note\">\n  <p><strong>Exempeldata.</strong>";
+    "<div class=\"exempel ram\" role=\"note\">\n  <p><strong>Exempeldata:</strong>";
 
 #[test]
 fn every_page_carries_the_sample_data_banner_while_sample_data_is_true() {
@@ -240,10 +240,9 @@ fn every_page_carries_the_sample_data_banner_while_sample_data_is_true() {
     }
 }
 
-#[test]
-fn no_page_carries_the_sample_data_banner_when_sample_data_is_false() {
-    let dir = tempfile::tempdir().expect("create a temporary directory");
-    let content = dir.path().join("content");
+/// A copy of the shipped content in `dir/content`, to change one thing in.
+fn copy_content(dir: &Path) -> std::path::PathBuf {
+    let content = dir.join("content");
     for entry in walkdir::WalkDir::new(repo().join("content")) {
         let entry = entry.expect("walk content");
         let rel = entry
@@ -256,6 +255,13 @@ fn no_page_carries_the_sample_data_banner_when_sample_data_is_false() {
             fs::copy(entry.path(), content.join(rel)).expect("copy a content file");
         }
     }
+    content
+}
+
+#[test]
+fn no_page_carries_the_sample_data_banner_when_sample_data_is_false() {
+    let dir = tempfile::tempdir().expect("create a temporary directory");
+    let content = copy_content(dir.path());
     let kit = fs::read_to_string(content.join("kit.yaml")).expect("read kit.yaml");
     assert_eq!(kit.matches("\nsample_data: true\n").count(), 1);
     fs::write(
@@ -451,4 +457,74 @@ fn no_page_contains_a_personnummer_like_number() {
         let found = personnummer_like(&text.replace(version, ""));
         assert!(found.is_empty(), "{name}: {found:?}");
     }
+}
+
+#[test]
+fn each_role_names_its_own_number_on_every_call() {
+    for (page_name, own) in [
+        ("slutenvard.html", "samt avdelningens telefonnummer."),
+        ("oppenvard.html", "samt hälsocentralens telefonnummer."),
+        ("kommun.html", "samt ditt eget telefonnummer i kommunen."),
+    ] {
+        let html = page(page_name);
+        assert!(html.contains(own), "{page_name} lacks «{own}»");
+        if page_name != "slutenvard.html" {
+            assert!(!html.contains("avdelningens telefonnummer"), "{page_name}");
+        }
+    }
+}
+
+#[test]
+fn the_start_page_and_every_page_offer_the_three_roles_first() {
+    let start = page("index.html");
+    let diagram = fragment(start, "<svg class=\"diagram\"", "</svg>");
+    assert!(diagram.contains("role=\"img\""));
+    assert!(diagram.contains("3 Utskrivningsklar: Slutenvård ringer kommun och öppenvård."));
+    for (name, html) in pages() {
+        let roles = fragment(html, "<nav class=\"rollval\"", "</nav>");
+        for href in ["slutenvard.html", "oppenvard.html", "kommun.html"] {
+            assert!(roles.contains(href), "{name}: no {href} in the role choice");
+        }
+        // The role choice comes before the main menu and the content.
+        let at = html.find("class=\"rollval\"").expect("role choice");
+        assert!(
+            at < html.find("class=\"huvudmeny\"").expect("menu"),
+            "{name}"
+        );
+        if name == "kommun.html" {
+            assert!(roles.contains("href=\"kommun.html\" aria-current=\"page\""));
+        }
+    }
+}
+
+#[test]
+fn an_entry_not_checked_within_the_limit_is_flagged_and_the_footer_shows_the_oldest_check() {
+    // The shipped directory is checked between 2026-03-05 and 2026-11-19,
+    // all within 365 days of the build date: nothing is flagged.
+    let shipped = page("kontakter.html");
+    assert!(!shipped.contains("Inte kontrollerad på över"));
+    assert!(shipped.contains("kontaktuppgifterna kontrollerade 2026-03-05–2026-11-19"));
+
+    let dir = tempfile::tempdir().expect("create a temporary directory");
+    let content = copy_content(dir.path());
+    let path = content.join("contacts.yaml");
+    let text = fs::read_to_string(&path).expect("read contacts.yaml");
+    assert_eq!(text.matches("verified: 2026-03-05").count(), 1);
+    fs::write(
+        &path,
+        text.replace("verified: 2026-03-05", "verified: 2025-01-02"),
+    )
+    .expect("write contacts.yaml");
+    let site = build(&content);
+    let html = &site["kontakter.html"];
+    assert_eq!(
+        html.matches("Inte kontrollerad på över 365 dagar.").count(),
+        1
+    );
+    let flagged = html
+        .split("<li class=\"enhet\"")
+        .find(|entry| entry.contains("Inte kontrollerad på över"))
+        .expect("a flagged entry");
+    assert!(flagged.contains("Kontrollerad 2025-01-02"), "{flagged}");
+    assert!(html.contains("kontaktuppgifterna kontrollerade 2025-01-02–2026-11-19"));
 }

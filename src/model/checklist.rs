@@ -26,12 +26,16 @@ pub struct Checklist {
     pub time_rules: Vec<String>,
 }
 
+/// Stands in [`EVERY_CALL`] for the caller's own number, which each role
+/// names as its own unit ([`Role::own_number`]).
+pub const OWN_NUMBER: &str = "ditt eget telefonnummer";
+
 /// What every call records, in the order of the logging form.
 pub const EVERY_CALL: [&str; 7] = [
     "datum och klockslag för samtalet, till minuten",
     "om du ringde eller blev uppringd, och vem som ringde vem (namn och enhet)",
     "patientens namn och personnummer (eller samordnings- eller reservnummer)",
-    "avdelningens telefonnummer",
+    OWN_NUMBER,
     "vilken samverkanspunkt samtalet gällde",
     "om mottagaren nåddes",
     "en kort sammanfattning av överrapporteringen",
@@ -112,7 +116,13 @@ pub fn for_role(s: &Settings, role: Role) -> Checklist {
         })
         .collect();
     let concerns = |e: &super::Event| e.reported_by.includes(role) || e.reported_to.contains(&role);
-    let mut write_down: Vec<String> = EVERY_CALL.iter().map(|s| capitalise(s)).collect();
+    let mut write_down: Vec<String> = EVERY_CALL
+        .iter()
+        .map(|s| match *s {
+            OWN_NUMBER => capitalise(role.own_number()),
+            s => capitalise(s),
+        })
+        .collect();
     let mut extra: Vec<Fact> = s
         .events
         .iter()

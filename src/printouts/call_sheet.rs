@@ -48,8 +48,7 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
             "Gäller när Lifecare SP inte går att använda och driftstörningen varat mer än {} timmar.",
             s.threshold_hours
         ),
-        "Vid varje samtal: uppge patientens namn och personnummer samt avdelningens telefonnummer."
-            .to_string(),
+        audience.every_call(),
         "Skriv varje samtal på loggbladet. Samtalets klockslag är det som räknas. Redatera aldrig."
             .to_string(),
     ];
@@ -121,6 +120,9 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
             f.block(h, items)?;
         }
     }
+    f.ensure(heading_h(&f, 14.0) + 45.0, "Vem ringer vem")?;
+    f.heading("Vem ringer vem", 14.0)?;
+    super::who_calls_whom(&mut f, kit)?;
     f.finish()
 }
 

@@ -4,6 +4,7 @@
 //! works opened from disk and under any sub-path. Nothing here writes files
 //! or reads content; templates are read by [`Templates::load`].
 
+pub mod diagram;
 pub mod views;
 
 use crate::diag::{self, Diagnostic};
@@ -120,14 +121,14 @@ impl Templates {
             if let Err(e) = single.add_raw_template(name, src)
                 && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
             {
-                diags.push(template_diag(&shown, name, &e));
+                diags.extend(template_diags(&shown, name, &e, &sources));
             }
         }
         if diags.is_empty()
             && let Err(e) =
                 tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         {
-            diags.push(template_diag(&shown, "", &e));
+            diags.extend(template_diags(&shown, "", &e, &sources));
         }
         if diags.is_empty() {
             Ok(Templates {
@@ -146,6 +147,75 @@ impl Templates {
             .render(name, ctx)
             .map_err(|e| template_diag(&self.dir, name, &e))
     }
+}
+
+/// Every problem in a Tera error, located: Tera joins its checks of unknown
+/// filters, functions, tests and includes into one message of reports, each
+/// with a `--> file:line:col` line; a missing parent is found in the source.
+fn template_diags(
+    dir: &str,
+    name: &str,
+    e: &tera::Error,
+    sources: &[(String, String)],
+) -> Vec<Diagnostic> {
+    if let tera::ErrorKind::Msg(msg) = e.kind() {
+        let found: Vec<Diagnostic> = msg
+            .split("\n\n")
+            .filter_map(|report| located_report(dir, report))
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    if let tera::ErrorKind::MissingParent { current, parent } = e.kind()
+        && let Some((_, src)) = sources.iter().find(|(n, _)| n == current)
+        && let Some(at) = src.find(&format!("\"{parent}\""))
+    {
+        let (line, col) = diag::line_col(src, at);
+        return vec![Diagnostic::error(
+            format!("{dir}/{current}"),
+            line,
+            col,
+            format!("mallen bygger på «{parent}», som inte finns"),
+        )];
+    }
+    vec![template_diag(dir, name, e)]
+}
+
+/// One of Tera's reports ("error: Unknown filter `x`\n --> base.html:6:45\n
+/// …") as a diagnostic at the template, line and column it names.
+fn located_report(dir: &str, report: &str) -> Option<Diagnostic> {
+    let message = report.lines().next()?.strip_prefix("error: ")?;
+    let place = report
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))?;
+    let mut parts = place.rsplitn(3, ':');
+    let col: usize = parts.next()?.trim().parse().ok()?;
+    let line: usize = parts.next()?.trim().parse().ok()?;
+    let file = parts.next()?;
+    let quoted = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('`'))
+            .and_then(|rest| rest.strip_suffix('`'))
+    };
+    let message = if let Some(f) = quoted("Unknown filter ") {
+        format!("okänt filter «{f}»")
+    } else if let Some(f) = quoted("Unknown function ") {
+        format!("okänd funktion «{f}»")
+    } else if let Some(t) = quoted("Unknown test ") {
+        format!("okänt test «{t}»")
+    } else if let Some(t) = quoted("Unknown template ") {
+        format!("mallen «{t}» finns inte")
+    } else {
+        message.to_string()
+    };
+    Some(Diagnostic::error(
+        format!("{dir}/{file}"),
+        line,
+        col,
+        format!("mallfel: {message}"),
+    ))
 }
 
 fn template_diag(dir: &str, name: &str, e: &tera::Error) -> Diagnostic {
@@ -231,7 +301,7 @@ pub fn render(
         UnitKind::HealthCentre,
     ]
     .into_iter()
-    .map(|k| section(kit, k))
+    .map(|k| section(kit, k, stale_before(kit, info.build_date.as_deref())))
     .collect();
     let generated = generated_anchors(&sections);
     for (page, ids) in &generated {
@@ -332,6 +402,7 @@ pub fn render(
         sample_data: s.sample_data,
         version: kit.version.clone(),
         data_date: kit.data_date.to_string(),
+        oldest_check: oldest_check(kit),
         build_date: info.build_date.clone().unwrap_or_default(),
         threshold_hours: s.threshold_hours,
         municipality_hours: s.municipality_hours.to_string(),
@@ -354,6 +425,7 @@ pub fn render(
                 href: format!("{}.html", r.id()),
                 name: r.name().into(),
                 who: r.who().into(),
+                current: format!("{}.html", r.id()) == current,
             })
             .collect(),
     };
@@ -386,6 +458,7 @@ pub fn render(
             })
             .collect::<Vec<_>>(),
     );
+    ctx.insert("diagram", &diagram::svg(&kit.settings, "vem-ringer"));
     page(
         "index.html".into(),
         "index.html",
@@ -440,6 +513,7 @@ pub fn render(
 
     let mut ctx = tera::Context::new();
     ctx.insert("sections", &sections);
+    ctx.insert("verify_within_days", &s.verify_within_days);
     page(
         "kontakter.html".into(),
         "contacts.html",
@@ -522,11 +596,11 @@ fn generated_anchors(sections: &[SectionView]) -> BTreeMap<String, BTreeSet<Stri
 fn event_table_html(events: &[EventView]) -> String {
     use markdown::escape;
     let mut h = String::from(
-        "<div class=\"tabell\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell: samverkanspunkter\"><table class=\"handelser\">\n<caption>Samverkanspunkter och deras koder på loggbladet</caption>\n<thead><tr><th scope=\"col\">Kod</th><th scope=\"col\">Händelse</th><th scope=\"col\">Ringer</th><th scope=\"col\">Till</th><th scope=\"col\">Noteras särskilt</th><th scope=\"col\">Tiden</th></tr></thead>\n<tbody>\n",
+        "<div class=\"tabell staplad\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell: samverkanspunkter\"><table class=\"handelser\">\n<caption>Samverkanspunkter och deras koder på loggbladet</caption>\n<thead><tr><th scope=\"col\">Kod</th><th scope=\"col\">Händelse</th><th scope=\"col\">Ringer</th><th scope=\"col\">Till</th><th scope=\"col\">Noteras särskilt</th><th scope=\"col\">Tiden</th></tr></thead>\n<tbody>\n",
     );
     for e in events {
         h.push_str(&format!(
-            "<tr><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td data-rubrik=\"Kod\">{}</td><th scope=\"row\">{}</th><td data-rubrik=\"Ringer\">{}</td><td data-rubrik=\"Till\">{}</td><td data-rubrik=\"Noteras särskilt\">{}</td><td data-rubrik=\"Tiden\">{}</td></tr>\n",
             e.code,
             escape(&e.name),
             escape(&e.reported_by),

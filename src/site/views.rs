@@ -15,6 +15,8 @@ pub struct SiteView {
     pub sample_data: bool,
     pub version: String,
     pub data_date: String,
+    /// The oldest check date of any entry in the directory.
+    pub oldest_check: String,
     /// From SOURCE_DATE_EPOCH; empty when not set.
     pub build_date: String,
     pub threshold_hours: u32,
@@ -41,6 +43,8 @@ pub struct RoleLink {
     pub href: String,
     pub name: String,
     pub who: String,
+    /// This role's checklist is the page being shown.
+    pub current: bool,
 }
 
 /// A phone number in the three forms a page needs.
@@ -89,20 +93,49 @@ pub struct UnitView {
     pub full_name: String,
     pub owner: String,
     pub verified: String,
+    /// Not checked within `verify_within_days` of the reference date: the
+    /// page says so beside the entry.
+    pub stale: bool,
     pub phones: Vec<PhoneView>,
 }
 
 impl UnitView {
-    pub fn new(u: &Unit) -> Self {
+    pub fn new(u: &Unit, stale_before: jiff::civil::Date) -> Self {
         UnitView {
             id: u.id.clone(),
             name: u.name.clone(),
             full_name: u.full_name(),
             owner: u.owner.clone(),
             verified: u.verified.to_string(),
+            stale: u.verified < stale_before,
             phones: u.phones.iter().map(PhoneView::new).collect(),
         }
     }
+}
+
+/// The first date that still counts as checked recently: `verify_within_days`
+/// before the build date, or before the newest check when the build is
+/// undated (so the same content always gives the same page).
+pub fn stale_before(kit: &Kit, build_date: Option<&str>) -> jiff::civil::Date {
+    let reference = build_date
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+        .unwrap_or(kit.data_date);
+    let days = i64::from(kit.settings.verify_within_days);
+    reference
+        .checked_sub(jiff::Span::new().days(days))
+        .unwrap_or(reference)
+}
+
+/// The oldest check date in the directory: what a reader needs to know
+/// before trusting the numbers.
+pub fn oldest_check(kit: &Kit) -> String {
+    kit.directory
+        .units
+        .iter()
+        .map(|u| u.verified)
+        .min()
+        .unwrap_or(kit.data_date)
+        .to_string()
 }
 
 /// Units under one heading (a municipality or a hospital).
@@ -123,16 +156,16 @@ pub struct SectionView {
     pub count: usize,
 }
 
-pub fn section(kit: &Kit, kind: UnitKind) -> SectionView {
+pub fn section(kit: &Kit, kind: UnitKind, stale_before: jiff::civil::Date) -> SectionView {
     let mut groups: Vec<GroupView> = Vec::new();
     for u in kit.directory.of_kind(kind) {
         let gid = format!("{}-{}", kind_id(kind), crate::markdown::slugify(&u.group));
         match groups.last_mut() {
-            Some(g) if g.id == gid => g.units.push(UnitView::new(u)),
+            Some(g) if g.id == gid => g.units.push(UnitView::new(u, stale_before)),
             _ => groups.push(GroupView {
                 id: gid,
                 name: u.group.clone(),
-                units: vec![UnitView::new(u)],
+                units: vec![UnitView::new(u, stale_before)],
             }),
         }
     }
@@ -210,6 +243,8 @@ pub struct RoleView {
     pub write_down: Vec<String>,
     pub time_rules: Vec<String>,
     pub numbers: Vec<NumbersLink>,
+    /// "Vid varje samtal: uppge … samt avdelningens telefonnummer."
+    pub every_call: String,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -250,6 +285,7 @@ pub fn role_view(kit: &Kit, role: Role) -> RoleView {
         write_down: c.write_down,
         time_rules: c.time_rules,
         numbers,
+        every_call: role.every_call(),
     }
 }
 

@@ -162,6 +162,68 @@ function oneLine(s, max = 160) {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+// The directory filter, as a nurse types into it: every word must match, in
+// any order, ignoring case and diacritics; digits match the numbers' digits.
+// For each query: at least one entry is shown, every entry shown holds every
+// word, and every entry hidden lacks at least one (checked here with an
+// independent reading of the entries, not the page's own script).
+const FILTER_QUERIES = [
+  { q: 'Sunderby 61', hits: true },
+  { q: 'medicin 61', hits: true },
+  { q: 'hemsjukvård kiruna', hits: true },
+  { q: 'KIRUNA Hemsjukvard', hits: true },
+  { q: 'lulea', hits: true },
+  { q: 'Älvsbyn', hits: true },
+  { q: 'alvsbyn biståndshandläggare', hits: true },
+  { q: '0920 28', hits: true },
+  { q: '+46 920 28 40 00', hits: true },
+  { q: 'sjukhus', hits: true },
+  { q: 'xyzzy kiruna', hits: false },
+];
+
+async function checkFilter(page, url, fail) {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+  if (await page.locator('#filter-text').count() === 0) {
+    fail('kontakter.html', 'no filter box');
+    return 0;
+  }
+  let checked = 0;
+  for (const { q, hits } of FILTER_QUERIES) {
+    await page.fill('#filter-text', q);
+    const r = await page.evaluate((query) => {
+      const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+      const words = fold(query).split(/[^a-z0-9+]+/).filter(Boolean).map((w) => w.replace(/^\+/, ''));
+      const qd = query.replace(/\D/g, '').replace(/^46/, '0');
+      const numeric = /^[\d\s+-]+$/.test(query.trim());
+      const holds = (el) => {
+        const raw = el.getAttribute('data-sok') || '';
+        const text = fold(raw);
+        const chunks = raw.split(/[^\d\s+-]+/).map((c) => c.replace(/\D/g, '')).filter(Boolean);
+        if (numeric && chunks.some((c) => c.includes(qd))) return true;
+        return words.every((w) => text.includes(w) || (/^\d+$/.test(w) && chunks.some((c) => c.includes(w))));
+      };
+      const all = [...document.querySelectorAll('[data-sok]')];
+      const shown = all.filter((el) => !el.hidden && el.offsetParent !== null);
+      return {
+        shown: shown.length,
+        wrongShown: shown.filter((el) => !holds(el)).map((el) => el.getAttribute('data-sok')),
+        wrongHidden: all.filter((el) => el.hidden && holds(el)).map((el) => el.getAttribute('data-sok')),
+        status: document.getElementById('filter-status').textContent,
+      };
+    }, q);
+    checked++;
+    if (hits && r.shown === 0) fail('kontakter.html', `filter «${q}» finds nothing`);
+    if (!hits && r.shown !== 0) fail('kontakter.html', `filter «${q}» should find nothing, shows ${r.shown}`);
+    for (const s of r.wrongShown.slice(0, 3)) fail('kontakter.html', `filter «${q}» shows an entry without every word: ${oneLine(s, 80)}`);
+    for (const s of r.wrongHidden.slice(0, 3)) fail('kontakter.html', `filter «${q}» hides a matching entry: ${oneLine(s, 80)}`);
+    const want = r.shown === 1 ? '1 träff' : `${r.shown} träffar`;
+    if (r.status !== want) fail('kontakter.html', `filter «${q}» says «${r.status}», expected «${want}»`);
+  }
+  await page.fill('#filter-text', '');
+  return checked;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (!existsSync(opts.siteDir) || !statSync(opts.siteDir).isDirectory()) {
@@ -313,6 +375,12 @@ async function main() {
         await page.screenshot({ path: join(opts.screenshots, `${shotName(rel)}-print.png`), fullPage: true });
         await page.emulateMedia({ media: null });
       }
+    }
+    const contacts = pages.find((f) => relative(opts.siteDir, f) === 'kontakter.html');
+    if (contacts) {
+      current = 'kontakter.html';
+      const n = await checkFilter(page, pathToFileURL(contacts).href, fail);
+      console.log(`filter: ${n} queries typed into kontakter.html at 375 px`);
     }
   } finally {
     if (context) await context.close().catch(() => {});
