@@ -262,7 +262,7 @@ fn rejects_an_unknown_or_own_counterpart() {
         "fel-motpart.csv",
         1,
         &[
-            "fel-motpart.csv:2: error: blad sunderby-medicin-61-007 rad 1, fält «motpart»: motparten «Luleå kommun» finns inte i kontaktkatalogen; skriv enhetens id",
+            "fel-motpart.csv:2: error: blad sunderby-medicin-61-007 rad 1, fält «motpart»: motparten (värdet visas inte) finns inte i kontaktkatalogen; skriv enhetens id",
             "  hjälp: menade du «lulea» (Luleå kommun)?",
             "fel-motpart.csv:3: error: blad sunderby-medicin-61-007 rad 2, fält «motpart»: motparten «sunderby-medicin-61» är bladets egen enhet; skriv den andra partens id",
             "2 fel, 0 varningar",
@@ -381,7 +381,7 @@ fn never_echoes_patient_data_typed_into_the_wrong_column() {
                 "{prefix} «motpart»: motparten «(patientuppgift)» finns inte i kontaktkatalogen; skriv enhetens id"
             ),
             &format!(
-                "{prefix} «riktning»: «(patientuppgift)» är ingen riktning; skriv «ut» (vi ringde) eller «in» (vi blev uppringda)"
+                "{prefix} «riktning»: (värdet visas inte) är ingen riktning; skriv «ut» (vi ringde) eller «in» (vi blev uppringda)"
             ),
             "3 fel, 0 varningar",
             "1 rad läst: 0 giltiga, 1 avvisad",
@@ -423,7 +423,7 @@ fn rejects_a_line_with_an_unquoted_separator() {
         "fel-antal-falt.csv",
         1,
         &[
-            "fel-antal-falt.csv:2: error: blad sunderby-medicin-61-007 rad 1: raden har 22 fält; väntade 21 (ett per kolumn i rubrikraden)",
+            "fel-antal-falt.csv:2: error: raden har 22 fält; väntade 21 (ett per kolumn i rubrikraden)",
             "  hjälp: ett värde som innehåller skiljetecknet ska stå inom citattecken",
             "1 fel, 0 varningar",
             "1 rad läst: 0 giltiga, 1 avvisad",

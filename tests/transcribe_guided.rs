@@ -432,6 +432,91 @@ fn refuses_a_file_that_is_not_a_transcription() {
 }
 
 #[test]
+fn a_second_session_on_the_same_file_is_refused_while_the_first_runs() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut first = Command::new(env!("CARGO_BIN_EXE_reservkit"))
+        .current_dir(dir.path())
+        .env("SOURCE_DATE_EPOCH", "1798718400")
+        .args(["transcribe", "--content"])
+        .arg(&content)
+        .args(["--now", "2025-03-05 09:00", "logg.csv", "--sheet", SHEET])
+        .args(["--by", "Eva Skrivare"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("reservkit starts");
+    let mut stdin = first.stdin.take().expect("stdin");
+    let mut script = String::from("2025-03-03 08:00\n");
+    for answer in ROW_1 {
+        script.push_str(answer);
+        script.push('\n');
+    }
+    stdin.write_all(script.as_bytes()).expect("row 1 typed");
+    stdin.flush().expect("flushed");
+    // The first session has saved row 1 and waits for row 2, holding the file.
+    let saved = std::time::Instant::now();
+    while !std::fs::read_to_string(dir.path().join("logg.csv"))
+        .unwrap_or_default()
+        .contains("Astrid Testsson")
+    {
+        assert!(
+            saved.elapsed() < std::time::Duration::from_secs(20),
+            "the first session never saved row 1"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let before = std::fs::read(dir.path().join("logg.csv")).expect("readable");
+
+    let second = guided(
+        dir.path(),
+        &["logg.csv", "--sheet", SHEET, "--by", "Per Skrivare"],
+        "2025-03-05 09:10",
+        &[ROW_2, &["klar"]],
+    );
+    assert_eq!(second.code, 1, "{}", second.stderr);
+    let expected = format!(
+        "error: logg.csv används redan av en annan guidad inmatning (Eva Skrivare, process {}, \
+         sedan 2025-03-05 09:00); inget skrevs.",
+        first.id()
+    );
+    assert!(second.stderr.starts_with(&expected), "{}", second.stderr);
+    assert_eq!(
+        std::fs::read(dir.path().join("logg.csv")).expect("readable"),
+        before,
+        "the second session wrote nothing"
+    );
+
+    let mut script = String::new();
+    for answer in ROW_2.iter().chain(&["klar"]) {
+        script.push_str(answer);
+        script.push('\n');
+    }
+    stdin.write_all(script.as_bytes()).expect("row 2 typed");
+    drop(stdin);
+    let out = first.wait_with_output().expect("reservkit ends");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(file_lines(dir.path()), [HEADER, LINE_1, LINE_2]);
+    assert!(
+        !dir.path().join("logg.csv.lås").exists(),
+        "the note on who holds the file goes with the session"
+    );
+    let checked = check(dir.path());
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
+    assert_eq!(checked.stderr, "2 rader lästa: 2 giltiga, 0 avvisade\n");
+
+    // Once the first has finished, the file is free again.
+    let third = enter(dir.path(), "2025-03-05 09:20", &[&["klar"]]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+}
+
+#[test]
 fn needs_a_known_sheet() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let run = guided(dir.path(), &["logg.csv"], "2025-03-05 09:00", &[]);

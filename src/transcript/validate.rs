@@ -20,6 +20,7 @@ use super::entry::{
     same_content,
 };
 use super::fields::{self, shown};
+use super::privacy;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Kit;
 use jiff::ZonedDateTime;
@@ -88,6 +89,8 @@ pub struct Validator<'k> {
     open: BTreeMap<(SheetNo, u32), Vec<std::ops::Range<usize>>>,
     transcript: Transcript,
     diags: Vec<Diagnostic>,
+    /// Every patient name and reservnummer read, for scrubbing messages.
+    known: privacy::Collector,
 }
 
 impl<'k> Validator<'k> {
@@ -106,6 +109,7 @@ impl<'k> Validator<'k> {
             open: BTreeMap::new(),
             transcript: Transcript::default(),
             diags: Vec::new(),
+            known: privacy::Collector::default(),
         }
     }
 
@@ -222,11 +226,37 @@ impl<'k> Validator<'k> {
         self.diags.iter().filter(|d| d.is_error()).count()
     }
 
-    /// Everything read, with the diagnostics sorted.
+    /// Everything read, with the diagnostics sorted and scrubbed of every
+    /// patient name and identity number read (see [`Validator::finish_private`]).
     pub fn finish(self) -> (Transcript, Vec<Diagnostic>) {
+        let (transcript, diags, _) = self.finish_private();
+        (transcript, diags)
+    }
+
+    /// The scrubber for every patient name and reservnummer read so far.
+    pub fn scrubber(&self) -> privacy::Scrubber {
+        self.known.scrubber(self.kit)
+    }
+
+    /// Everything read, and the scrubber that knows every patient name and
+    /// reservnummer of all lines. The diagnostics (sorted) and the
+    /// rejections' reasons are scrubbed with it, so a name written in a
+    /// wrong column of one file is hidden even in a message about another.
+    pub fn finish_private(self) -> (Transcript, Vec<Diagnostic>, privacy::Scrubber) {
+        let scrubber = self.scrubber();
         let mut diags = self.diags;
+        for d in &mut diags {
+            d.message = scrubber.scrub(&d.message);
+            d.hint = d.hint.as_deref().map(|h| scrubber.scrub(h));
+        }
         crate::diag::sort(&mut diags);
-        (self.transcript, diags)
+        let mut transcript = self.transcript;
+        for r in &mut transcript.rejections {
+            for reason in &mut r.reasons {
+                *reason = scrubber.scrub(reason);
+            }
+        }
+        (transcript, diags, scrubber)
     }
 
     /// Checks one record of the current file, starting at `line`. A record
@@ -246,33 +276,26 @@ impl<'k> Validator<'k> {
         }
         let first_diag = self.diags.len();
         if fields.len() != COUNT {
-            let sheet = fields.first().map(|s| s.trim().to_owned());
-            let row = fields.get(1).map(|s| s.trim().to_owned());
+            // The fields are shifted: any of them may be the patient's name
+            // or number, so none is copied anywhere, not even the sheet.
             let message = format!(
                 "raden har {} fält; väntade {COUNT} (ett per kolumn i rubrikraden)",
                 fields.len()
             );
             self.diags.push(
-                Diagnostic::error(
-                    &self.file,
-                    line,
-                    0,
-                    format!(
-                        "{}: {message}",
-                        label(sheet.as_deref().unwrap_or(""), row.as_deref().unwrap_or(""))
-                    ),
-                )
-                .with_hint("ett värde som innehåller skiljetecknet ska stå inom citattecken"),
+                Diagnostic::error(&self.file, line, 0, message.clone())
+                    .with_hint("ett värde som innehåller skiljetecknet ska stå inom citattecken"),
             );
             self.transcript.rejections.push(Rejection {
                 file: self.file.clone(),
                 line,
-                sheet,
-                row,
+                sheet: None,
+                row: None,
                 reasons: vec![message],
             });
             return Some(self.checked(first_diag, false));
         }
+        self.known.add_line(&fields);
         let accepted = self.check_line(line, fields);
         Some(self.checked(first_diag, accepted))
     }
@@ -293,6 +316,27 @@ impl<'k> Validator<'k> {
         let mut p = Problems::default();
         let written_sheet = f[Column::Blad.index()].trim().to_owned();
         let written_row = f[Column::Rad.index()].trim().to_owned();
+        for c in Column::ALL {
+            let value = f[c.index()].trim();
+            let chars = value.chars().count();
+            if chars > c.max_chars() {
+                p.error_hint(
+                    c,
+                    format!(
+                        "värdet har {chars} tecken; högst {} får plats (värdet visas inte)",
+                        c.max_chars()
+                    ),
+                    "skriv det väsentliga kort; hela texten finns kvar på pappersblanketten",
+                );
+            }
+            if c.is_free_text() && privacy::contains_identity_number(value) {
+                p.warning(
+                    c,
+                    "innehåller något som liknar ett personnummer (värdet visas inte); \
+                     identitetsnummer hör hemma bara i «personnummer»",
+                );
+            }
+        }
 
         // Sheet, row and kind first: a makulering line takes what it leaves
         // empty from the line it voids.
