@@ -166,7 +166,7 @@ const COLUMNS: &[(&str, &str, &str, u8, f64)] = &[
     ("notering", "Kort notering", "", 1, 48.0),
     ("signatur", "Sign.", "", 1, 12.0),
     ("rattar_rad", "Rättar", "rad nr", 1, 13.0),
-    ("id_typ", "", "R", 1, 17.0),
+    ("id_typ", "Typ", "R", 1, 17.0),
     ("reservnummer", "Reservnummer", "om R", 1, 60.0),
 ];
 
