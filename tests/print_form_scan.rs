@@ -461,3 +461,39 @@ fn no_text_on_the_form_is_under_seven_points_and_the_boxes_fit_a_pen() {
         }
     }
 }
+
+#[test]
+fn every_pdf_asks_viewers_to_print_at_100_percent() {
+    let Some(mutool) = tool("mutool") else {
+        return;
+    };
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "pdf") {
+                out.push(path);
+            }
+        }
+    }
+    let mut pdfs = Vec::new();
+    walk(&built().join("print"), &mut pdfs);
+    assert!(pdfs.len() > 10, "{pdfs:?}");
+    for pdf in pdfs {
+        let shown = run(
+            &mutool,
+            &[
+                "show",
+                pdf.to_str().expect("UTF-8"),
+                "trailer/Root/ViewerPreferences/PrintScaling",
+            ],
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&shown).trim(),
+            "/None",
+            "{}",
+            pdf.display()
+        );
+    }
+}
