@@ -147,10 +147,10 @@ const COLUMNS: &[(&str, &str, &str, u8, f64)] = &[
     ("rad", "Rad", "", 2, 8.0),
     ("datum", "Datum", "ÅÅÅÅ-MM-DD", 0, 25.0),
     ("klockslag", "Klockslag", "tt:mm", 0, 15.0),
-    ("riktning", "Ut / In", "", 0, 18.0),
-    ("nadd", "Nådd?", "", 0, 20.0),
+    ("riktning", "Ut / In", "", 0, 19.0),
+    ("nadd", "Nådd?", "", 0, 21.0),
     ("motpart", "Motpart", "enhet", 0, 34.0),
-    ("motpart_person", "Person", "hos motparten", 0, 30.0),
+    ("motpart_person", "Person", "hos motparten", 0, 28.0),
     ("patient", "Patientens namn", "", 0, 46.0),
     ("id_typ", "Typ", "P / S", 0, 17.0),
     (
