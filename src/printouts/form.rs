@@ -2,8 +2,11 @@
 //! call with every field the routine asks for, pre-numbered per unit so that
 //! a transcriber can later tell which sheets came back.
 //!
-//! The layout is fixed per page (not flowed): header, a table of rows tall
-//! enough to write in by hand, the event legend, and the common footer.
+//! The layout is fixed per page (not flowed): registration marks in the
+//! corners, a header with the sheet number and a QR code naming the sheet,
+//! a table of two-line rows on a fixed pitch, the correction rule and the
+//! legend, and the common footer. Where every box goes comes from
+//! [`super::form_layout`], which also writes `layout.json` for scanning.
 
 use super::decor;
 use super::form_layout::{self as fl, FormLayout, Kind};
