@@ -187,6 +187,33 @@ impl Gray {
             .fold(0.0, f64::max)
     }
 
+    /// Centres (mm) of the runs of dark pixels crossed along the line `at`
+    /// (mm) from `from` to `to` (mm): where drawn lines cross it.
+    fn crossings(&self, horizontal: bool, at: f64, from: f64, to: f64) -> Vec<f64> {
+        let line = Self::px(at) as usize;
+        let (a, b) = (Self::px(from) as usize, Self::px(to) as usize);
+        let mut out = Vec::new();
+        let mut start = None;
+        for i in a..=b + 1 {
+            let dark = i <= b
+                && if horizontal {
+                    self.dark(i, line)
+                } else {
+                    self.dark(line, i)
+                };
+            match (dark, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    // Pixel i covers i..i+1: the run's centre is (s + i) / 2.
+                    out.push((s + i) as f64 / 2.0 / DPI * 25.4);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// The share of dark pixels in a rectangle (mm).
     fn fill(&self, x: f64, y: f64, w: f64, h: f64) -> f64 {
         let (x0, x1) = (Self::px(x) as usize, Self::px(x + w) as usize);
@@ -282,6 +309,60 @@ fn the_form_is_drawn_where_layout_json_says_with_marks_and_a_qr_code_naming_the_
         }
     }
     assert!(checked > 8 * 30, "{checked} fields");
+
+    // Measured on the paper, not taken from the file: the digit boxes and
+    // the note field of the last row.
+    let last = &rows[rows.len() - 1]["fields"];
+    let digits: Vec<&Value> = last
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter(|f| f["kind"] == "digit")
+        .collect();
+    let (d1, d8) = (digits[0], digits[7]);
+    let mid_y = num(d1, "y") + num(d1, "h") / 2.0;
+    let across = img.crossings(
+        true,
+        mid_y,
+        num(d1, "x") - 0.3,
+        num(d8, "x") + num(d8, "w") + 0.3,
+    );
+    assert_eq!(
+        across.len(),
+        9,
+        "lines of the first 8 digit boxes: {across:?}"
+    );
+    let width = (across[8] - across[0]) / 8.0;
+    let mid_x = num(d1, "x") + num(d1, "w") / 2.0;
+    let down = img.crossings(
+        false,
+        mid_x,
+        num(d1, "y") - 0.3,
+        num(d1, "y") + num(d1, "h") + 0.3,
+    );
+    assert_eq!(down.len(), 2, "{down:?}");
+    let height = down[1] - down[0];
+    assert!(
+        width >= 4.5 && height >= 6.5,
+        "digit box {width:.2} × {height:.2} mm"
+    );
+    let note = last
+        .as_array()
+        .expect("fields")
+        .iter()
+        .find(|f| f["column"] == "notering")
+        .expect("note");
+    let note_y = num(note, "y") + num(note, "h") / 2.0;
+    let sides = img.crossings(
+        true,
+        note_y,
+        num(note, "x") - 0.5,
+        num(note, "x") + num(note, "w") + 0.5,
+    );
+    assert_eq!(sides.len(), 2, "{sides:?}");
+    let note_w = sides[1] - sides[0];
+    assert!(note_w >= 45.0, "note field {note_w:.2} mm");
+    eprintln!("measured: digit box {width:.2} × {height:.2} mm, note {note_w:.2} mm");
 
     // A box moved by a millimetre is found missing: the check can fail.
     let mut moved = rows[0]["fields"][0].clone();

@@ -42,7 +42,7 @@ pub const LINE_B: f64 = 7.5;
 pub const ROW: f64 = LINE_A + LINE_B;
 /// Digit boxes for the identity number, mm.
 pub const DIGIT_W: f64 = 4.6;
-pub const DIGIT_H: f64 = 6.5;
+pub const DIGIT_H: f64 = 6.6;
 /// Gap for the printed dash between the 8 date digits and the last 4.
 pub const DIGIT_DASH_GAP: f64 = 3.0;
 /// Side of every tick box, mm.
