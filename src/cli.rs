@@ -47,7 +47,7 @@ pub enum Command {
     },
     /// Transkribera pappersloggar: mall, kontroll av filer eller guidad inmatning.
     Transcribe(crate::transcript::cli::TranscribeArgs),
-    /// Stäm av transkriberade papperloggar efter driftstoppet: samtal, fall,
+    /// Stäm av transkriberade pappersloggar efter driftstoppet: samtal, fall,
     /// betalningsansvar, arbetslistor och avvikelser.
     Reconcile(crate::reconcile::cli::ReconcileArgs),
 }
@@ -111,6 +111,9 @@ fn build(paths: Paths, strict: bool) -> ExitCode {
     match pipeline::build(&paths, strict) {
         Ok(built) => {
             report(&built.warnings);
+            for note in &built.notes {
+                eprintln!("{note}");
+            }
             eprintln!(
                 "Byggde kitet {} till {}: {} filer på {:.2} s.",
                 built.version,

@@ -13,7 +13,7 @@
 //! - [`site::render`] turns the kit and the templates into the intranet site.
 //! - [`printouts::make`] lays out the call sheets, logging forms, routine and
 //!   cards with the generic page model of [`print`], which alone writes PDF.
-//! - [`pipeline::build`] runs load, site and printouts; [`output::write_trees`]
+//! - [`pipeline::build`] runs load, site and printouts; [`output::write_tree`]
 //!   writes the result atomically.
 //! - [`transcript::read_files`] validates transcribed paper logs into
 //!   [`transcript::entry::Entry`] values.

@@ -1,13 +1,29 @@
 //! The only writer: puts finished trees of files on disk, atomically.
 //!
-//! Each tree (`site`, `print`, a reconciliation folder) is written into a
-//! temporary sibling directory first and swapped in with a rename at the end,
-//! so a failed build leaves the previous output as it was.
+//! A tree (a build's `output/` with `site/` and `print/`, or a
+//! reconciliation folder) is written into a hidden sibling
+//! `.NAME.ny-PID`, with a marker file written last, and then swapped with
+//! the live folder in one step (`renameat2(RENAME_EXCHANGE)` on Linux; two
+//! renames elsewhere or where the file system cannot exchange). Whoever
+//! looks sees the whole old tree or the whole new one, never a mix.
+//!
+//! A folder is replaced only if it is empty or carries this kind's marker
+//! and holds nothing but the files the marker lists; anything else is
+//! refused and listed, so no one's own files are ever deleted. Siblings left
+//! by a run that was killed are removed (or, if the live folder went
+//! missing, restored) by the next run, which says so.
+//!
+//! This module does not decide where trees go; the commands do.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// The version of the marker files' format and of the folder layouts they
+/// describe. A folder written under another format is not replaced.
+pub const FORMAT: u32 = 1;
 
 /// A file to write, with a path relative to its tree (forward slashes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,101 +41,526 @@ impl OutFile {
     }
 }
 
+/// What a tree is; decides its marker and whether its files are private.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `build`'s output folder: `site/` and `print/`.
+    Build,
+    /// A reconciliation folder: patient data, readable by its owner only.
+    Reconciliation,
+}
+
+impl Kind {
+    /// The marker file that only this kind of run writes, at the top of its
+    /// folder.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Kind::Build => ".reservkit-bygge",
+            Kind::Reconciliation => ".reservkit-avstamning",
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Build => "bygge",
+            Kind::Reconciliation => "avstämning",
+        }
+    }
+
+    /// "ett tidigare bygge", "en tidigare avstämning".
+    fn earlier(self) -> &'static str {
+        match self {
+            Kind::Build => "ett tidigare bygge",
+            Kind::Reconciliation => "en tidigare avstämning",
+        }
+    }
+
+    /// "ett avbrutet bygge", "en avbruten avstämning".
+    fn interrupted(self) -> &'static str {
+        match self {
+            Kind::Build => "ett avbrutet bygge",
+            Kind::Reconciliation => "en avbruten avstämning",
+        }
+    }
+
+    /// "inget tidigare bygge", "ingen tidigare avstämning".
+    fn no_earlier(self) -> &'static str {
+        match self {
+            Kind::Build => "inget tidigare bygge",
+            Kind::Reconciliation => "ingen tidigare avstämning",
+        }
+    }
+
+    fn private(self) -> bool {
+        self == Kind::Reconciliation
+    }
+
+    fn other(self) -> Kind {
+        match self {
+            Kind::Build => Kind::Reconciliation,
+            Kind::Reconciliation => Kind::Build,
+        }
+    }
+
+    fn first_line(self) -> String {
+        format!("reservkit {}, format {FORMAT}", self.word())
+    }
+}
+
 /// A tree of files that replaces the directory `dir` as a whole.
 #[derive(Debug, Clone)]
 pub struct Tree {
     pub dir: PathBuf,
     pub files: Vec<OutFile>,
-    /// Create files readable by their owner only (patient data).
-    pub private: bool,
+    pub kind: Kind,
 }
 
-/// An I/O failure, naming the file.
+/// Why nothing (or not everything) was written.
 #[derive(Debug)]
-pub struct OutputError {
-    pub path: PathBuf,
-    pub action: &'static str,
-    pub source: std::io::Error,
+pub enum OutputError {
+    /// An I/O failure, naming the file.
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
+    /// The folder holds something this run did not write; nothing was
+    /// touched.
+    Refused { path: PathBuf, reason: String },
 }
 
 impl fmt::Display for OutputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "kunde inte {} {}: {}",
-            self.action,
-            self.path.display(),
-            self.source
-        )
+        match self {
+            OutputError::Io {
+                path,
+                action,
+                source,
+            } => write!(f, "kunde inte {action} {}: {source}", path.display()),
+            OutputError::Refused { path, reason } => write!(f, "{}: {reason}", path.display()),
+        }
     }
 }
 
 impl std::error::Error for OutputError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        match self {
+            OutputError::Io { source, .. } => Some(source),
+            OutputError::Refused { .. } => None,
+        }
     }
 }
 
 fn err(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> OutputError {
     let path = path.to_path_buf();
-    move |source| OutputError {
+    move |source| OutputError::Io {
         path,
         action,
         source,
     }
 }
 
-fn sibling(dir: &Path, tag: &str) -> PathBuf {
-    let name = dir
-        .file_name()
-        .map_or_else(|| "ut".into(), |n| n.to_string_lossy().into_owned());
-    dir.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+fn refused(path: &Path, reason: String) -> OutputError {
+    OutputError::Refused {
+        path: path.to_path_buf(),
+        reason,
+    }
 }
 
-/// Writes every tree into a temporary sibling, then swaps them all in. On
-/// failure the temporary directories are removed and nothing is swapped.
-pub fn write_trees(trees: &[Tree]) -> Result<(), OutputError> {
-    let mut staged = Vec::new();
-    for tree in trees {
-        let tmp = sibling(&tree.dir, "ny");
-        let res = stage(tree, &tmp);
-        staged.push(tmp);
-        if let Err(e) = res {
-            for t in &staged {
-                let _ = fs::remove_dir_all(t);
+const STAGED: &str = "ny";
+const OLD: &str = "gammal";
+
+fn sibling(dir: &Path, tag: &str, pid: u32) -> PathBuf {
+    dir.with_file_name(format!(".{}.{tag}-{pid}", name_of(dir)))
+}
+
+fn name_of(dir: &Path) -> String {
+    dir.file_name()
+        .map_or_else(|| "ut".into(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Writes the tree into a hidden sibling and swaps it with `tree.dir`.
+/// Returns notes for the user about leftovers of earlier, interrupted runs
+/// that were removed or restored.
+///
+/// # Errors
+///
+/// [`OutputError::Refused`] when `tree.dir` exists and is not an earlier
+/// tree of the same kind (nothing is touched); [`OutputError::Io`] when a
+/// file cannot be written (the staged copy is removed, the old tree stays).
+pub fn write_tree(tree: &Tree) -> Result<Vec<String>, OutputError> {
+    let dir = std::path::absolute(&tree.dir).map_err(err(&tree.dir, "hitta"))?;
+    let Some(parent) = dir.parent().filter(|_| dir.file_name().is_some()) else {
+        return Err(refused(&tree.dir, "välj en egen mapp".into()));
+    };
+    fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
+    let mut notes = recover(&dir, tree.kind)?;
+    // Shown as the user wrote it.
+    check_replaceable(&dir, tree.kind).map_err(|e| match e {
+        OutputError::Refused { reason, .. } => refused(&tree.dir, reason),
+        other => other,
+    })?;
+    let inside = if tree.kind == Kind::Build {
+        earlier_version_leftovers(&dir)
+    } else {
+        Vec::new()
+    };
+    let pid = std::process::id();
+    let staged = sibling(&dir, STAGED, pid);
+    if let Err(e) = stage(tree, &staged) {
+        let _ = fs::remove_dir_all(&staged);
+        return Err(e);
+    }
+    swap(&staged, &dir, &sibling(&dir, OLD, pid))?;
+    if tree.kind.private() {
+        sync_dir(parent)?;
+    }
+    notes.extend(inside.iter().map(|name| {
+        format!(
+            "Tog bort {}, som ett avbrutet bygge av en tidigare version lämnade kvar.",
+            dir.join(name).display()
+        )
+    }));
+    Ok(notes)
+}
+
+/// Puts `staged` in place of `dir`; afterwards `dir` is the new tree and
+/// `old` is gone.
+fn swap(staged: &Path, dir: &Path, old: &Path) -> Result<(), OutputError> {
+    if fs::symlink_metadata(dir).is_err() {
+        return fs::rename(staged, dir).map_err(err(dir, "skapa"));
+    }
+    if exchange(staged, dir).map_err(err(dir, "byta ut"))? {
+        // `staged` now holds the old tree; renamed first so that a kill
+        // during the removal leaves a name the next run knows to remove.
+        fs::rename(staged, old).map_err(err(staged, "flytta undan"))?;
+    } else {
+        fs::rename(dir, old).map_err(err(dir, "flytta undan"))?;
+        fs::rename(staged, dir).map_err(err(dir, "skapa"))?;
+    }
+    fs::remove_dir_all(old).map_err(err(old, "ta bort"))
+}
+
+/// Swaps two directories in one step. `Ok(false)` when the system or the
+/// file system cannot, and the caller must rename twice.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// Removes or restores what interrupted runs left beside `dir`: staged
+/// copies (`.NAME.ny-PID`) and moved-away old trees (`.NAME.gammal-PID`).
+/// An old tree is put back when `dir` itself is missing. Siblings of a run
+/// that is still going are left alone. Returns one Swedish note per
+/// leftover.
+///
+/// # Errors
+///
+/// [`OutputError::Io`] when a leftover cannot be removed or restored.
+pub fn recover(dir: &Path, kind: Kind) -> Result<Vec<String>, OutputError> {
+    let mut notes = Vec::new();
+    let Some(parent) = dir.parent() else {
+        return Ok(notes);
+    };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(notes);
+    };
+    let name = name_of(dir);
+    let mut leftovers = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name
+            .strip_prefix('.')
+            .and_then(|r| r.strip_prefix(name.as_str()))
+            .and_then(|r| r.strip_prefix('.'))
+        else {
+            continue;
+        };
+        for tag in [STAGED, OLD] {
+            if let Some(pid) = rest
+                .strip_prefix(tag)
+                .and_then(|r| r.strip_prefix('-'))
+                .and_then(|p| p.parse::<u32>().ok())
+                && !still_running(pid)
+            {
+                leftovers.push((tag, entry.path()));
             }
-            return Err(e);
         }
     }
-    for (tree, tmp) in trees.iter().zip(&staged) {
-        let old = sibling(&tree.dir, "gammal");
-        if tree.dir.exists() {
-            fs::rename(&tree.dir, &old).map_err(err(&tree.dir, "flytta undan"))?;
+    // Old trees first, so that one can be restored before the rest go.
+    leftovers.sort_by_key(|(tag, path)| (*tag != OLD, path.clone()));
+    let what = kind.interrupted();
+    for (tag, path) in leftovers {
+        let shown = path.display();
+        if tag == OLD && fs::symlink_metadata(dir).is_err() && is_complete(&path, kind) {
+            fs::rename(&path, dir).map_err(err(dir, "återställa"))?;
+            notes.push(format!(
+                "Återställde {} från {shown}, som {what} lämnade kvar.",
+                dir.display()
+            ));
+        } else {
+            fs::remove_dir_all(&path).map_err(err(&path, "ta bort"))?;
+            notes.push(format!("Tog bort {shown}, som {what} lämnade kvar."));
         }
-        fs::rename(tmp, &tree.dir).map_err(err(&tree.dir, "skapa"))?;
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(err(&old, "ta bort"))?;
+    }
+    Ok(notes)
+}
+
+#[cfg(target_os = "linux")]
+fn still_running(pid: u32) -> bool {
+    pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Without /proc a leftover counts as abandoned: two runs writing the same
+/// folder at once are rare there.
+#[cfg(not(target_os = "linux"))]
+fn still_running(pid: u32) -> bool {
+    let _ = pid;
+    false
+}
+
+fn is_complete(dir: &Path, kind: Kind) -> bool {
+    read_marker(dir, kind).is_ok_and(|m| matches!(m, Marker::Ours(_)))
+}
+
+enum Marker {
+    /// The folder carries this kind's marker, listing these files.
+    Ours(BTreeSet<String>),
+    Missing,
+    /// A marker of the other kind, or of another format.
+    Foreign(String),
+}
+
+fn read_marker(dir: &Path, kind: Kind) -> Result<Marker, OutputError> {
+    let path = dir.join(kind.marker());
+    if !path.is_file() {
+        if dir.join(kind.other().marker()).exists() {
+            return Ok(Marker::Foreign(format!(
+                "mappen är {}, {}",
+                kind.other().earlier(),
+                kind.no_earlier()
+            )));
+        }
+        return Ok(Marker::Missing);
+    }
+    let text = fs::read_to_string(&path).map_err(err(&path, "läsa"))?;
+    let mut lines = text.lines();
+    if lines.next() != Some(kind.first_line().as_str()) {
+        return Ok(Marker::Foreign(format!(
+            "mappen skrevs av en annan version av reservkit ({} säger inte «{}»)",
+            kind.marker(),
+            kind.first_line()
+        )));
+    }
+    let files = lines
+        .skip_while(|l| *l != "filer:")
+        .skip(1)
+        .map(str::to_owned)
+        .collect();
+    Ok(Marker::Ours(files))
+}
+
+fn marker_text(tree: &Tree) -> String {
+    let mut paths: Vec<&str> = tree.files.iter().map(|f| f.path.as_str()).collect();
+    paths.sort_unstable();
+    let mut text = format!(
+        "{}\nskrivet av reservkit {}; mappen ersätts i sin helhet nästa gång, så lägg inga egna filer här\nfiler:\n",
+        tree.kind.first_line(),
+        env!("CARGO_PKG_VERSION")
+    );
+    for p in paths {
+        text.push_str(p);
+        text.push('\n');
+    }
+    text
+}
+
+/// Refuses an existing `dir` unless it is empty or an earlier tree of this
+/// kind holding only what its marker lists. A build's output folder from
+/// before markers existed (only `site/` and `print/`, no reconciliation
+/// inside) is accepted once.
+///
+/// # Errors
+///
+/// [`OutputError::Refused`] saying why and listing what is there.
+pub fn check_replaceable(dir: &Path, kind: Kind) -> Result<(), OutputError> {
+    let Ok(meta) = fs::symlink_metadata(dir) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        return Err(refused(
+            dir,
+            "är en symbolisk länk; ange mappen den pekar på".into(),
+        ));
+    }
+    if !meta.is_dir() {
+        return Err(refused(dir, "finns redan och är ingen mapp".into()));
+    }
+    let mut present = Vec::new();
+    walk(dir, dir, &mut present)?;
+    if present.is_empty() {
+        return Ok(());
+    }
+    let listed = |items: &[String]| -> String {
+        let mut shown: Vec<String> = items.iter().take(10).cloned().collect();
+        if items.len() > 10 {
+            shown.push(format!("och {} till", items.len() - 10));
+        }
+        shown.join(", ")
+    };
+    let top: Vec<String> = {
+        let set: BTreeSet<String> = present
+            .iter()
+            .map(|p| p.split('/').next().unwrap_or(p).to_owned())
+            .collect();
+        set.into_iter().collect()
+    };
+    match read_marker(dir, kind)? {
+        Marker::Ours(files) => {
+            let unexpected: Vec<String> = present
+                .iter()
+                .filter(|p| {
+                    *p != kind.marker()
+                        && !files.contains(*p)
+                        && !files.iter().any(|f| is_ancestor(p, f))
+                })
+                .cloned()
+                .collect();
+            if unexpected.is_empty() {
+                Ok(())
+            } else {
+                Err(refused(
+                    dir,
+                    format!(
+                        "mappen är {} men innehåller också sådant som reservkit inte skrev: {}; flytta det och kör igen",
+                        kind.earlier(),
+                        listed(&unexpected)
+                    ),
+                ))
+            }
+        }
+        Marker::Foreign(why) => Err(refused(
+            dir,
+            format!(
+                "{why}; mappen ersätts inte. Den innehåller: {}",
+                listed(&top)
+            ),
+        )),
+        Marker::Missing => {
+            let leftovers = earlier_version_leftovers(dir);
+            let earlier_build = kind == Kind::Build
+                && top
+                    .iter()
+                    .all(|t| t == "site" || t == "print" || leftovers.contains(t))
+                && dir.join("site/index.html").is_file()
+                && !present.iter().any(|p| {
+                    p.ends_with(Kind::Reconciliation.marker()) || p.ends_with("fall.json")
+                });
+            if earlier_build {
+                return Ok(());
+            }
+            Err(refused(
+                dir,
+                format!(
+                    "mappen finns och är {} (filen {} saknas); den ersätts inte. Den innehåller: {}. Välj en ny eller tom mapp",
+                    kind.no_earlier(),
+                    kind.marker(),
+                    listed(&top)
+                ),
+            ))
+        }
+    }
+}
+
+/// What versions before markers left inside an output folder when killed:
+/// `.site.ny-PID`, `.print.gammal-PID` and the like (a site or printouts
+/// being written or moved away). They go with the old output.
+fn earlier_version_leftovers(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            ["site", "print"].iter().any(|tree| {
+                [STAGED, OLD].iter().any(|tag| {
+                    name.strip_prefix(&format!(".{tree}.{tag}-"))
+                        .is_some_and(|pid| {
+                            !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+                        })
+                })
+            })
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Whether `dir` is a reconciliation folder: it carries the marker, or it
+/// holds the case file and the summary that every reconciliation (also one
+/// written before markers existed) has.
+pub fn is_reconciliation(dir: &Path) -> bool {
+    dir.join(Kind::Reconciliation.marker()).exists()
+        || (dir.join("fall.json").is_file() && dir.join("sammanfattning.txt").is_file())
+}
+
+fn is_ancestor(dir: &str, file: &str) -> bool {
+    file.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+}
+
+/// Every entry below `dir` (files, links and folders), relative, with
+/// forward slashes; links are not followed.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), OutputError> {
+    let entries = fs::read_dir(dir).map_err(err(dir, "läsa mappen"))?;
+    let mut names: Vec<_> = entries
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(err(dir, "läsa mappen"))?;
+    names.sort();
+    for path in names {
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push(rel);
+        let meta = fs::symlink_metadata(&path).map_err(err(&path, "läsa"))?;
+        if meta.is_dir() {
+            walk(root, &path, out)?;
         }
     }
     Ok(())
 }
 
 fn stage(tree: &Tree, tmp: &Path) -> Result<(), OutputError> {
-    if let Some(parent) = tmp.parent() {
-        fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
-    }
-    if tmp.exists() {
+    let private = tree.kind.private();
+    if fs::symlink_metadata(tmp).is_ok() {
         fs::remove_dir_all(tmp).map_err(err(tmp, "ta bort"))?;
     }
-    create_dir(tmp, tree.private)?;
+    create_dir(tmp, private)?;
     let mut files: Vec<&OutFile> = tree.files.iter().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for f in files {
         if f.path
             .split('/')
             .any(|c| c.is_empty() || c == "." || c == "..")
+            || f.path == tree.kind.marker()
         {
-            return Err(OutputError {
+            return Err(OutputError::Io {
                 path: tmp.join(&f.path),
                 action: "skriva (otillåten sökväg)",
                 source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
@@ -131,7 +572,16 @@ fn stage(tree: &Tree, tmp: &Path) -> Result<(), OutputError> {
         {
             fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
         }
-        write_file(&path, &f.bytes, tree.private)?;
+        write_file(&path, &f.bytes, private)?;
+    }
+    // Last: a staged folder with its marker is complete.
+    write_file(
+        &tmp.join(tree.kind.marker()),
+        marker_text(tree).as_bytes(),
+        private,
+    )?;
+    if private {
+        sync_dir(tmp)?;
     }
     Ok(())
 }
@@ -165,51 +615,155 @@ fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<(), OutputErro
     Ok(())
 }
 
+/// Makes a folder's entries (new files, renames) survive a crash.
+fn sync_dir(dir: &Path) -> Result<(), OutputError> {
+    #[cfg(unix)]
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(err(dir, "spara"))?;
+    let _ = dir;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn tree(dir: &Path, kind: Kind, files: &[(&str, &str)]) -> Tree {
+        Tree {
+            dir: dir.to_path_buf(),
+            files: files.iter().map(|(p, b)| OutFile::new(*p, *b)).collect(),
+            kind,
+        }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = fs::read_dir(dir)
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
     #[test]
     fn replaces_the_previous_tree_whole() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let site = dir.path().join("site");
-        let t = |files: Vec<OutFile>| Tree {
-            dir: site.clone(),
-            files,
-            private: false,
-        };
-        write_trees(&[t(vec![
-            OutFile::new("a.html", "1"),
-            OutFile::new("x/b.css", "2"),
-        ])])
+        let out = dir.path().join("output");
+        write_tree(&tree(
+            &out,
+            Kind::Build,
+            &[("site/a.html", "1"), ("site/x/b.css", "2")],
+        ))
         .expect("first");
-        write_trees(&[t(vec![OutFile::new("a.html", "3")])]).expect("second");
-        assert_eq!(fs::read_to_string(site.join("a.html")).expect("a"), "3");
-        assert!(!site.join("x/b.css").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).expect("ls").collect();
-        assert_eq!(leftovers.len(), 1);
+        write_tree(&tree(&out, Kind::Build, &[("site/a.html", "3")])).expect("second");
+        assert_eq!(fs::read_to_string(out.join("site/a.html")).expect("a"), "3");
+        assert!(!out.join("site/x").exists());
+        assert_eq!(names(dir.path()), ["output"]);
+        assert_eq!(names(&out), [".reservkit-bygge", "site"]);
+        assert_eq!(
+            fs::read_to_string(out.join(".reservkit-bygge"))
+                .expect("marker")
+                .lines()
+                .collect::<Vec<_>>()
+                .last(),
+            Some(&"site/a.html")
+        );
     }
 
     #[test]
     fn a_failed_write_keeps_the_old_tree() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let site = dir.path().join("site");
-        let ok = Tree {
-            dir: site.clone(),
-            files: vec![OutFile::new("a.html", "gammal")],
-            private: false,
-        };
-        write_trees(&[ok]).expect("first");
-        let bad = Tree {
-            dir: site.clone(),
-            files: vec![OutFile::new("../utanför", "x")],
-            private: false,
-        };
-        assert!(write_trees(&[bad]).is_err());
-        assert_eq!(
-            fs::read_to_string(site.join("a.html")).expect("a"),
-            "gammal"
-        );
+        let out = dir.path().join("output");
+        write_tree(&tree(&out, Kind::Build, &[("a.html", "gammal")])).expect("first");
+        assert!(write_tree(&tree(&out, Kind::Build, &[("../utanför", "x")])).is_err());
+        assert_eq!(fs::read_to_string(out.join("a.html")).expect("a"), "gammal");
         assert!(!dir.path().join("utanför").exists());
+        assert_eq!(names(dir.path()), ["output"]);
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_write_and_lists_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mine = dir.path().join("avst");
+        fs::create_dir_all(mine.join("brev")).expect("dir");
+        fs::write(mine.join("sammanfattning.txt"), "mitt").expect("file");
+        fs::write(mine.join("budget.xlsx"), "x").expect("file");
+        let e = write_tree(&tree(&mine, Kind::Reconciliation, &[("a.csv", "1")]))
+            .expect_err("refused")
+            .to_string();
+        assert!(e.contains("brev, budget.xlsx, sammanfattning.txt"), "{e}");
+        assert!(e.contains(".reservkit-avstamning saknas"), "{e}");
+        assert_eq!(names(&mine), ["brev", "budget.xlsx", "sammanfattning.txt"]);
+        assert_eq!(names(dir.path()), ["avst"]);
+    }
+
+    #[test]
+    fn refuses_an_earlier_tree_with_a_file_added_and_the_other_kind() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let avst = dir.path().join("avst");
+        write_tree(&tree(&avst, Kind::Reconciliation, &[("a.csv", "1")])).expect("first");
+        write_tree(&tree(&avst, Kind::Reconciliation, &[("b.csv", "2")])).expect("again");
+        assert_eq!(names(&avst), [".reservkit-avstamning", "b.csv"]);
+        fs::write(avst.join("egen.txt"), "x").expect("file");
+        let e = write_tree(&tree(&avst, Kind::Reconciliation, &[("c.csv", "3")]))
+            .expect_err("refused")
+            .to_string();
+        assert!(e.contains("inte skrev: egen.txt"), "{e}");
+        fs::remove_file(avst.join("egen.txt")).expect("rm");
+        let e = write_tree(&tree(&avst, Kind::Build, &[("site/index.html", "x")]))
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            e.contains("mappen är en tidigare avstämning, inget tidigare bygge"),
+            "{e}"
+        );
+        assert!(avst.join("b.csv").is_file());
+    }
+
+    #[test]
+    fn accepts_an_empty_folder_and_an_unmarked_earlier_build() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let empty = dir.path().join("tom");
+        fs::create_dir(&empty).expect("dir");
+        write_tree(&tree(&empty, Kind::Reconciliation, &[("a.csv", "1")])).expect("empty");
+        let old = dir.path().join("output");
+        fs::create_dir_all(old.join("site")).expect("dir");
+        fs::create_dir_all(old.join("print")).expect("dir");
+        fs::write(old.join("site/index.html"), "x").expect("file");
+        write_tree(&tree(&old, Kind::Build, &[("site/index.html", "y")])).expect("earlier");
+        // Killed builds of versions before markers left these inside.
+        fs::create_dir_all(old.join(".print.gammal-77/samtalslogg")).expect("dir");
+        fs::create_dir_all(old.join(".site.ny-78")).expect("dir");
+        fs::remove_file(old.join(".reservkit-bygge")).expect("unmarked again");
+        let notes = write_tree(&tree(&old, Kind::Build, &[("site/index.html", "z")]))
+            .expect("with leftovers");
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(
+            notes[0].contains(".print.gammal-77, som ett avbrutet bygge av en tidigare version")
+        );
+        assert_eq!(names(&old), [".reservkit-bygge", "site"]);
+        fs::create_dir_all(old.join("site/avst")).expect("dir");
+        fs::write(old.join("site/avst/fall.json"), "x").expect("file");
+        assert!(write_tree(&tree(&old, Kind::Build, &[("site/index.html", "z")])).is_err());
+    }
+
+    #[test]
+    fn removes_leftovers_and_restores_a_tree_moved_away() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let avst = dir.path().join("avst");
+        write_tree(&tree(&avst, Kind::Reconciliation, &[("a.csv", "gammal")])).expect("first");
+        // A run killed between the two renames of the fallback: the live
+        // folder moved away, a half-staged one beside it.
+        let dead = u32::MAX - 1;
+        fs::rename(&avst, sibling(&avst, OLD, dead)).expect("move");
+        fs::create_dir(sibling(&avst, STAGED, dead)).expect("staged");
+        fs::write(sibling(&avst, STAGED, dead).join("a.csv"), "halv").expect("file");
+        let notes = recover(&avst, Kind::Reconciliation).expect("recover");
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].starts_with("Återställde "), "{notes:?}");
+        assert!(notes[1].starts_with("Tog bort "), "{notes:?}");
+        assert_eq!(fs::read_to_string(avst.join("a.csv")).expect("a"), "gammal");
+        assert_eq!(names(dir.path()), ["avst"]);
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::diag::{self, Diagnostic};
 use crate::load;
-use crate::output::{self, OutFile, Tree};
+use crate::output::{self, Kind, OutFile, Tree};
 use crate::printouts;
 use crate::site::{self, BuildInfo, Templates};
 use jiff::civil::Date;
@@ -25,6 +25,8 @@ pub struct Built {
     pub print: Vec<OutFile>,
     pub warnings: Vec<Diagnostic>,
     pub version: String,
+    /// What the write did about leftovers of an interrupted build.
+    pub notes: Vec<String>,
 }
 
 /// The date of SOURCE_DATE_EPOCH in Europe/Stockholm, if it is set. An
@@ -93,16 +95,27 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
     let (catalogue, pdfs) = match printouts::make(&kit) {
         Ok(made) => made,
         Err(failures) => {
+            let kit_yaml = paths.content.join("kit.yaml");
+            // The rows asked for per sheet are what a form that does not fit
+            // can give up; point at that setting.
+            let rows_at = std::fs::read_to_string(&kit_yaml).ok().and_then(|src| {
+                src.find("rows_per_sheet:")
+                    .map(|at| diag::line_col(&src, at))
+            });
             diags.extend(failures.iter().map(|f| {
-                let file = if matches!(f.error, crate::print::PrintError::DoesNotFit { .. }) {
-                    load::display_path(&paths.content.join("kit.yaml"))
-                } else {
-                    format!("utskriften {}", f.file)
+                let (file, (line, col)) = match &f.error {
+                    crate::print::PrintError::DoesNotFit { what, .. } => (
+                        load::display_path(&kit_yaml),
+                        rows_at
+                            .filter(|_| what.contains("rows_per_sheet"))
+                            .unwrap_or((0, 0)),
+                    ),
+                    _ => (format!("utskriften {}", f.file), (0, 0)),
                 };
                 Diagnostic::error(
                     file,
-                    0,
-                    0,
+                    line,
+                    col,
                     format!("utskriften {} kunde inte göras: {}", f.file, f.error),
                 )
             }));
@@ -135,6 +148,7 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
                 print: pdfs,
                 warnings: diags,
                 version: kit.version,
+                notes: Vec::new(),
             })
         }
         Err(mut errs) => {
@@ -145,26 +159,28 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
     }
 }
 
-/// Builds and writes `out/site` atomically.
+/// Builds and writes `out/site` and `out/print`, swapping `out` as a whole
+/// so that the two always belong to the same build.
 pub fn build(paths: &Paths, strict: bool) -> Result<Built, BuildError> {
-    let built = make(paths, strict).map_err(BuildError::Invalid)?;
-    write(&paths.out, &built).map_err(BuildError::Output)?;
+    let mut built = make(paths, strict).map_err(BuildError::Invalid)?;
+    built.notes = write(&paths.out, &built).map_err(BuildError::Output)?;
     Ok(built)
 }
 
-fn write(out: &Path, built: &Built) -> Result<(), output::OutputError> {
-    output::write_trees(&[
-        Tree {
-            dir: out.join("site"),
-            files: built.site.clone(),
-            private: false,
-        },
-        Tree {
-            dir: out.join("print"),
-            files: built.print.clone(),
-            private: false,
-        },
-    ])
+fn write(out: &Path, built: &Built) -> Result<Vec<String>, output::OutputError> {
+    let site = built
+        .site
+        .iter()
+        .map(|f| OutFile::new(format!("site/{}", f.path), f.bytes.clone()));
+    let print = built
+        .print
+        .iter()
+        .map(|f| OutFile::new(format!("print/{}", f.path), f.bytes.clone()));
+    output::write_tree(&Tree {
+        dir: out.to_path_buf(),
+        files: site.chain(print).collect(),
+        kind: Kind::Build,
+    })
 }
 
 /// Points at the first character the fonts lack, in the content file the
@@ -181,8 +197,17 @@ fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
     let offset = src
         .find(&m.text)
         .and_then(|start| m.text.find(first).map(|i| start + i))
-        .or_else(|| src.find(first));
-    let (line, col) = offset.map_or((0, 0), |o| diag::line_col(&src, o));
+        .or_else(|| src.find(first))
+        .or_else(|| written_as_entity(&src, first));
+    // A character written as an escape ("\u2708") is found through the
+    // value it is part of.
+    let (line, col) = match offset {
+        Some(o) => diag::line_col(&src, o),
+        None => load::yaml::YamlDoc::parse(&shown, &src)
+            .ok()
+            .and_then(|doc| doc.find_string(&m.text))
+            .unwrap_or((0, 0)),
+    };
     let list: Vec<String> = m
         .chars
         .iter()
@@ -200,6 +225,20 @@ fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
     .with_hint(
         "skriv om texten med bokstäver, siffror och vanliga skiljetecken (latinska alfabetet)",
     )
+}
+
+/// Where `c` is written as an HTML character reference (`&#x2708;`,
+/// `&#9992;`) in a Markdown page.
+fn written_as_entity(src: &str, c: char) -> Option<usize> {
+    let code = u32::from(c);
+    let lower = src.to_ascii_lowercase();
+    [
+        format!("&#x{code:x};"),
+        format!("&#x{code:04x};"),
+        format!("&#{code};"),
+    ]
+    .iter()
+    .find_map(|form| lower.find(form.as_str()))
 }
 
 #[derive(Debug)]

@@ -1,9 +1,13 @@
 //! `reservkit serve`: builds, serves `out/site` on 127.0.0.1 and rebuilds
 //! when `content/` or `templates/` change. HTML responses get a small
 //! script that reloads the page after a rebuild and shows build errors; the
-//! files on disk never contain it.
+//! files on disk never contain it. Dot-files and anything inside a
+//! reconciliation folder are never served, wherever they turn up.
+
+mod http;
 
 use crate::pipeline::{self, BuildError, Paths};
+use http::Response;
 use notify::{RecursiveMode, Watcher};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
@@ -39,10 +43,14 @@ struct State {
 }
 
 fn rebuild(paths: &Paths, state: &State) {
+    let mut built_version = None;
     let text = match pipeline::build(paths, false) {
         Ok(built) => {
             crate::cli::report(&built.warnings);
-            eprintln!("Byggt: kit {}.", built.version);
+            for note in &built.notes {
+                eprintln!("{note}");
+            }
+            built_version = Some(built.version);
             String::new()
         }
         Err(BuildError::Invalid(diags)) => {
@@ -62,6 +70,10 @@ fn rebuild(paths: &Paths, state: &State) {
         *guard = text;
     }
     state.generation.fetch_add(1, Ordering::SeqCst);
+    // Said only once pages asking for the status see the new generation.
+    if let Some(version) = built_version {
+        eprintln!("Byggt: kit {version}.");
+    }
 }
 
 /// Runs until interrupted. Exit 1 if the server cannot start.
@@ -71,13 +83,15 @@ pub fn serve(paths: Paths, port: u16) -> ExitCode {
         errors: Mutex::new(String::new()),
     });
     rebuild(&paths, &state);
-    let server = match tiny_http::Server::http(("127.0.0.1", port)) {
-        Ok(s) => s,
+    let listener = match std::net::TcpListener::bind(("127.0.0.1", port)) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("error: kunde inte lyssna på 127.0.0.1:{port}: {e}");
             return ExitCode::FAILURE;
         }
     };
+    // With --port 0 the system picks a free port; say which.
+    let port = listener.local_addr().map_or(port, |a| a.port());
     let (tx, rx) = mpsc::channel();
     let mut watcher =
         match notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
@@ -118,14 +132,18 @@ pub fn serve(paths: Paths, port: u16) -> ExitCode {
         paths.templates.display()
     );
     let site = paths.out.join("site");
-    for req in server.incoming_requests() {
-        let response = respond(&site, req.url(), &state);
-        let _ = req.respond(response);
-    }
+    http::run(
+        &listener,
+        Arc::new(move |req: &http::Request| respond(&site, &req.target, &state)),
+    );
     ExitCode::SUCCESS
 }
 
-fn respond(site: &Path, url: &str, state: &State) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+fn not_found() -> Response {
+    Response::new(404, "text/plain; charset=utf-8", "Sidan finns inte.")
+}
+
+fn respond(site: &Path, url: &str, state: &State) -> Response {
     let path = url.split(['?', '#']).next().unwrap_or("/");
     if path == "/__reservkit/status" {
         let errors = state.errors.lock().map(|g| g.clone()).unwrap_or_default();
@@ -134,13 +152,12 @@ fn respond(site: &Path, url: &str, state: &State) -> tiny_http::Response<std::io
             "errors": errors,
         })
         .to_string();
-        return with_type(
-            tiny_http::Response::from_data(body.into_bytes()),
-            "application/json",
-        );
+        let mut r = Response::new(200, "application/json", body);
+        r.no_store = true;
+        return r;
     }
     let Some(file) = resolve(site, path) else {
-        return tiny_http::Response::from_data(b"Sidan finns inte.".to_vec()).with_status_code(404);
+        return not_found();
     };
     match std::fs::read(&file) {
         Ok(mut bytes) => {
@@ -153,21 +170,9 @@ fn respond(site: &Path, url: &str, state: &State) -> tiny_http::Response<std::io
                 );
                 bytes = html.into_bytes();
             }
-            with_type(tiny_http::Response::from_data(bytes), content_type(ext))
+            Response::new(200, content_type(ext), bytes)
         }
-        Err(_) => {
-            tiny_http::Response::from_data(b"Sidan finns inte.".to_vec()).with_status_code(404)
-        }
-    }
-}
-
-fn with_type(
-    r: tiny_http::Response<std::io::Cursor<Vec<u8>>>,
-    ct: &str,
-) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    match tiny_http::Header::from_bytes("Content-Type", ct) {
-        Ok(h) => r.with_header(h),
-        Err(()) => r,
+        Err(_) => not_found(),
     }
 }
 
@@ -183,19 +188,36 @@ fn content_type(ext: &str) -> &'static str {
     }
 }
 
-/// Maps a URL path to a file inside `site`, refusing `..` and absolute parts.
+/// Maps a URL path to a file inside `site`. Refuses `..` and absolute
+/// parts, dot-files and dot-folders (markers, leftovers of an interrupted
+/// build), links that lead out of the site, and anything inside a
+/// reconciliation folder (patient data), should one ever be put there.
 fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
     let decoded = percent_decode(url_path)?;
     let mut p = site.to_path_buf();
     for comp in Path::new(decoded.trim_start_matches('/')).components() {
         match comp {
-            Component::Normal(c) => p.push(c),
+            Component::Normal(c) if !c.to_string_lossy().starts_with('.') => {
+                if crate::output::is_reconciliation(&p) {
+                    return None;
+                }
+                p.push(c);
+            }
             Component::CurDir => {}
             _ => return None,
         }
     }
     if p.is_dir() {
+        if crate::output::is_reconciliation(&p) {
+            return None;
+        }
         p.push("index.html");
+    }
+    if p.exists() {
+        let real = p.canonicalize().ok()?;
+        if !real.starts_with(site.canonicalize().ok()?) {
+            return None;
+        }
     }
     Some(p)
 }
@@ -230,5 +252,7 @@ mod tests {
             resolve(site, "/kontakter.html"),
             Some(PathBuf::from("/srv/site/kontakter.html"))
         );
+        assert_eq!(resolve(site, "/.reservkit-bygge"), None);
+        assert_eq!(resolve(site, "/assets/%2Egit/config"), None);
     }
 }

@@ -241,6 +241,18 @@ fn misspelt_setting_in_kit_yaml_lists_the_allowed_settings() {
 }
 
 #[test]
+fn whose_row_carries_a_fact_must_be_a_known_party_and_one_of_the_events_facts() {
+    // Line 54 is event 1's fact_rows, with a misspelt party and a fact
+    // that event 1 does not have.
+    Workspace::with_fixture("kit-fact-rows-wrong").build_fails_with(&[
+        "content/kit.yaml:54:16: error: okänt värde «uppringaren»",
+        "  hjälp: väntade uppringare, mottagare eller bada",
+        "content/kit.yaml:54:16: error: uppgiften «sip_date» står inte i händelsens facts",
+        "2 fel, 0 varningar",
+    ]);
+}
+
+#[test]
 fn ward_without_owner_is_reported_at_the_ward() {
     // Line 205 is "  - id: gallivare-medicin".
     Workspace::with_fixture("ward-without-owner").build_fails_with(&[

@@ -1,10 +1,6 @@
-//! Runs `PersonalId::parse` over the shared identity-number test data
-//! (Skatteverket's test numbers and the personnummer/meta cases), which lives
-//! beside the checkout in `../shared/testdata/personnummer/` and is not copied
-//! into the project.
-//!
-//! `RESERVKIT_TESTDATA` overrides the folder. When it is missing the tests
-//! fail under `CI=true` and otherwise print a note and pass.
+//! Runs `PersonalId::parse` over the identity-number test data in
+//! `tests/testdata/personnummer/` (Skatteverket's test numbers and the
+//! personnummer/meta cases; see the README there for source and licence).
 
 use std::path::{Path, PathBuf};
 
@@ -25,24 +21,8 @@ use serde_json::Value;
 /// expectation holds, fixed so the tests do not change with the calendar.
 const REFERENCE: Date = date(2024, 1, 1);
 
-fn testdata_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("RESERVKIT_TESTDATA") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/personnummer"),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let message = format!(
-        "identity-number test data not found at {} (set RESERVKIT_TESTDATA to the \
-         personnummer test data folder)",
-        dir.display()
-    );
-    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-        panic!("{message}; it must be present in CI");
-    }
-    eprintln!("note: skipping: {message}");
-    None
+fn testdata_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testdata/personnummer")
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> T {
@@ -113,7 +93,7 @@ fn ten_digit_form(twelve: &str) -> String {
 }
 
 fn check_all_of_kind(file: &str, kind: IdKind) {
-    let Some(dir) = testdata_dir() else { return };
+    let dir = testdata_dir();
     let numbers: Vec<String> = read_json(&dir, file);
     assert!(numbers.len() > 1000, "{file} looks truncated");
     let mut failures = Vec::new();
@@ -148,7 +128,7 @@ fn every_skatteverket_test_samordningsnummer_is_valid_in_both_lengths() {
 
 #[test]
 fn test_personnummer_have_their_birth_date_and_print_in_long_form() {
-    let Some(dir) = testdata_dir() else { return };
+    let dir = testdata_dir();
     let numbers: Vec<String> = read_json(&dir, "allPins.json");
     for number in &numbers {
         let id = PersonalId::parse(number, REFERENCE).expect("checked above");
@@ -160,7 +140,7 @@ fn test_personnummer_have_their_birth_date_and_print_in_long_form() {
 
 #[test]
 fn list_cases_have_the_documented_validity_and_type_in_every_form() {
-    let Some(dir) = testdata_dir() else { return };
+    let dir = testdata_dir();
     let cases: Vec<Case> = read_json(&dir, "list.json");
     assert!(!cases.is_empty(), "list.json is empty");
     for case in &cases {
@@ -185,7 +165,7 @@ fn list_cases_have_the_documented_validity_and_type_in_every_form() {
 
 #[test]
 fn structured_cases_have_the_documented_validity_and_type() {
-    let Some(dir) = testdata_dir() else { return };
+    let dir = testdata_dir();
     // { "ssn" | "con": { "integer" | "string": { "valid" | "invalid": [..] } } }
     let data: Value = read_json(&dir, "structured.json");
     let kinds = data.as_object().expect("structured.json is an object");
@@ -225,7 +205,7 @@ fn structured_cases_have_the_documented_validity_and_type() {
 
 #[test]
 fn interim_numbers_are_rejected_in_every_form() {
-    let Some(dir) = testdata_dir() else { return };
+    let dir = testdata_dir();
     let cases: Vec<Case> = read_json(&dir, "interim.json");
     assert!(!cases.is_empty(), "interim.json is empty");
     for case in &cases {

@@ -368,10 +368,19 @@ fn every_call_sheet_page_says_which_hospital_or_municipality_its_first_unit_belo
         assert!(doc.pages.len() > 1, "test needs a sheet over several pages");
         for (k, page) in doc.pages.iter().enumerate().skip(1) {
             let body = body_texts(page);
-            let first_unit = body
+            let Some(first_unit) = body
                 .iter()
                 .position(|(size, bold, _)| *bold && is(*size, 11.0))
-                .unwrap_or_else(|| panic!("{} page {}: no unit", role.id(), k + 1));
+            else {
+                // Only the closing "who calls whom" picture may stand alone.
+                assert!(
+                    k + 1 == doc.pages.len() && body.iter().any(|(_, _, t)| *t == "Vem ringer vem"),
+                    "{} page {}: no unit",
+                    role.id(),
+                    k + 1
+                );
+                continue;
+            };
             let name = body[first_unit].2;
             let municipality = kit
                 .directory
@@ -1095,5 +1104,30 @@ fn too_many_rows_per_sheet_stop_the_build_naming_kit_yaml() {
             "rows_per_sheet: 8",
             '8',
         );
+    }
+}
+
+#[test]
+fn every_call_sheet_ends_with_who_calls_whom_for_every_event() {
+    let kit = kit();
+    for role in Role::ALL {
+        let doc = &layouts()
+            .iter()
+            .find(|(f, _)| *f == format!("telefonlista-{}.pdf", role.id()))
+            .expect("call sheet")
+            .1;
+        let last = body_texts(doc.pages.last().expect("a page"));
+        let texts: Vec<&str> = last.iter().map(|(_, _, t)| *t).collect();
+        let at = texts
+            .iter()
+            .position(|t| *t == "Vem ringer vem")
+            .unwrap_or_else(|| panic!("{}: no picture on the last page", role.id()));
+        for lane in ["Slutenvård", "Öppenvård", "Kommun"] {
+            assert!(texts[at..].contains(&lane), "{}: lane {lane}", role.id());
+        }
+        for e in &kit.settings.events {
+            let row = format!("{} {}", e.code, e.name);
+            assert!(texts[at..].contains(&row.as_str()), "{}: {row}", role.id());
+        }
     }
 }

@@ -189,7 +189,7 @@ fn an_interrupted_session_keeps_saved_rows_and_resumes() {
     );
     assert!(
         first.stdout.contains(
-            "Inmatningen tog slut. 1 rader sparades den här gången; de finns kvar i logg.csv."
+            "Inmatningen tog slut. 1 rad sparades den här gången; den finns kvar i logg.csv."
         ),
         "{}",
         first.stdout
@@ -512,4 +512,49 @@ fn a_full_sheet_still_takes_corrections() {
         lines[9]
     );
     assert!(lines[9].ends_with(";rättelse;Eva Skrivare;2025-03-05 10:00"));
+}
+
+#[test]
+fn the_called_party_may_leave_the_callers_facts_empty() {
+    // The ward was called by Hertsöns hälsocentral about the fast
+    // vårdkontakt and SIP meeting but noted neither: kit.yaml's fact_rows
+    // asks them of the caller's row only, so empty answers are taken.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let row: &[&str] = &[
+        "2025-03-03",
+        "11:05",
+        "in",
+        "hc-hertson",
+        "Sara Samordnare",
+        "Dagny Exempel",
+        "",
+        "202201612393",
+        "6",
+        "",
+        "",
+        "ja",
+        "SIP bokad",
+        "SJ",
+        "j",
+    ];
+    let run = enter(
+        dir.path(),
+        "2025-03-05 09:00",
+        &[&["2025-03-03 08:00"], row, &["klar"]],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("fältet måste fyllas i"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        file_lines(dir.path())[1],
+        "sunderby-medicin-61-007;1;2025-03-03 08:00;2025-03-03;11:05;;in;hc-hertson;\
+         Sara Samordnare;Dagny Exempel;;20220161-2393;6;;;ja;SIP bokad;SJ;;Eva Skrivare;\
+         2025-03-05 09:00"
+    );
+    let checked = check(dir.path());
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
+    assert_eq!(checked.stderr, "1 rad läst: 1 giltig, 0 avvisade\n");
 }

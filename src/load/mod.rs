@@ -4,14 +4,16 @@
 //! This is the only module that reads content files. It never writes, and it
 //! reports all problems it can find in one pass rather than stopping early.
 
+pub mod limits;
 pub mod raw;
+pub mod text;
 pub mod yaml;
 
 use crate::diag::{self, Diagnostic};
 use crate::model::{
-    Directory, Event, Fact, Hospital, Hours, Kit, NamedNumber, Organisation, Page, PaymentSettings,
-    Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, ServiceDesk, Settings, Unit,
-    UnitKind, collate,
+    Directory, Event, Fact, FactRow, Hospital, Hours, Kit, NamedNumber, Organisation, Page,
+    PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, ServiceDesk,
+    Settings, Unit, UnitKind, collate,
 };
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -92,6 +94,7 @@ pub fn load(content: &Path, today: Date) -> Loaded {
                 pages,
                 version,
                 data_date,
+                settings_file: display_path(&content.join("kit.yaml")),
             })
         }
         _ => None,
@@ -111,7 +114,7 @@ pub fn display_path(p: &Path) -> String {
 fn read_yaml(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
     let path = dir.join(name);
     let shown = display_path(&path);
-    let src = match std::fs::read_to_string(&path) {
+    let bytes = match std::fs::read(&path) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.push(Diagnostic::error(shown, 0, 0, "filen saknas"));
@@ -127,13 +130,23 @@ fn read_yaml(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Yaml
             return None;
         }
     };
-    match YamlDoc::parse(&shown, &src) {
-        Ok(doc) => Some(doc),
+    let src = match text::decode(&shown, &bytes, text::Kind::Yaml) {
+        Ok(src) => src,
+        Err(mut found) => {
+            diags.append(&mut found);
+            return None;
+        }
+    };
+    let doc = match YamlDoc::parse(&shown, src) {
+        Ok(doc) => doc,
         Err(d) => {
             diags.push(d);
-            None
+            return None;
         }
-    }
+    };
+    // A value too long to print or with a line break in it is reported here,
+    // once; the checks after this would only quote it again.
+    limits::check_values(&doc, diags).then_some(doc)
 }
 
 fn path_with(base: &[Seg], k: &str) -> Vec<Seg> {
@@ -414,6 +427,23 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
                 )),
             }
         }
+        let mut fact_rows = Vec::new();
+        for (id, row) in &e.fact_rows {
+            let mut p = path_with(&path, "fact_rows");
+            p.push(Seg::Key(id.clone()));
+            match (Fact::from_id(id), FactRow::from_id(row)) {
+                (Some(fact), Some(row)) if facts.contains(&fact) => fact_rows.push((fact, row)),
+                (Some(_), Some(_)) => diags
+                    .push(doc.error(&p, format!("uppgiften «{id}» står inte i händelsens facts"))),
+                (None, _) => diags.push(doc.error(&p, format!("okänd uppgift «{id}»")).with_hint(
+                    "väntade estimated_discharge_date, physician, care_contact eller sip_date",
+                )),
+                (_, None) => diags.push(
+                    doc.error(&p, format!("okänt värde «{row}»"))
+                        .with_hint("väntade uppringare, mottagare eller bada"),
+                ),
+            }
+        }
         if let Some(reported_by) = reported_by {
             out.push(Event {
                 code: e.code,
@@ -421,6 +451,7 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
                 reported_by,
                 reported_to,
                 facts,
+                fact_rows,
                 time_rule: e.time_rule,
             });
         }
@@ -858,14 +889,20 @@ fn pages(content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
             continue;
         }
         let shown = display_path(&path);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t.replace("\r\n", "\n"),
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match text::decode(&shown, &bytes, text::Kind::Markdown) {
+                Ok(t) => t.replace("\r\n", "\n"),
+                Err(mut found) => {
+                    diags.append(&mut found);
+                    continue;
+                }
+            },
             Err(e) => {
                 diags.push(Diagnostic::error(
                     &shown,
                     0,
                     0,
-                    format!("kunde inte läsa filen som UTF-8-text: {e}"),
+                    format!("kunde inte läsa filen: {e}"),
                 ));
                 continue;
             }
@@ -948,6 +985,9 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
             return None;
         }
     };
+    if !limits::check_values(&doc, diags) {
+        return None;
+    }
     if doc.root.is_null() {
         diags.push(Diagnostic::error(
             shown,
@@ -965,6 +1005,9 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
     let body_start = text[close_off..]
         .find('\n')
         .map_or(text.len(), |i| close_off + i + 1);
+    if !limits::check_markdown(shown, &text[body_start..], close_line + 2, diags) {
+        return None;
+    }
     Some(Page {
         slug,
         title: fm.title,

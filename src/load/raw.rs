@@ -36,6 +36,9 @@ pub struct Event {
     pub reported_by: String,
     pub reported_to: Vec<String>,
     pub facts: Vec<String>,
+    /// Fact id → `uppringare` | `mottagare` | `bada` (whose row must carry it).
+    #[serde(default)]
+    pub fact_rows: std::collections::BTreeMap<String, String>,
     pub time_rule: String,
 }
 

@@ -4,6 +4,7 @@
 //! [`PhoneNumber::parse`] refuse bad input, so nothing downstream re-checks.
 //! This module depends on nothing else in the crate and does no I/O.
 
+pub mod calls;
 pub mod checklist;
 pub mod collate;
 pub mod hours;
@@ -151,8 +152,58 @@ pub struct Event {
     pub reported_by: Reporter,
     pub reported_to: Vec<Role>,
     pub facts: Vec<Fact>,
+    /// Whose row must carry each fact; a fact not listed is required on
+    /// both parties' rows.
+    pub fact_rows: Vec<(Fact, FactRow)>,
     /// What counts as the time, or what must be said, in Swedish.
     pub time_rule: String,
+}
+
+/// Whose row of a call must carry a fact: only the caller gives some facts
+/// (the physician who assessed a date), so the receiver's row is evidence
+/// of the call without them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FactRow {
+    Caller,
+    Receiver,
+    Both,
+}
+
+impl FactRow {
+    pub const ALL: [FactRow; 3] = [FactRow::Caller, FactRow::Receiver, FactRow::Both];
+
+    /// The value in kit.yaml.
+    pub fn id(self) -> &'static str {
+        match self {
+            FactRow::Caller => "uppringare",
+            FactRow::Receiver => "mottagare",
+            FactRow::Both => "bada",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<FactRow> {
+        FactRow::ALL.into_iter().find(|r| r.id() == id)
+    }
+}
+
+impl Event {
+    /// Whether the row of the caller (`caller_row`) or of the called party
+    /// must carry `fact`.
+    pub fn requires_on_row(&self, fact: Fact, caller_row: bool) -> bool {
+        if !self.facts.contains(&fact) {
+            return false;
+        }
+        let holder = self
+            .fact_rows
+            .iter()
+            .find(|(f, _)| *f == fact)
+            .map_or(FactRow::Both, |(_, r)| *r);
+        match holder {
+            FactRow::Both => true,
+            FactRow::Caller => caller_row,
+            FactRow::Receiver => !caller_row,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,4 +397,7 @@ pub struct Kit {
     pub version: String,
     /// The newest `verified` date in the directory: how fresh the data is.
     pub data_date: Date,
+    /// The settings file as read (`content/kit.yaml`), for reports that
+    /// name where their settings came from.
+    pub settings_file: String,
 }

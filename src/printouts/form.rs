@@ -251,6 +251,9 @@ fn page(
             while size > 7.0 && font::text_width_mm(&name, size, true) > name_right - left {
                 size -= 0.5;
             }
+            // Still too wide at the smallest size: cut with a mark rather
+            // than run into the phone number.
+            let name = font::truncated(&name, size, true, name_right - left);
             items.push(Item::text(left, y2, size, true, name));
         }
         None => {

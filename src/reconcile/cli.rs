@@ -8,7 +8,7 @@
 
 use super::{reconcile, report};
 use crate::model::Kit;
-use crate::output::{self, Tree};
+use crate::output::{self, Kind, Tree};
 use crate::transcript::entry::Transcript;
 use clap::Args;
 use jiff::civil::Date;
@@ -22,8 +22,8 @@ pub struct ReconcileArgs {
     /// Transkriberade loggblad (CSV), ett eller flera.
     #[arg(required = true, value_name = "FIL")]
     pub files: Vec<PathBuf>,
-    /// Mapp för avstämningen. Får inte ligga i output/ eller content/;
-    /// filerna går bara att läsa för dig.
+    /// Mapp för avstämningen. Får inte ligga i output/, content/ eller en
+    /// byggd webbplats; filerna går bara att läsa för dig.
     #[arg(long, value_name = "MAPP")]
     pub out: PathBuf,
     /// Datum som betalningsansvaret räknas fram till för patienter som
@@ -83,12 +83,20 @@ fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
             )));
         }
     }
-    let out = check_out_dir(
-        &args.out,
-        &[args.content.as_path(), Path::new("output")],
-        &args.files,
-    )
-    .map_err(Failure::Usage)?;
+    // The site's output folder of this content, wherever the command is run
+    // from, and the one of the working directory.
+    let site_output = std::path::absolute(&args.content)
+        .ok()
+        .and_then(|c| c.parent().map(|p| p.join("output")));
+    let mut forbidden = vec![args.content.as_path(), Path::new("output")];
+    forbidden.extend(site_output.as_deref());
+    let out = check_out_dir(&args.out, &forbidden, &args.files).map_err(Failure::Usage)?;
+    // Patient data left by a killed run goes now, not at the next success.
+    for note in
+        output::recover(&out, Kind::Reconciliation).map_err(|e| Failure::Failed(e.to_string()))?
+    {
+        eprintln!("{note}");
+    }
     let loaded = crate::load::load(&args.content, today);
     let Some(kit) = loaded.kit else {
         crate::cli::report(&loaded.diagnostics);
@@ -149,12 +157,15 @@ pub fn reconcile_to(
     files.extend(report::unit_pdfs(&rec, transcript, kit).map_err(Failure::Failed)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let count = files.len();
-    output::write_trees(&[Tree {
+    let notes = output::write_tree(&Tree {
         dir: out.to_path_buf(),
         files,
-        private: true,
-    }])
+        kind: Kind::Reconciliation,
+    })
     .map_err(|e| Failure::Failed(e.to_string()))?;
+    for note in notes {
+        eprintln!("{note}");
+    }
     Ok(format!(
         "{accounting}Skrev {count} filer till {} (läsbara bara för dig).\n",
         out.display()
@@ -164,9 +175,10 @@ pub fn reconcile_to(
 /// Checks the output folder and returns it resolved.
 ///
 /// Refuses a folder inside or around any of `forbidden` (the site output and
-/// content), around the working directory or an input file (the folder is
-/// replaced whole), and an existing folder that is not an earlier
-/// reconciliation.
+/// content), inside any folder that holds a build (its marker) or looks like
+/// a published site (an `index.html`) or another reconciliation, around the
+/// working directory or an input file (the folder is replaced whole), and an
+/// existing folder that is not an earlier reconciliation.
 ///
 /// # Errors
 ///
@@ -207,17 +219,26 @@ pub fn check_out_dir(
             ));
         }
     }
-    if resolved.exists() {
-        if !resolved.is_dir() {
-            return Err(format!("{shown}: finns redan och är ingen mapp"));
-        }
-        let mut items = std::fs::read_dir(&resolved).map_err(|e| format!("{shown}: {e}"))?;
-        if items.next().is_some() && !resolved.join("sammanfattning.txt").is_file() {
-            return Err(format!(
-                "{shown}: mappen finns och är ingen tidigare avstämning; välj en ny eller tom mapp"
-            ));
-        }
+    for ancestor in resolved.ancestors().skip(1) {
+        let holds = |name: &str| ancestor.join(name).exists();
+        let what = if holds(Kind::Build.marker()) {
+            "ett bygge av kitet"
+        } else if holds("index.html") {
+            "en webbplats (index.html)"
+        } else if output::is_reconciliation(ancestor) {
+            "en annan avstämning"
+        } else {
+            continue;
+        };
+        return Err(format!(
+            "{shown}: avstämningen innehåller patientuppgifter och får inte ligga i {}, som är {what}",
+            crate::load::display_path(ancestor)
+        ));
     }
+    output::check_replaceable(&resolved, Kind::Reconciliation).map_err(|e| match e {
+        output::OutputError::Refused { reason, .. } => format!("{shown}: {reason}"),
+        other => other.to_string(),
+    })?;
     Ok(resolved)
 }
 
@@ -289,7 +310,24 @@ mod tests {
         std::fs::write(other.join("brev.txt"), "x").expect("file");
         assert!(check_out_dir(&other, &[], &[]).is_err());
         assert!(check_out_dir(dir.path(), &[], &[other.join("brev.txt")]).is_err());
+        // A summary's name does not make a folder an earlier reconciliation.
         std::fs::write(other.join("sammanfattning.txt"), "x").expect("file");
-        assert!(check_out_dir(&other, &[], &[]).is_ok());
+        assert!(check_out_dir(&other, &[], &[]).is_err());
+    }
+
+    #[test]
+    fn refuses_folders_inside_a_build_a_site_or_another_reconciliation() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (folder, marker) in [
+            ("utdata", ".reservkit-bygge"),
+            ("www", "index.html"),
+            ("avst", ".reservkit-avstamning"),
+        ] {
+            std::fs::create_dir_all(dir.path().join(folder).join("a")).expect("dir");
+            std::fs::write(dir.path().join(folder).join(marker), "x").expect("marker");
+            let e =
+                check_out_dir(&dir.path().join(folder).join("a/b"), &[], &[]).expect_err(folder);
+            assert!(e.contains("får inte ligga i"), "{e}");
+        }
     }
 }

@@ -18,7 +18,7 @@
 //! files, [`unit_pdf`] into a printable worklist per unit, and [`cli`] is the
 //! `reservkit reconcile` command, the only part that reads files (through
 //! [`crate::transcript::read_files`]) and writes them (through
-//! [`crate::output::write_trees`]). Patient names and identity numbers appear
+//! [`crate::output::write_tree`]). Patient names and identity numbers appear
 //! only in the record files, never in file names, summaries or messages.
 
 pub mod cases;
@@ -73,7 +73,7 @@ pub fn reconcile<'t>(transcript: &'t Transcript, kit: &Kit, as_of: Date) -> Reco
     );
     let cases = cases::build(&calls);
     let responsibilities = responsibility::assess(&calls, &cases, kit, as_of);
-    let worklists = worklist::build(&calls, kit);
+    let worklists = worklist::build(&calls, &cases, &responsibilities, kit);
     let sheets = sheets::survey(transcript, &resolution, &kit.settings.print);
     let discrepancies =
         discrepancies::collect(transcript, &resolution, &calls, &cases, &sheets, kit);

@@ -330,16 +330,29 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
                 Command::Void(n) => pending = self.void(n)?.err(),
                 Command::Done => {
                     let text = format!(
-                        "Klart. {} rader sparades den här gången i {}.",
-                        self.saved, self.name
+                        "Klart. {} {} den här gången i {}.",
+                        self.saved,
+                        if self.saved == 1 {
+                            "rad sparades"
+                        } else {
+                            "rader sparades"
+                        },
+                        self.name
                     );
                     self.io.say(&text)?;
                     return Ok(());
                 }
                 Command::EndOfInput => {
                     let text = format!(
-                        "Inmatningen tog slut. {} rader sparades den här gången; de finns kvar i {}.",
-                        self.saved, self.name
+                        "Inmatningen tog slut. {} {} den här gången; {} finns kvar i {}.",
+                        self.saved,
+                        if self.saved == 1 {
+                            "rad sparades"
+                        } else {
+                            "rader sparades"
+                        },
+                        if self.saved == 1 { "den" } else { "de" },
+                        self.name
                     );
                     self.io.say(&text)?;
                     return Ok(());

@@ -15,7 +15,10 @@
 
 use super::columns::{self, COUNT, Column};
 use super::csv;
-use super::entry::{Direction, Entry, EntryKind, Rejection, SheetNo, SourceRef, Transcript};
+use super::entry::{
+    Direction, Entry, EntryKind, Rejection, Remark, RemarkKind, SheetNo, SourceRef, Transcript,
+    same_content,
+};
 use super::fields::{self, shown};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Kit;
@@ -41,6 +44,14 @@ pub struct Latest {
     pub line: usize,
     pub fields: Vec<String>,
     pub accepted: bool,
+}
+
+/// One line read for a sheet row: where, and the entry it became.
+#[derive(Debug, Clone)]
+struct Seen {
+    file: String,
+    line: usize,
+    entry: Option<usize>,
 }
 
 /// What became of one line.
@@ -69,6 +80,8 @@ pub struct Validator<'k> {
     /// The first valid outage start per sheet across all files, with where.
     starts: BTreeMap<SheetNo, (ZonedDateTime, String, usize)>,
     latest: BTreeMap<(SheetNo, u32), Latest>,
+    /// Every line read per sheet row, in order.
+    seen: BTreeMap<(SheetNo, u32), Vec<Seen>>,
     max_row: BTreeMap<SheetNo, u32>,
     /// Rejected lines per sheet row that a later correction may replace: the
     /// range of their diagnostics.
@@ -88,6 +101,7 @@ impl<'k> Validator<'k> {
             starts_in_file: BTreeMap::new(),
             starts: BTreeMap::new(),
             latest: BTreeMap::new(),
+            seen: BTreeMap::new(),
             max_row: BTreeMap::new(),
             open: BTreeMap::new(),
             transcript: Transcript::default(),
@@ -120,7 +134,10 @@ impl<'k> Validator<'k> {
                     file,
                     table.header.line,
                     0,
-                    format!("{message}; filens {count} rader kan inte läsas"),
+                    format!(
+                        "{message}; filens {count} {} inte läsas",
+                        if count == 1 { "rad kan" } else { "rader kan" }
+                    ),
                 )
                 .with_hint(format!(
                     "första raden ska vara: {}",
@@ -172,6 +189,9 @@ impl<'k> Validator<'k> {
     pub fn begin_file(&mut self, file: &str) {
         self.file = file.to_owned();
         self.starts_in_file.clear();
+        if !self.transcript.files.iter().any(|f| f == file) {
+            self.transcript.files.push(file.to_owned());
+        }
     }
 
     /// Records a problem with a whole file (unreadable, not UTF-8).
@@ -295,20 +315,33 @@ impl<'k> Validator<'k> {
         };
         let previous = key.as_ref().and_then(|k| self.latest.get(k)).cloned();
         let mut inherited_from = None;
+        // Two coordinators may type the same paper sheet into their own
+        // files: a second transcription from another file is compared with
+        // the first once it is read (see `second_transcription`). Within one
+        // file, a row typed twice needs a correction.
+        let earlier_in_file = key
+            .as_ref()
+            .and_then(|k| self.seen.get(k))
+            .and_then(|lines| lines.iter().rev().find(|l| l.file == self.file))
+            .map(|l| l.line);
+        let mut other_file = false;
         match (kind, &previous) {
             (Some(EntryKind::Correction), None) if key.is_some() => p.error_hint(
                 Column::Post,
                 "rättelse men ingen tidigare rad för samma blad och rad",
                 "en rättelse står efter raden den ersätter; skriv originalraden först (post tomt)",
             ),
-            (Some(EntryKind::Original), Some(prev)) => p.error_hint(
-                Column::Post,
-                format!(
-                    "blad och rad finns redan på {}",
-                    where_(&prev.file, prev.line, &self.file)
+            (Some(EntryKind::Original), Some(_)) => match earlier_in_file {
+                Some(earlier) => p.error_hint(
+                    Column::Post,
+                    format!(
+                        "blad och rad finns redan på {}",
+                        where_(&self.file, earlier, &self.file)
+                    ),
+                    "för att ändra en rad: lägg till en ny rad med «rättelse» i post; skriv aldrig över",
                 ),
-                "för att ändra en rad: lägg till en ny rad med «rättelse» i post; skriv aldrig över",
-            ),
+                None => other_file = true,
+            },
             (Some(EntryKind::Void), Some(prev)) => {
                 let mut any = false;
                 for c in Column::ALL {
@@ -341,8 +374,11 @@ impl<'k> Validator<'k> {
                 .map_err(|m| p.error(Column::Nadd, m))
                 .ok()
         });
+        // Warnings a coordinator must also find in the records.
+        let mut remarks: Vec<(RemarkKind, usize)> = Vec::new();
         let person = f[Column::MotpartPerson.index()].trim().to_owned();
         if person.is_empty() && reached == Some(true) {
+            remarks.push((RemarkKind::NoPersonNamed, p.items.len()));
             p.warning(
                 Column::MotpartPerson,
                 "saknas; skriv vem hos motparten samtalet fördes med",
@@ -373,8 +409,11 @@ impl<'k> Validator<'k> {
         let mut fact_date = None;
         let mut contact = None;
         if let Some(event) = event {
-            fact_date = check_fact_date(&mut p, &f, event, date);
-            contact = check_contact(&mut p, &f, event);
+            // Without a valid direction the row is rejected anyway; ask for
+            // every fact then.
+            let caller_row = direction != Some(Direction::Incoming);
+            fact_date = check_fact_date(&mut p, &f, event, date, caller_row);
+            contact = check_contact(&mut p, &f, event, caller_row);
         }
         let signature = f[Column::Signatur.index()].trim().to_owned();
         if signature.is_empty() {
@@ -400,11 +439,32 @@ impl<'k> Validator<'k> {
         if let (Some(unit), Some(cp), Some(event), Some(direction)) =
             (unit, counterpart, event, direction)
         {
+            let before = p.items.len();
             check_roles(&mut p, unit, cp, event, direction);
+            if p.items.len() > before {
+                remarks.push((RemarkKind::UnusualDirection, before));
+            }
         }
         if let (Some(cp), Some(at), Some(Direction::Outgoing)) = (counterpart, &at, direction) {
+            let before = p.items.len();
             check_municipality_hours(&mut p, cp, at, settings.municipality_hours);
+            if p.items.len() > before {
+                remarks.push((RemarkKind::OutsideHours, before));
+            }
         }
+        let remarks: Vec<(RemarkKind, String)> = remarks
+            .into_iter()
+            .map(|(kind, i)| {
+                let text = match (kind, counterpart) {
+                    (RemarkKind::NoPersonNamed, Some(cp)) => format!(
+                        "samtalet nådde fram, men ingen person hos {} är antecknad",
+                        cp.full_name()
+                    ),
+                    _ => p.items[i].message.clone(),
+                };
+                (kind, text)
+            })
+            .collect();
 
         if kind == Some(EntryKind::Void) {
             // Remarks about a call that did not count are noise.
@@ -485,8 +545,34 @@ impl<'k> Validator<'k> {
             _ => None,
         };
         let accepted = entry.is_some();
+        let entry_index = self.transcript.entries.len();
         match entry {
-            Some(entry) => self.transcript.entries.push(entry),
+            Some(entry) => {
+                if other_file
+                    && let Some(k) = &key
+                    && let Some((severity, message)) = self.second_transcription(k, &entry)
+                {
+                    let label = label(
+                        written_sheet.as_deref().unwrap_or("(värdet visas inte)"),
+                        written_row.as_deref().unwrap_or("(värdet visas inte)"),
+                    );
+                    let message = secrets.scrub(&format!("{label}, {message}"));
+                    self.diags.push(match severity {
+                        Severity::Error => Diagnostic::error(&self.file, line, 0, message),
+                        Severity::Warning => Diagnostic::warning(&self.file, line, 0, message),
+                    });
+                }
+                if kind != Some(EntryKind::Void) {
+                    for (kind, text) in remarks {
+                        self.transcript.remarks.push(Remark {
+                            entry: entry_index,
+                            kind,
+                            text: secrets.scrub(&text),
+                        });
+                    }
+                }
+                self.transcript.entries.push(entry);
+            }
             None => self.transcript.rejections.push(Rejection {
                 file: self.file.clone(),
                 line,
@@ -507,6 +593,11 @@ impl<'k> Validator<'k> {
                 let range = first_diag..self.diags.len();
                 self.open.entry(key.clone()).or_default().push(range);
             }
+            self.seen.entry(key.clone()).or_default().push(Seen {
+                file: self.file.clone(),
+                line,
+                entry: accepted.then_some(entry_index),
+            });
             let max = self.max_row.entry(key.0.clone()).or_insert(0);
             *max = (*max).max(key.1);
             self.latest.insert(
@@ -520,6 +611,74 @@ impl<'k> Validator<'k> {
             );
         }
         accepted
+    }
+
+    /// What a row typed again in another file amounts to, read the way
+    /// reconciliation reads it (`reconcile::rows`): the same content as a
+    /// transcription in force is a `dubblett`, counted once; different
+    /// content holds the row for a human until a `rättelse` settles it.
+    /// Both are warnings: typing a sheet twice is no mistake.
+    fn second_transcription(
+        &self,
+        key: &(SheetNo, u32),
+        entry: &Entry,
+    ) -> Option<(Severity, String)> {
+        let entries = &self.transcript.entries;
+        // The transcriptions in force: the latest correction, or every
+        // original since; none after a void.
+        let mut in_force: Vec<&Seen> = Vec::new();
+        let mut voided_by: Option<&Seen> = None;
+        for seen in self.seen.get(key)? {
+            let Some(i) = seen.entry else { continue };
+            match entries[i].kind {
+                EntryKind::Original => {
+                    if voided_by.is_none() {
+                        in_force.push(seen);
+                    }
+                }
+                EntryKind::Correction => {
+                    in_force = vec![seen];
+                    voided_by = None;
+                }
+                EntryKind::Void => {
+                    in_force.clear();
+                    voided_by = Some(seen);
+                }
+            }
+        }
+        let at = |s: &Seen| where_(&s.file, s.line, &self.file);
+        if let Some(void) = voided_by {
+            return Some((
+                Severity::Warning,
+                format!(
+                    "fält «post»: raden är makulerad på {}; den här avskriften används inte",
+                    at(void)
+                ),
+            ));
+        }
+        let same = in_force
+            .iter()
+            .find(|s| s.entry.is_some_and(|i| same_content(&entries[i], entry)));
+        if let Some(same) = same {
+            return Some((
+                Severity::Warning,
+                format!(
+                    "fält «post»: dubblett: samma blad och rad med samma innehåll finns på {}; raden räknas en gång",
+                    at(same)
+                ),
+            ));
+        }
+        if in_force.is_empty() {
+            return None;
+        }
+        let others: Vec<String> = in_force.iter().map(|s| at(s)).collect();
+        Some((
+            Severity::Warning,
+            format!(
+                "fält «post»: transkriberad två gånger med olika innehåll: samma blad och rad finns på {}; raden används inte förrän en rättelse avgör vad som står på pappret",
+                others.join(" och ")
+            ),
+        ))
     }
 
     /// The outage start that applies to this line: its own, or the one

@@ -231,6 +231,7 @@ fn generate(kit: &Kit) -> Transcript {
         entries: w.entries,
         rejections,
         lines_read,
+        ..Transcript::default()
     }
 }
 
@@ -294,11 +295,11 @@ fn main() {
     // The same writer as the command: atomic, owner-only files.
     let tmp = tempfile::tempdir().expect("tempdir");
     let t = Instant::now();
-    output::write_trees(&[Tree {
+    output::write_tree(&Tree {
         dir: tmp.path().join("avstamning"),
         files,
-        private: true,
-    }])
+        kind: output::Kind::Reconciliation,
+    })
     .expect("written");
     let written = t.elapsed();
 
