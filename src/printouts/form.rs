@@ -104,11 +104,20 @@ pub fn layout(
     let footer = footer_height_mm(size, &MARGINS, &style(), &decor)?;
     let rows = kit.settings.print.rows_per_sheet;
     let width = fl::RIGHT - fl::LEFT;
-    let notes = notes(kit, width);
-    let notes_h = notes.len() as f64 * line_h(SMALL_PT) + 2.5;
     let body_bottom = size.height_mm() - MARGINS.bottom_mm - footer;
     let body_top = fl::TABLE_TOP + 2.0 * fl::HEADER_BAND;
-    let avail = body_bottom - notes_h - body_top;
+    // The legend gets three lines; with event and organisation names as
+    // long as the loader allows, two (names cut) so the rows still fit.
+    let mut notes = Vec::new();
+    let mut avail = 0.0;
+    for legend_max in [LEGEND_LINES, LEGEND_LINES - 1] {
+        notes = self::notes(kit, width, legend_max);
+        let notes_h = notes.len() as f64 * line_h(SMALL_PT) + 2.5;
+        avail = body_bottom - notes_h - body_top;
+        if ROW_MM * f64::from(rows) <= avail + 1e-9 {
+            break;
+        }
+    }
     if ROW_MM * f64::from(rows) > avail + 1e-9 {
         return Err(PrintError::DoesNotFit {
             what: format!(
@@ -410,22 +419,56 @@ fn page(
 }
 
 /// The lines under the table: the correction rule (bold), then the legend.
-fn notes(kit: &Kit, width: f64) -> Vec<(String, bool)> {
+fn notes(kit: &Kit, width: f64, legend_max: usize) -> Vec<(String, bool)> {
     let mut out: Vec<(String, bool)> = font::wrap(CORRECTION_RULE, SMALL_PT, true, width)
         .into_iter()
         .map(|l| (l, true))
         .collect();
-    out.extend(legend_lines(kit, width).into_iter().map(|l| (l, false)));
+    out.extend(
+        form_legend(kit, width, legend_max)
+            .into_iter()
+            .map(|l| (l, false)),
+    );
     out
 }
 
 fn legend_lines(kit: &Kit, width: f64) -> Vec<String> {
+    legend_lines_cut(kit, width, None)
+}
+
+/// Lines of the legend on the form. Event names as long as the loader
+/// allows would push rows off the sheet: past `max_lines`, each name is cut
+/// (with "…") to a shorter width until the legend fits. The shipped names
+/// are never cut; the routine and the cards print them in full.
+fn form_legend(kit: &Kit, width: f64, max_lines: usize) -> Vec<String> {
+    let full = legend_lines(kit, width);
+    if full.len() <= max_lines {
+        return full;
+    }
+    let mut cut = full;
+    for cap_mm in [60.0, 50.0, 40.0, 32.0, 26.0, 20.0, 15.0, 10.0, 6.0] {
+        cut = legend_lines_cut(kit, width, Some(cap_mm));
+        if cut.len() <= max_lines {
+            break;
+        }
+    }
+    cut
+}
+
+/// Most lines the form's legend takes.
+const LEGEND_LINES: usize = 3;
+
+fn legend_lines_cut(kit: &Kit, width: f64, cap_mm: Option<f64>) -> Vec<String> {
+    let name = |n: &str| match cap_mm {
+        Some(cap) => font::truncated(n, SMALL_PT, false, cap),
+        None => n.to_string(),
+    };
     let codes: Vec<String> = kit
         .settings
         .events
         .iter()
         // No-break spaces keep each code on the same line as its event.
-        .map(|e| format!("{}\u{a0}=\u{a0}{}", e.code, e.name))
+        .map(|e| format!("{}\u{a0}=\u{a0}{}", e.code, name(&e.name)))
         .collect();
     let text = format!(
         "Händelse: {}. Ut\u{a0}=\u{a0}vi ringde, In\u{a0}=\u{a0}vi blev uppringda. Nådd: Ja\u{a0}=\u{a0}vi talade med motparten; ingen svarar\u{a0}=\u{a0}inget meddelande, ring igen på en ny rad. Typ av nummer: P\u{a0}=\u{a0}personnummer, S\u{a0}=\u{a0}samordningsnummer, R\u{a0}=\u{a0}reservnummer. Beräknat utskrivningsdatum vid {}; datum och tid för SIP-möte vid fast vårdkontakt. Läkare som bedömt vid ändrat datum.",
@@ -436,10 +479,16 @@ fn legend_lines(kit: &Kit, width: f64) -> Vec<String> {
             .filter(|e| e
                 .facts
                 .contains(&crate::model::Fact::EstimatedDischargeDate))
-            .map(|e| crate::model::checklist::in_sentence(&e.name))
+            .map(|e| name(&crate::model::checklist::in_sentence(&e.name)))
             .collect::<Vec<_>>()
             .join(" och ")
     );
+    // Cut names: the sentence on the facts goes too (the column headers
+    // still say what to write there).
+    let text = match (cap_mm, text.find(" Beräknat utskrivningsdatum vid ")) {
+        (Some(_), Some(at)) => text[..at].to_string(),
+        _ => text,
+    };
     font::wrap(&text, SMALL_PT, false, width)
 }
 
