@@ -565,53 +565,38 @@ fn answering_no_asks_the_row_again_with_the_typed_values() {
 fn a_full_sheet_still_takes_corrections() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut text = format!("\u{feff}{HEADER}\r\n");
-    for row in 1..=12 {
+    for row in 1..=8 {
         let line = LINE_1.replacen(";1;", &format!(";{row};"), 1);
         text.push_str(&line);
         text.push_str("\r\n");
     }
     std::fs::write(dir.path().join("logg.csv"), &text).expect("written");
     let correction: &[&str] = &[
-        "rätta 12",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "j",
-        "klar",
+        "rätta 8", "", "", "", "", "", "", "", "", "", "", "", "", "", "j", "klar",
     ];
     let run = enter(dir.path(), "2025-03-05 10:00", &[&["11:00"], correction]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains(
-            "Filen har redan rader för bladet till och med rad 12; fortsätter på rad 13.\n"
+            "Filen har redan rader för bladet till och med rad 8; fortsätter på rad 9.\n"
         ),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("Bladet är fullt (12 rader)."));
+    assert!(run.stdout.contains("Bladet är fullt (8 rader)."));
     assert!(
         run.stdout
             .contains("  Fel: skriv rätta N, makulera N eller klar\n")
     );
-    assert!(run.stdout.contains("Rad 12 rättad (rättelse sparad).\n"));
+    assert!(run.stdout.contains("Rad 8 rättad (rättelse sparad).\n"));
     let lines = file_lines(dir.path());
-    assert_eq!(lines.len(), 14);
+    assert_eq!(lines.len(), 10);
     assert!(
-        lines[13].starts_with("sunderby-medicin-61-007;12;"),
+        lines[9].starts_with("sunderby-medicin-61-007;8;"),
         "{}",
-        lines[13]
+        lines[9]
     );
-    assert!(lines[13].ends_with(";rättelse;Eva Skrivare;2025-03-05 10:00"));
+    assert!(lines[9].ends_with(";rättelse;Eva Skrivare;2025-03-05 10:00"));
 }
 
 #[test]

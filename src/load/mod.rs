@@ -347,11 +347,13 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
                 ));
                 ok = false;
             }
-            if !(4..=13).contains(&pr.rows_per_sheet) {
+            // 8 two-line rows of 15.5 mm are the most that fit on the
+            // form (see `printouts::form`, whose test tries every count).
+            if !(4..=8).contains(&pr.rows_per_sheet) {
                 diags.push(
                     doc.error(
                         &[key("print"), key("rows_per_sheet")],
-                        format!("rows_per_sheet är {}; väntade 4–13", pr.rows_per_sheet),
+                        format!("rows_per_sheet är {}; väntade 4–8", pr.rows_per_sheet),
                     )
                     .with_hint("fler rader ryms inte på ett liggande A4 med skrivbar radhöjd"),
                 );

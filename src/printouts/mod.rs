@@ -8,6 +8,7 @@
 pub mod call_sheet;
 pub mod card;
 pub mod form;
+pub mod form_layout;
 pub mod routine;
 
 use crate::model::calls;
@@ -327,6 +328,11 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
         }
     }
     if failures.is_empty() {
+        // Where every field of the numbered forms is, for scanning them back.
+        files.push(OutFile::new(
+            "samtalslogg/layout.json".to_string(),
+            form::layout_json(kit).into_bytes(),
+        ));
         Ok((list, files))
     } else {
         Err(failures)
