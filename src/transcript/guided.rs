@@ -232,7 +232,9 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
         self.by = match by.map(str::trim).filter(|b| !b.is_empty()) {
             Some(by) => by.to_owned(),
             None => {
-                match self.setup_question("Ditt namn (transkriberad av)", |v| Ok(v.to_owned()))? {
+                match self
+                    .setup_question(Column::TranskriberadAv.spec().prompt, |v| Ok(v.to_owned()))?
+                {
                     Some(by) => by,
                     None => return Ok(false),
                 }
@@ -254,20 +256,17 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
             self.outage_start = Some(start);
         } else {
             let now = self.clock.now();
-            let start = self.setup_question(
-                "Driftstoppet började (ÅÅÅÅ-MM-DD TT:MM, från bladets huvud)",
-                |v| {
-                    let at = fields::date_time(v)?;
-                    if at > now {
-                        return Err(format!(
-                            "{} ligger efter nu ({})",
-                            fields::format_minute(&at),
-                            fields::format_minute(&now)
-                        ));
-                    }
-                    Ok(at)
-                },
-            )?;
+            let start = self.setup_question(Column::DriftstoppStart.spec().prompt, |v| {
+                let at = fields::date_time(v)?;
+                if at > now {
+                    return Err(format!(
+                        "{} ligger efter nu ({})",
+                        fields::format_minute(&at),
+                        fields::format_minute(&now)
+                    ));
+                }
+                Ok(at)
+            })?;
             match start {
                 Some(start) => self.outage_start = Some(start),
                 None => return Ok(false),

@@ -31,7 +31,7 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
-use problems::{Problems, Secrets, label, reason, required, where_};
+use problems::{Problems, Secrets, label, missing, reason, required, where_};
 use rules::{
     check_call_time, check_contact, check_counterpart, check_fact_date, check_municipality_hours,
     check_roles,
@@ -423,14 +423,11 @@ impl<'k> Validator<'k> {
         let person = f[Column::MotpartPerson.index()].trim().to_owned();
         if person.is_empty() && reached == Some(true) {
             remarks.push((RemarkKind::NoPersonNamed, p.items.len()));
-            p.warning(
-                Column::MotpartPerson,
-                "saknas; skriv vem hos motparten samtalet fördes med",
-            );
+            missing(&mut p, Column::MotpartPerson);
         }
         let patient = f[Column::Patient.index()].trim().to_owned();
         if patient.is_empty() {
-            p.error(Column::Patient, "patientens namn saknas");
+            missing(&mut p, Column::Patient);
         }
         let reserve = fields::id_is_reserve(&f[Column::IdTyp.index()])
             .map_err(|m| p.error(Column::IdTyp, m))
@@ -461,17 +458,11 @@ impl<'k> Validator<'k> {
         }
         let signature = f[Column::Signatur.index()].trim().to_owned();
         if signature.is_empty() {
-            p.warning(
-                Column::Signatur,
-                "saknas; skriv vem på enheten som ringde eller tog emot samtalet",
-            );
+            missing(&mut p, Column::Signatur);
         }
         let by = f[Column::TranskriberadAv.index()].trim().to_owned();
         if by.is_empty() {
-            p.error(
-                Column::TranskriberadAv,
-                "saknas; skriv vem som skrev in raden",
-            );
+            missing(&mut p, Column::TranskriberadAv);
         }
         let typed_at = required(&mut p, &f, Column::Transkriberad).and_then(|v| {
             fields::date_time(v)
