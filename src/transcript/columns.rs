@@ -29,6 +29,7 @@ pub enum Column {
     Nadd,
     Notering,
     Signatur,
+    RattarRad,
     Post,
     TranskriberadAv,
     Transkriberad,
@@ -260,8 +261,9 @@ pub const SPECS: &[Spec] = &[
         Column::IdTyp,
         "id_typ",
         Optional,
-        "Id-typ (tomt = personnummer eller samordningsnummer, reserv = reservnummer)",
-        "Lämna tomt för personnummer och samordningsnummer; skriv reserv för ett reservnummer.",
+        "Id-typ (P, S eller R som kryssat på blanketten; tomt = P eller S)",
+        "P = personnummer, S = samordningsnummer, R = reservnummer (även «reserv»). \
+         Tomt för personnummer och samordningsnummer: de skiljs åt på dagen.",
     ),
     Spec {
         patient_data: true,
@@ -322,6 +324,15 @@ pub const SPECS: &[Spec] = &[
         "saknas; skriv vem på enheten som ringde eller tog emot samtalet",
     ),
     spec(
+        Column::RattarRad,
+        "rattar_rad",
+        Optional,
+        "Rättar rad (tomt, eller numret på raden som rättas)",
+        "Skrivs när raden på pappret rättar en tidigare rad: radens nummer (3), \
+         eller bladnummer och rad för en rad på ett annat blad (006:8 eller \
+         sunderby-medicin-61-006:8). Tomt för ett vanligt samtal.",
+    ),
+    spec(
         Column::Post,
         "post",
         Optional,
@@ -347,14 +358,66 @@ pub const SPECS: &[Spec] = &[
     ),
 ];
 
+/// Which header a file has: the current one, or the one typed before the
+/// paper form had a «Rättar rad» field (no `rattar_rad` column). Both are
+/// read; templates and guided entry write the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Current,
+    /// 21 columns, without `rattar_rad`; its lines read as if that column
+    /// were empty.
+    WithoutCorrectionRow,
+}
+
+impl Format {
+    /// The columns of a line of this format, in order.
+    pub fn columns(self) -> impl Iterator<Item = Column> {
+        Column::ALL
+            .into_iter()
+            .filter(move |c| self == Format::Current || *c != Column::RattarRad)
+    }
+
+    /// How many fields a line of this format has.
+    pub fn width(self) -> usize {
+        self.columns().count()
+    }
+
+    /// A line of this format as the current columns (a missing
+    /// `rattar_rad` empty). A line of the wrong width is left as it is.
+    pub fn to_current(self, mut fields: Vec<String>) -> Vec<String> {
+        if self == Format::WithoutCorrectionRow && fields.len() == self.width() {
+            fields.insert(Column::RattarRad.index(), String::new());
+        }
+        fields
+    }
+
+    /// A line of the current columns as this format writes it.
+    pub fn from_current(self, fields: &[String]) -> Vec<String> {
+        self.columns().map(|c| fields[c.index()].clone()).collect()
+    }
+}
+
 /// Checks a header record: exactly the column names, in order (surrounding
-/// spaces and letter case are forgiven).
+/// spaces and letter case are forgiven), either the current header or the
+/// one without `rattar_rad`.
 ///
 /// # Errors
 ///
 /// A Swedish message naming the first column that differs, or the count.
-pub fn check_header(fields: &[String]) -> Result<(), String> {
-    for (i, column) in Column::ALL.iter().enumerate() {
+/// A header without `rattar_rad` is compared with the older header, so the
+/// message speaks of the header the file was meant to have.
+pub fn check_header(fields: &[String]) -> Result<Format, String> {
+    let names_correction_row = fields
+        .iter()
+        .any(|f| f.trim().eq_ignore_ascii_case(Column::RattarRad.name()));
+    let format = if names_correction_row || fields.len() > Format::WithoutCorrectionRow.width() {
+        Format::Current
+    } else {
+        Format::WithoutCorrectionRow
+    };
+    let columns: Vec<Column> = format.columns().collect();
+    let count = columns.len();
+    for (i, column) in columns.iter().enumerate() {
         match fields.get(i) {
             Some(name) if name.trim().eq_ignore_ascii_case(column.name()) => {}
             Some(name) => {
@@ -367,20 +430,20 @@ pub fn check_header(fields: &[String]) -> Result<(), String> {
             }
             None => {
                 return Err(format!(
-                    "rubrikraden har {} kolumner; väntade {COUNT}, sist «{}»",
+                    "rubrikraden har {} kolumner; väntade {count}, sist «{}»",
                     fields.len(),
-                    Column::ALL[COUNT - 1].name()
+                    columns[count - 1].name()
                 ));
             }
         }
     }
-    if fields.len() > COUNT {
+    if fields.len() > count {
         return Err(format!(
-            "rubrikraden har {} kolumner; väntade {COUNT}",
+            "rubrikraden har {} kolumner; väntade {count}",
             fields.len()
         ));
     }
-    Ok(())
+    Ok(format)
 }
 
 /// The header line as it is written: the column names joined by `separator`.
@@ -431,7 +494,7 @@ mod tests {
             header_line(';'),
             "blad;rad;driftstopp_start;datum;klockslag;tidszon;riktning;motpart;\
              motpart_person;patient;id_typ;personnummer;handelse;datum_uppgift;\
-             lakare_kontakt;nadd;notering;signatur;post;transkriberad_av;transkriberad"
+             lakare_kontakt;nadd;notering;signatur;rattar_rad;post;transkriberad_av;transkriberad"
         );
         for (i, c) in Column::ALL.iter().enumerate() {
             assert_eq!(c.index(), i);
@@ -442,7 +505,23 @@ mod tests {
     fn accepts_the_header_with_spaces_and_capitals() {
         let mut names: Vec<String> = Column::ALL.iter().map(|c| c.name().to_owned()).collect();
         names[0] = " Blad ".into();
-        assert_eq!(check_header(&names), Ok(()));
+        assert_eq!(check_header(&names), Ok(Format::Current));
+    }
+
+    #[test]
+    fn accepts_the_header_without_rattar_rad_and_reads_its_lines() {
+        let names: Vec<String> = Format::WithoutCorrectionRow
+            .columns()
+            .map(|c| c.name().to_owned())
+            .collect();
+        assert_eq!(names.len(), 21);
+        assert_eq!(check_header(&names), Ok(Format::WithoutCorrectionRow));
+        let line: Vec<String> = (0..21).map(|i| i.to_string()).collect();
+        let current = Format::WithoutCorrectionRow.to_current(line.clone());
+        assert_eq!(current.len(), COUNT);
+        assert_eq!(current[Column::RattarRad.index()], "");
+        assert_eq!(current[Column::Post.index()], "18");
+        assert_eq!(Format::WithoutCorrectionRow.from_current(&current), line);
     }
 
     #[test]
@@ -465,7 +544,7 @@ mod tests {
             .collect();
         assert_eq!(call.first(), Some(&"datum"));
         assert_eq!(call.last(), Some(&"post"));
-        assert_eq!(call.len(), 16);
+        assert_eq!(call.len(), 17);
     }
 
     #[test]

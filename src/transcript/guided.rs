@@ -469,7 +469,8 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
         let mut trial = self.validator.clone();
         trial.set_now(self.clock.now());
         let line = self.log.next_line();
-        let Some(checked) = trial.record(line, fields.clone()) else {
+        let written = self.log.format().from_current(&fields);
+        let Some(checked) = trial.record(line, written.clone()) else {
             self.io.error("raden är tom och sparas inte")?;
             return Ok(Ok(false));
         };
@@ -516,7 +517,7 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
                 }
             }
         }
-        self.log.append(&fields)?;
+        self.log.append(&written)?;
         self.validator = trial;
         self.saved += 1;
         let what = match kind {
@@ -560,10 +561,9 @@ fn describe(kit: &Kit, f: &[String]) -> Vec<String> {
         p => format!(", {p}"),
     };
     lines.push(format!("  Motpart:     {counterpart}{person}"));
-    let id_kind = if get(Column::IdTyp).is_empty() {
-        "personnummer"
-    } else {
-        "reservnummer"
+    let id_kind = match fields::id_kind(get(Column::IdTyp)) {
+        Ok(Some(kind)) => kind.label(),
+        _ => "personnummer",
     };
     lines.push(format!(
         "  Patient:     {}, {id_kind} {}",
@@ -593,6 +593,9 @@ fn describe(kit: &Kit, f: &[String]) -> Vec<String> {
     }
     if !get(Column::Signatur).is_empty() {
         lines.push(format!("  Signatur:    {}", get(Column::Signatur)));
+    }
+    if !get(Column::RattarRad).is_empty() {
+        lines.push(format!("  Rättar rad:  {}", get(Column::RattarRad)));
     }
     if !get(Column::Post).is_empty() {
         lines.push(format!("  Post:        {}", get(Column::Post)));

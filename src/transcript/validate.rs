@@ -13,7 +13,7 @@
 //! errors are reported as warnings: the file is in order once every mistake
 //! has been corrected by appending, never by overwriting.
 
-use super::columns::{self, COUNT, Column};
+use super::columns::{self, COUNT, Column, Format};
 use super::csv;
 use super::entry::{
     Direction, Entry, EntryKind, Rejection, Remark, RemarkKind, SheetNo, SourceRef, Transcript,
@@ -23,6 +23,7 @@ use super::fields::{self, shown};
 use super::privacy;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Kit;
+use crate::personal_id::IdKind;
 use jiff::ZonedDateTime;
 use std::collections::BTreeMap;
 
@@ -76,6 +77,8 @@ pub struct Validator<'k> {
     kit: &'k Kit,
     now: ZonedDateTime,
     file: String,
+    /// The header of the current file: with or without `rattar_rad`.
+    format: Format,
     /// Outage start per sheet in the current file (inherited by later lines).
     starts_in_file: BTreeMap<SheetNo, SheetStart>,
     /// The first valid outage start per sheet across all files, with where.
@@ -101,6 +104,7 @@ impl<'k> Validator<'k> {
             kit,
             now,
             file: String::new(),
+            format: Format::Current,
             starts_in_file: BTreeMap::new(),
             starts: BTreeMap::new(),
             latest: BTreeMap::new(),
@@ -131,7 +135,11 @@ impl<'k> Validator<'k> {
                 return;
             }
         };
-        if let Err(message) = columns::check_header(&table.header.fields) {
+        let checked_header = columns::check_header(&table.header.fields);
+        if let Ok(format) = checked_header {
+            self.format = format;
+        }
+        if let Err(message) = checked_header {
             let count = table.rows.len();
             self.diags.push(
                 Diagnostic::error(
@@ -192,6 +200,7 @@ impl<'k> Validator<'k> {
     /// Starts a new file: outage starts are inherited only within a file.
     pub fn begin_file(&mut self, file: &str) {
         self.file = file.to_owned();
+        self.format = Format::Current;
         self.starts_in_file.clear();
         if !self.transcript.files.iter().any(|f| f == file) {
             self.transcript.files.push(file.to_owned());
@@ -261,8 +270,16 @@ impl<'k> Validator<'k> {
 
     /// Checks one record of the current file, starting at `line`. A record
     /// whose call columns are all empty is an unused row of a prefilled
-    /// template and is skipped (`None`).
+    /// template and is skipped (`None`). The fields are as the file has
+    /// them, in the columns of its header.
     pub fn record(&mut self, line: usize, mut fields: Vec<String>) -> Option<Checked> {
+        let width = self.format.width();
+        if fields.len() > width && fields[width..].iter().all(|v| v.trim().is_empty()) {
+            fields.truncate(width);
+        }
+        let written = fields.len();
+        // A line of a file without `rattar_rad` reads as if it were empty.
+        let fields = self.format.to_current(fields);
         let unused = Column::ALL
             .iter()
             .filter(|c| c.describes_call())
@@ -271,16 +288,12 @@ impl<'k> Validator<'k> {
             return None;
         }
         self.transcript.lines_read += 1;
-        if fields.len() > COUNT && fields[COUNT..].iter().all(|v| v.trim().is_empty()) {
-            fields.truncate(COUNT);
-        }
         let first_diag = self.diags.len();
-        if fields.len() != COUNT {
+        if written != width {
             // The fields are shifted: any of them may be the patient's name
             // or number, so none is copied anywhere, not even the sheet.
             let message = format!(
-                "raden har {} fält; väntade {COUNT} (ett per kolumn i rubrikraden)",
-                fields.len()
+                "raden har {written} fält; väntade {width} (ett per kolumn i rubrikraden)",
             );
             self.diags.push(
                 Diagnostic::error(&self.file, line, 0, message.clone())
@@ -350,13 +363,38 @@ impl<'k> Validator<'k> {
                 .map_err(|m| p.error(Column::Rad, m))
                 .ok()
         });
-        let kind = fields::kind(&f[Column::Post.index()])
+        let mut kind = fields::kind(&f[Column::Post.index()])
             .map_err(|m| p.error(Column::Post, m))
             .ok();
-        let key = match (&sheet, row) {
+        // The row on paper; a paper correction stands for the row it names.
+        let paper_key = match (&sheet, row) {
             (Some((s, _)), Some(r)) => Some((s.clone(), r)),
             _ => None,
         };
+        let corrects = match &paper_key {
+            Some((s, r)) => fields::corrected_row(
+                &f[Column::RattarRad.index()],
+                s,
+                *r,
+                settings.print.rows_per_sheet,
+            )
+            .map_err(|m| p.error(Column::RattarRad, m))
+            .ok()
+            .flatten(),
+            None => None,
+        };
+        if corrects.is_some() {
+            match kind {
+                Some(EntryKind::Void) => p.error_hint(
+                    Column::RattarRad,
+                    "en makulering kan inte samtidigt rätta en rad",
+                    "lämna rattar_rad tom på makuleringen, eller post tom på rättelsen",
+                ),
+                // The paper's correction is a `rättelse` of the row it names.
+                _ => kind = Some(EntryKind::Correction),
+            }
+        }
+        let key = corrects.clone().or_else(|| paper_key.clone());
         let previous = key.as_ref().and_then(|k| self.latest.get(k)).cloned();
         let mut inherited_from = None;
         // Two coordinators may type the same paper sheet into their own
@@ -370,6 +408,11 @@ impl<'k> Validator<'k> {
             .map(|l| l.line);
         let mut other_file = false;
         match (kind, &previous) {
+            (Some(EntryKind::Correction), None) if corrects.is_some() => p.error_hint(
+                Column::RattarRad,
+                "raden som rättas finns inte bland raderna före den här",
+                "skriv den rättade raden först, som den står på pappret",
+            ),
             (Some(EntryKind::Correction), None) if key.is_some() => p.error_hint(
                 Column::Post,
                 "rättelse men ingen tidigare rad för samma blad och rad",
@@ -390,7 +433,8 @@ impl<'k> Validator<'k> {
                 let mut any = false;
                 for c in Column::ALL {
                     let fill = c.describes_call() || c == Column::DriftstoppStart;
-                    if fill && c != Column::Post && f[c.index()].trim().is_empty() {
+                    let own = matches!(c, Column::Post | Column::RattarRad);
+                    if fill && !own && f[c.index()].trim().is_empty() {
                         f[c.index()] = prev.fields[c.index()].clone();
                         any = true;
                     }
@@ -429,18 +473,24 @@ impl<'k> Validator<'k> {
         if patient.is_empty() {
             missing(&mut p, Column::Patient);
         }
-        let reserve = fields::id_is_reserve(&f[Column::IdTyp.index()])
+        let id_kind = fields::id_kind(&f[Column::IdTyp.index()])
             .map_err(|m| p.error(Column::IdTyp, m))
             .ok();
         let reference = date.unwrap_or(self.now.date());
-        let patient_id = match reserve {
-            Some(reserve) => required(&mut p, &f, Column::Personnummer).and_then(|v| {
+        let patient_id = match id_kind {
+            Some(stated) => required(&mut p, &f, Column::Personnummer).and_then(|v| {
+                let reserve = stated == Some(IdKind::Reservnummer);
                 fields::personal_id(v, reserve, reference)
                     .map_err(|m| p.error(Column::Personnummer, m))
                     .ok()
             }),
             None => None,
         };
+        if let (Some(stated), Some(id)) = (id_kind, &patient_id)
+            && let Some(message) = fields::id_kind_disagrees(stated, id)
+        {
+            p.warning(Column::IdTyp, message);
+        }
 
         let event = required(&mut p, &f, Column::Handelse).and_then(|v| {
             fields::event(v, settings)
@@ -525,6 +575,13 @@ impl<'k> Validator<'k> {
             .map(|i| secrets.scrub(&reason(i, inherited_from)))
             .collect();
 
+        // A paper correction stands for the row it corrects.
+        let (sheet, row) = match (&corrects, sheet) {
+            (Some((target, target_row)), Some((_, unit))) => {
+                (Some((target.clone(), unit)), Some(*target_row))
+            }
+            (_, sheet) => (sheet, row),
+        };
         let entry = match (
             accepted,
             sheet,
@@ -633,8 +690,11 @@ impl<'k> Validator<'k> {
                 line,
                 entry: accepted.then_some(entry_index),
             });
-            let max = self.max_row.entry(key.0.clone()).or_insert(0);
-            *max = (*max).max(key.1);
+            // The paper row a correction was written on is used too.
+            for (sheet, row) in [Some(&key), paper_key.as_ref()].into_iter().flatten() {
+                let max = self.max_row.entry(sheet.clone()).or_insert(0);
+                *max = (*max).max(*row);
+            }
             self.latest.insert(
                 key,
                 Latest {

@@ -3,7 +3,7 @@
 //! number's check digit, event codes) and the counterpart is completed from
 //! the directory. Only the fields an event needs are asked for.
 
-use super::super::columns::{COUNT, Column, Requirement};
+use super::super::columns::{COUNT, Column, Format, Requirement};
 use super::super::completion::{self, MAX_CANDIDATES, Match};
 use super::super::entry::{Direction, EntryKind};
 use super::super::fields::{self, shown};
@@ -11,6 +11,7 @@ use super::super::prompt::{COMMANDS_HELP, Command, Reply};
 use super::{Session, Step};
 use crate::localtime::{self, TimeError};
 use crate::model::{Directory, Fact, Unit};
+use crate::personal_id::IdKind;
 use std::io::{BufRead, Write};
 
 impl<R: BufRead, W: Write> Session<'_, R, W> {
@@ -196,12 +197,13 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
         ));
         f[Column::Patient.index()] = text;
 
-        let (reserve, _) = step!(self.column(
+        let (id_kind, _) = step!(self.column(
             Column::IdTyp,
             default(Column::IdTyp).as_deref(),
-            fields::id_is_reserve
+            fields::id_kind
         ));
-        f[Column::IdTyp.index()] = if reserve { "reserv" } else { "" }.to_owned();
+        f[Column::IdTyp.index()] = id_kind.map_or("", fields::id_kind_letter).to_owned();
+        let reserve = id_kind == Some(IdKind::Reservnummer);
 
         let spec = Column::Personnummer.spec();
         let question = if reserve { "Reservnummer" } else { spec.prompt };
@@ -293,6 +295,20 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
             |_| Ok(())
         ));
         f[Column::Signatur.index()] = text;
+
+        // The paper's «Rättar rad»: a new row that corrects an earlier one.
+        // Not asked when re-asking a row (`rätta N` is the correction then)
+        // or in a file whose header has no such column.
+        if kind == EntryKind::Original && self.log.format() == Format::Current {
+            let sheet = self.sheet.clone();
+            let rows = settings.print.rows_per_sheet;
+            let (_, text) = step!(self.column(
+                Column::RattarRad,
+                default(Column::RattarRad).as_deref(),
+                |v| fields::corrected_row(v, &sheet, row, rows)
+            ));
+            f[Column::RattarRad.index()] = text;
+        }
 
         self.last_date = Some(f[Column::Datum.index()].clone());
         self.finish_fields(&mut f, row, kind);
