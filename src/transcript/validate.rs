@@ -13,7 +13,7 @@
 //! errors are reported as warnings: the file is in order once every mistake
 //! has been corrected by appending, never by overwriting.
 
-use super::columns::{self, COUNT, Column, Format};
+use super::columns::{self, Column, Format};
 use super::csv;
 use super::entry::{
     Direction, Entry, EntryKind, Rejection, Remark, RemarkKind, SheetNo, SourceRef, Transcript,
@@ -320,7 +320,7 @@ impl<'k> Validator<'k> {
         }
     }
 
-    /// Checks a line with exactly [`COUNT`] fields; returns whether it
+    /// Checks a line with exactly [`columns::COUNT`] fields; returns whether it
     /// became an entry.
     fn check_line(&mut self, line: usize, mut f: Vec<String>) -> bool {
         let kit = self.kit;
