@@ -591,4 +591,41 @@ mod tests {
             assert!(spec.max_chars >= 100, "{}", spec.name);
         }
     }
+
+    #[test]
+    fn every_field_of_the_paper_form_feeds_a_column_of_the_table() {
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let kit = crate::load::load(&content, jiff::civil::date(2026, 11, 25))
+            .kit
+            .expect("content/ loads");
+        let layout = crate::printouts::form_layout::FormLayout::new(&kit, 1);
+        for field in &layout.rows[0].fields {
+            // The R box's number is written in `personnummer`, under R.
+            let column = match field.column {
+                "reservnummer" => "personnummer",
+                other => other,
+            };
+            assert!(
+                SPECS.iter().any(|s| s.name == column),
+                "the form's field «{}» has no column",
+                field.column
+            );
+            // A ticked box's value is a value its column accepts.
+            let value = field.value.as_deref().unwrap_or_default();
+            let accepted = match field.column {
+                "id_typ" => matches!(super::super::fields::id_kind(value), Ok(Some(_))),
+                "riktning" => super::super::fields::direction(value).is_ok(),
+                "nadd" => super::super::fields::reached(value, false).is_ok(),
+                _ => true,
+            };
+            assert!(accepted, "«{}» in «{}»", value, field.column);
+        }
+        for heading in &layout.columns {
+            let column = match heading.column {
+                "reservnummer" => "personnummer",
+                other => other,
+            };
+            assert!(SPECS.iter().any(|s| s.name == column), "{}", heading.column);
+        }
+    }
 }
