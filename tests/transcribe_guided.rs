@@ -686,6 +686,23 @@ fn a_paper_row_that_corrects_an_earlier_row_is_saved_as_its_correction() {
     assert_eq!(file_lines(dir.path()), [HEADER, LINE_1, &paper]);
     let checked = check(dir.path());
     assert_eq!(checked.stderr, "2 rader lästa: 2 giltiga, 0 avvisade\n");
+
+    // Row 1, as corrected on paper, can still be struck out.
+    let run = enter(
+        dir.path(),
+        "2025-03-05 09:10",
+        &[&["makulera 1", "j", "klar"]],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("Rad 1 makulerad.\n"), "{}", run.stdout);
+    let lines = file_lines(dir.path());
+    assert!(
+        lines[3].starts_with("sunderby-medicin-61-007;1;")
+            && lines[3].ends_with(";SJ;;makulering;Eva Skrivare;2025-03-05 09:10"),
+        "{}",
+        lines[3]
+    );
+    assert_eq!(check(dir.path()).code, 0);
 }
 
 #[test]

@@ -459,6 +459,11 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
             .map(fields::format_point)
             .unwrap_or_default();
         f[Column::Post.index()] = fields::kind_text(kind).to_owned();
+        if kind != EntryKind::Original {
+            // `rätta N` and `makulera N` name their row themselves; a paper
+            // correction's «Rättar rad» is not carried over from it.
+            f[Column::RattarRad.index()] = String::new();
+        }
         f[Column::TranskriberadAv.index()] = self.by.clone();
         f[Column::Transkriberad.index()] = fields::format_point(&self.clock.now());
     }
