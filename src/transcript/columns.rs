@@ -2,8 +2,15 @@
 //! "Samtalslogg vid driftstopp", the header line that names them, and empty
 //! templates to type into.
 //!
-//! This module owns the column names and their order; it does not judge the
-//! values (that is `validate`'s business).
+//! [`SPECS`] is the one table of the columns: name, how guided entry asks
+//! for it, whether it is required (kit.yaml's `fact_rows` decides for the
+//! event facts), how long it may be and whether it holds patient data or
+//! free text. `--check`, guided entry, the template and the README test read
+//! it. Two headers are read: the current one and the one from before the
+//! form's «Rättar rad» ([`Format`]).
+//!
+//! This module does not judge the values (that is `validate`'s business,
+//! through `fields`).
 
 use super::csv;
 use super::entry::SheetNo;
