@@ -687,13 +687,21 @@ fn a_paper_row_that_corrects_an_earlier_row_is_saved_as_its_correction() {
     let checked = check(dir.path());
     assert_eq!(checked.stderr, "2 rader lästa: 2 giltiga, 0 avvisade\n");
 
-    // Row 1, as corrected on paper, can still be struck out.
+    // Row 1, as corrected on paper, can still be struck out; row 2 on
+    // paper is the correction, so it is changed through row 1.
     let run = enter(
         dir.path(),
         "2025-03-05 09:10",
-        &[&["makulera 1", "j", "klar"]],
+        &[&["rätta 2", "makulera 1", "j", "klar"]],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "  Fel: rad 2 rättar rad 1 (rad 3 i filen); skriv «rätta 1» eller «makulera 1»\n"
+        ),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("Rad 1 makulerad.\n"), "{}", run.stdout);
     let lines = file_lines(dir.path());
     assert!(

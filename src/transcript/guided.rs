@@ -441,7 +441,17 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
         match self.validator.latest(&self.sheet, row).cloned() {
             Some(latest) => Ok(Some(latest)),
             None => {
-                let text = format!("rad {row} på blad {} finns inte i filen ännu", self.sheet);
+                let text = match self.validator.paper_correction(&self.sheet, row) {
+                    Some(paper) if paper.corrects.0 == self.sheet => format!(
+                        "rad {row} rättar rad {} (rad {} i filen); skriv «rätta {}» eller «makulera {}»",
+                        paper.corrects.1, paper.line, paper.corrects.1, paper.corrects.1
+                    ),
+                    Some(paper) => format!(
+                        "rad {row} rättar blad {} rad {} (rad {} i filen); ändra den i en inmatning för det bladet",
+                        paper.corrects.0, paper.corrects.1, paper.line
+                    ),
+                    None => format!("rad {row} på blad {} finns inte i filen ännu", self.sheet),
+                };
                 self.io.error(&text)?;
                 Ok(None)
             }

@@ -56,6 +56,15 @@ struct Seen {
     entry: Option<usize>,
 }
 
+/// A paper row whose «Rättar rad» names another row.
+#[derive(Debug, Clone)]
+pub struct PaperCorrection {
+    pub file: String,
+    pub line: usize,
+    /// The sheet and row it corrects.
+    pub corrects: (SheetNo, u32),
+}
+
 /// What became of one line.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -87,6 +96,9 @@ pub struct Validator<'k> {
     /// Every line read per sheet row, in order.
     seen: BTreeMap<(SheetNo, u32), Vec<Seen>>,
     max_row: BTreeMap<SheetNo, u32>,
+    /// Paper rows written as the correction of another row: where the line
+    /// is, and the row it corrects.
+    paper_corrections: BTreeMap<(SheetNo, u32), PaperCorrection>,
     /// Rejected lines per sheet row that a later correction may replace: the
     /// range of their diagnostics.
     open: BTreeMap<(SheetNo, u32), Vec<std::ops::Range<usize>>>,
@@ -110,6 +122,7 @@ impl<'k> Validator<'k> {
             latest: BTreeMap::new(),
             seen: BTreeMap::new(),
             max_row: BTreeMap::new(),
+            paper_corrections: BTreeMap::new(),
             open: BTreeMap::new(),
             transcript: Transcript::default(),
             diags: Vec::new(),
@@ -215,6 +228,12 @@ impl<'k> Validator<'k> {
     /// The latest line read for a sheet row, if any.
     pub fn latest(&self, sheet: &SheetNo, row: u32) -> Option<&Latest> {
         self.latest.get(&(sheet.clone(), row))
+    }
+
+    /// The paper correction written on a sheet row, if that row corrects
+    /// another.
+    pub fn paper_correction(&self, sheet: &SheetNo, row: u32) -> Option<&PaperCorrection> {
+        self.paper_corrections.get(&(sheet.clone(), row))
     }
 
     /// The highest row number read for a sheet.
@@ -407,6 +426,25 @@ impl<'k> Validator<'k> {
             .and_then(|lines| lines.iter().rev().find(|l| l.file == self.file))
             .map(|l| l.line);
         let mut other_file = false;
+        // A paper row that corrects another is used: typed again as an
+        // original in the same file it is a row typed twice.
+        if corrects.is_none()
+            && kind == Some(EntryKind::Original)
+            && let Some(paper) = paper_key
+                .as_ref()
+                .and_then(|k| self.paper_corrections.get(k))
+                .filter(|pc| pc.file == self.file)
+        {
+            p.error_hint(
+                Column::Post,
+                format!(
+                    "blad och rad finns redan på {} (den rättar rad {})",
+                    where_(&self.file, paper.line, &self.file),
+                    paper.corrects.1
+                ),
+                "för att ändra en rad: lägg till en ny rad med «rättelse» i post; skriv aldrig över",
+            );
+        }
         match (kind, &previous) {
             (Some(EntryKind::Correction), None) if corrects.is_some() => p.error_hint(
                 Column::RattarRad,
@@ -690,6 +728,16 @@ impl<'k> Validator<'k> {
                 line,
                 entry: accepted.then_some(entry_index),
             });
+            if let (Some(target), Some(paper)) = (&corrects, &paper_key) {
+                self.paper_corrections.insert(
+                    paper.clone(),
+                    PaperCorrection {
+                        file: self.file.clone(),
+                        line,
+                        corrects: target.clone(),
+                    },
+                );
+            }
             // The paper row a correction was written on is used too.
             for (sheet, row) in [Some(&key), paper_key.as_ref()].into_iter().flatten() {
                 let max = self.max_row.entry(sheet.clone()).or_insert(0);

@@ -1015,3 +1015,21 @@ fn reads_a_file_with_the_header_before_rattar_rad() {
     assert_eq!(t.entries.len(), 1);
     assert_eq!(t.entries[0].signature, "SJ");
 }
+
+#[test]
+fn the_paper_row_of_a_correction_cannot_be_typed_again_as_an_original() {
+    let (t, diags) = read(&[
+        line(&[]),
+        line(&[(Column::Rad, "2"), (Column::RattarRad, "1")]),
+        line(&[(Column::Rad, "2"), (Column::Klockslag, "11:00")]),
+    ]);
+    assert_eq!(t.entries.len(), 2);
+    let errors = errors(&diags);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0]
+            .contains("fält «post»: blad och rad finns redan på rad 3 i filen (den rättar rad 1)"),
+        "{}",
+        errors[0]
+    );
+}
