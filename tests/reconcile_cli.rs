@@ -416,3 +416,43 @@ fn a_value_too_long_for_its_column_is_refused_and_the_worklist_is_still_made() {
         "{lines}"
     );
 }
+
+/// The outage fixture with its typed `rättelse` of row 2 written instead as
+/// the paper has it: a new row 6 whose «Rättar rad» is 2, in a file with the
+/// current header, next to a file with the header from before `rattar_rad`.
+#[test]
+fn a_correction_on_a_new_paper_row_replaces_the_row_it_names() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reconcile");
+    let run = |folder: &str| {
+        let dir = project();
+        for name in ["sunderby-medicin-61.csv", "lulea.csv"] {
+            std::fs::copy(fixture.join(folder).join(name), dir.path().join(name))
+                .expect("copy fixture");
+        }
+        let args = [
+            "reconcile",
+            "sunderby-medicin-61.csv",
+            "lulea.csv",
+            "--out",
+            "avstamning",
+            "--as-of",
+            "2025-03-12",
+        ];
+        let result = reservkit(dir.path(), &args);
+        let out = String::from_utf8_lossy(&result.stdout).into_owned();
+        assert_eq!(result.status.code(), Some(0), "{}{out}", stderr(&result));
+        let payment = std::fs::read_to_string(dir.path().join("avstamning/betalningsansvar.csv"))
+            .expect("csv");
+        (out, payment)
+    };
+    let (out, payment) = run("pappersrattelse");
+    assert!(out.contains("  samtal: matchad: 6\n"), "{out}");
+    assert!(out.contains("  ersatt av rättelse: 1\n"), "{out}");
+    assert!(out.contains("Alla 10 rader redovisade.\n"), "{out}");
+    // The same paper, the same result as with the correction typed as a
+    // `rättelse` of row 2.
+    let (typed_out, typed_payment) = run("utbrott");
+    assert_eq!(payment, typed_payment);
+    let counts = |out: &str| out.split("Skrev ").next().map(str::to_owned);
+    assert_eq!(counts(&out), counts(&typed_out));
+}

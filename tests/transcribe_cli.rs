@@ -13,7 +13,7 @@ use std::process::{Command, Output};
 const NOW: &str = "2025-11-01 12:00";
 const HEADER: &str = "blad;rad;driftstopp_start;datum;klockslag;tidszon;riktning;motpart;\
                       motpart_person;patient;id_typ;personnummer;handelse;datum_uppgift;\
-                      lakare_kontakt;nadd;notering;signatur;post;transkriberad_av;transkriberad";
+                      lakare_kontakt;nadd;notering;signatur;rattar_rad;post;transkriberad_av;transkriberad";
 
 fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -81,8 +81,8 @@ fn template_for_a_sheet_has_every_printed_row() {
     let lines: Vec<&str> = text.split("\r\n").collect();
     // Header, rows 1–8 (kit.yaml: rows_per_sheet 8), and the final line end.
     assert_eq!(lines.len(), 10, "{text}");
-    assert_eq!(lines[1], "sunderby-medicin-61-007;1;;;;;;;;;;;;;;;;;;;");
-    assert_eq!(lines[8], "sunderby-medicin-61-007;8;;;;;;;;;;;;;;;;;;;");
+    assert_eq!(lines[1], "sunderby-medicin-61-007;1;;;;;;;;;;;;;;;;;;;;");
+    assert_eq!(lines[8], "sunderby-medicin-61-007;8;;;;;;;;;;;;;;;;;;;;");
     assert_eq!(lines[9], "");
     // An untouched template checks clean: unused rows are not data.
     std::fs::write(dir.path().join("mall.csv"), &text).expect("written");
@@ -352,7 +352,7 @@ fn rejects_values_outside_their_lists() {
         1,
         &[
             &format!(
-                "{prefix} «id_typ»: «pass» är ingen id-typ; lämna tomt för personnummer eller samordningsnummer, skriv «reserv» för reservnummer"
+                "{prefix} «id_typ»: «pass» är ingen id-typ; lämna tomt för personnummer eller samordningsnummer, skriv «reserv» för reservnummer (eller blankettens P, S eller R)"
             ),
             &format!("{prefix} «nadd»: «kanske» är varken «ja» eller «nej»"),
             &format!(
@@ -560,7 +560,7 @@ fn the_readme_example_passes_the_check() {
     let out = reservkit(dir.path(), &["--check", "exempel.csv"]);
     assert_eq!(
         String::from_utf8(out.stderr).expect("UTF-8"),
-        "5 rader lästa: 5 giltiga, 0 avvisade\n"
+        "6 rader lästa: 6 giltiga, 0 avvisade\n"
     );
     assert_eq!(out.status.code(), Some(0));
 }
@@ -639,4 +639,91 @@ fn messages_never_contain_a_personnummer_or_patient_name() {
         checked += 1;
     }
     assert!(checked >= 20, "only {checked} fixtures");
+}
+
+/// Writes `lines` under `header` into a file and checks it.
+fn check_text(header: &str, lines: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut text = format!("{header}\n");
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    std::fs::write(dir.path().join("logg.csv"), text).expect("written");
+    let out = reservkit(dir.path(), &["--check", "logg.csv"]);
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    )
+}
+
+const ROW_1: &str = "sunderby-medicin-61-007;1;2025-03-03 08:00;2025-03-03;10:15;;ut;lulea;\
+                     Karin Kontaktsson;Astrid Testsson;P;19900101-2385;3;;;ja;;SJ;;;\
+                     Eva Skrivare;2025-03-05 09:00";
+
+#[test]
+fn a_file_typed_before_rattar_rad_still_passes() {
+    let old = HEADER.replace(";rattar_rad", "");
+    let row = "sunderby-medicin-61-007;1;2025-03-03 08:00;2025-03-03;10:15;;ut;lulea;\
+               Karin Kontaktsson;Astrid Testsson;;19900101-2385;3;;;ja;;SJ;;\
+               Eva Skrivare;2025-03-05 09:00";
+    let correction = "sunderby-medicin-61-007;1;;2025-03-03;10:20;;ut;lulea;\
+                      Karin Kontaktsson;Astrid Testsson;reserv;RN-2025-0042;3;;;ja;;SJ;rättelse;\
+                      Eva Skrivare;2025-03-05 09:10";
+    assert_eq!(
+        check_text(&old, &[row, correction]),
+        (0, "2 rader lästa: 2 giltiga, 0 avvisade\n".to_owned())
+    );
+    // A line of the new width in an old file is a shifted line.
+    let (code, stderr) = check_text(&old, &[ROW_1]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("logg.csv:2: error: raden har 22 fält; väntade 21"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_paper_correction_names_the_row_it_corrects() {
+    let correction = ROW_1
+        .replacen(";1;2025-03-03 08:00;", ";4;;", 1)
+        .replace(";10:15;", ";10:25;")
+        .replace(";SJ;;;", ";SJ;1;;");
+    assert_eq!(
+        check_text(HEADER, &[ROW_1, &correction]),
+        (0, "2 rader lästa: 2 giltiga, 0 avvisade\n".to_owned())
+    );
+    // Only an earlier row can be corrected.
+    let alone = correction.replacen(";4;;", ";4;2025-03-03 08:00;", 1);
+    let (code, stderr) = check_text(HEADER, &[&alone]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "logg.csv:2: error: blad sunderby-medicin-61-007 rad 4, fält «rattar_rad»: \
+         raden som rättas finns inte bland raderna före den här\n  \
+         hjälp: skriv den rättade raden först, som den står på pappret\n\
+         1 fel, 0 varningar\n1 rad läst: 0 giltiga, 1 avvisad\n"
+    );
+}
+
+#[test]
+fn the_papers_p_s_and_r_boxes_are_read_and_checked_against_the_number() {
+    let samordning = ROW_1
+        .replacen(";1;2025-03-03 08:00;", ";2;;", 1)
+        .replace(";P;19900101-2385;", ";S;20220161-2393;");
+    let reserve = ROW_1
+        .replacen(";1;2025-03-03 08:00;", ";3;;", 1)
+        .replace(";P;19900101-2385;", ";R;RN-2025-0042;");
+    let wrong_box = ROW_1
+        .replacen(";1;2025-03-03 08:00;", ";4;;", 1)
+        .replace(";P;19900101-2385;", ";S;19900101-2385;");
+    let (code, stderr) = check_text(HEADER, &[ROW_1, &samordning, &reserve, &wrong_box]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr,
+        "logg.csv:5: warning: blad sunderby-medicin-61-007 rad 4, fält «id_typ»: \
+         rutan S (samordningsnummer) är kryssad, men numret är ett personnummer; \
+         kontrollera blanketten\n\
+         0 fel, 1 varning\n4 rader lästa: 4 giltiga, 0 avvisade\n"
+    );
 }

@@ -13,12 +13,12 @@ use std::process::{Command, Stdio};
 const SHEET: &str = "sunderby-medicin-61-007";
 const HEADER: &str = "blad;rad;driftstopp_start;datum;klockslag;tidszon;riktning;motpart;\
                       motpart_person;patient;id_typ;personnummer;handelse;datum_uppgift;\
-                      lakare_kontakt;nadd;notering;signatur;post;transkriberad_av;transkriberad";
+                      lakare_kontakt;nadd;notering;signatur;rattar_rad;post;transkriberad_av;transkriberad";
 
 /// Row 1 as guided entry writes it for [`ROW_1`] at 2025-03-05 09:00.
 const LINE_1: &str = "sunderby-medicin-61-007;1;2025-03-03 08:00;2025-03-03;10:15;;ut;lulea;\
                       Karin Kontaktsson;Astrid Testsson;;19900101-2385;1;2025-03-10;;ja;\
-                      \"Inskriven; rapport lämnad\";SJ;;Eva Skrivare;2025-03-05 09:00";
+                      \"Inskriven; rapport lämnad\";SJ;;;Eva Skrivare;2025-03-05 09:00";
 
 /// Answers for row 1: an admission phoned to Luleå kommun.
 const ROW_1: &[&str] = &[
@@ -35,6 +35,7 @@ const ROW_1: &[&str] = &[
     "ja",
     "Inskriven; rapport lämnad",
     "SJ",
+    "",
     "j",
 ];
 
@@ -53,11 +54,12 @@ const ROW_2: &[&str] = &[
     "nej",
     "",
     "MK",
+    "",
     "j",
 ];
 
 const LINE_2: &str = "sunderby-medicin-61-007;2;2025-03-03 08:00;2025-03-03;10:40;;ut;hc-hertson;;\
-                      Bo Exempelberg;;20170101-2393;3;;;nej;;MK;;Eva Skrivare;2025-03-05 09:00";
+                      Bo Exempelberg;;20170101-2393;3;;;nej;;MK;;;Eva Skrivare;2025-03-05 09:00";
 
 struct Run {
     code: i32,
@@ -239,7 +241,7 @@ fn corrects_a_row_by_appending_a_correction() {
     assert!(run.stdout.contains("Patientens namn [Astrid Testsson]: "));
     assert!(run.stdout.contains("Rad 1 rättad (rättelse sparad).\n"));
     let corrected = "sunderby-medicin-61-007;1;2025-03-03 08:00;2025-03-03;10:20;;ut;lulea;\
-                     Karin Kontaktsson;Astrid Testsson;;19900101-2385;1;2025-03-10;;ja;;SJ;\
+                     Karin Kontaktsson;Astrid Testsson;;19900101-2385;1;2025-03-10;;ja;;SJ;;\
                      rättelse;Eva Skrivare;2025-03-05 09:30";
     // The original line stays as it was; the correction is appended.
     assert_eq!(file_lines(dir.path()), [HEADER, LINE_1, corrected]);
@@ -263,7 +265,7 @@ fn voids_a_row_by_appending_a_makulering() {
     let lines = file_lines(dir.path());
     assert_eq!(lines.len(), 3);
     assert!(
-        lines[2].ends_with(";SJ;makulering;Eva Skrivare;2025-03-05 09:00"),
+        lines[2].ends_with(";SJ;;makulering;Eva Skrivare;2025-03-05 09:00"),
         "{}",
         lines[2]
     );
@@ -296,6 +298,7 @@ fn refuses_bad_values_and_asks_again() {
         "ja",
         "Inskriven; rapport lämnad",
         "SJ",
+        "",
         "j",
     ];
     let run = enter(
@@ -353,6 +356,7 @@ fn asks_for_the_offset_in_the_autumn_and_refuses_the_spring_gap() {
         "ja",
         "",
         "MK",
+        "",
         "j",
     ];
     let run = guided(
@@ -543,7 +547,7 @@ fn answering_no_asks_the_row_again_with_the_typed_values() {
     *first.last_mut().expect("confirmation") = "n";
     // Second round: keep everything but the time.
     let again: &[&str] = &[
-        "", "10:17", "", "", "", "", "", "", "", "", "", "", "", "j", "klar",
+        "", "10:17", "", "", "", "", "", "", "", "", "", "", "", "", "j", "klar",
     ];
     let run = enter(
         dir.path(),
@@ -620,6 +624,7 @@ fn the_called_party_may_leave_the_callers_facts_empty() {
         "ja",
         "SIP bokad",
         "SJ",
+        "",
         "j",
     ];
     let run = enter(
@@ -636,10 +641,101 @@ fn the_called_party_may_leave_the_callers_facts_empty() {
     assert_eq!(
         file_lines(dir.path())[1],
         "sunderby-medicin-61-007;1;2025-03-03 08:00;2025-03-03;11:05;;in;hc-hertson;\
-         Sara Samordnare;Dagny Exempel;;20220161-2393;6;;;ja;SIP bokad;SJ;;Eva Skrivare;\
+         Sara Samordnare;Dagny Exempel;;20220161-2393;6;;;ja;SIP bokad;SJ;;;Eva Skrivare;\
          2025-03-05 09:00"
     );
     let checked = check(dir.path());
     assert_eq!(checked.code, 0, "{}", checked.stderr);
     assert_eq!(checked.stderr, "1 rad läst: 1 giltig, 0 avvisade\n");
+}
+
+#[test]
+fn a_paper_row_that_corrects_an_earlier_row_is_saved_as_its_correction() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    // Row 2 on paper corrects row 1: same call, the right time. The id box
+    // is typed as on paper (P).
+    let mut row_2 = ROW_1.to_vec();
+    row_2[0] = "";
+    row_2[1] = "10:25";
+    row_2[6] = "p";
+    row_2[13] = "1";
+    let run = enter(
+        dir.path(),
+        "2025-03-05 09:00",
+        &[&["2025-03-03 08:00"], ROW_1, &row_2, &["klar"]],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "Rättar rad (tomt, eller numret på raden som rättas): ",
+        "  Rättar rad:  1",
+        "  Patient:     Astrid Testsson, personnummer 19900101-2385",
+        "Rad 2 sparad.",
+        "— Blad sunderby-medicin-61-007 rad 3 —",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l == expected),
+            "missing {expected:?} in:\n{}",
+            run.stdout
+        );
+    }
+    let paper = LINE_1
+        .replacen(";1;", ";2;", 1)
+        .replace(";10:15;", ";10:25;")
+        .replace(";;19900101-2385;", ";P;19900101-2385;")
+        .replace(";SJ;;;", ";SJ;1;;");
+    assert_eq!(file_lines(dir.path()), [HEADER, LINE_1, &paper]);
+    let checked = check(dir.path());
+    assert_eq!(checked.stderr, "2 rader lästa: 2 giltiga, 0 avvisade\n");
+
+    // Row 1, as corrected on paper, can still be struck out; row 2 on
+    // paper is the correction, so it is changed through row 1.
+    let run = enter(
+        dir.path(),
+        "2025-03-05 09:10",
+        &[&["rätta 2", "makulera 1", "j", "klar"]],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "  Fel: rad 2 rättar rad 1 (rad 3 i filen); skriv «rätta 1» eller «makulera 1»\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Rad 1 makulerad.\n"), "{}", run.stdout);
+    let lines = file_lines(dir.path());
+    assert!(
+        lines[3].starts_with("sunderby-medicin-61-007;1;")
+            && lines[3].ends_with(";SJ;;makulering;Eva Skrivare;2025-03-05 09:10"),
+        "{}",
+        lines[3]
+    );
+    assert_eq!(check(dir.path()).code, 0);
+}
+
+#[test]
+fn a_file_typed_before_rattar_rad_gets_lines_in_its_own_columns() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let old_header = HEADER.replace(";rattar_rad", "");
+    let old_line = LINE_1.replace(";SJ;;;", ";SJ;;");
+    std::fs::write(
+        dir.path().join("logg.csv"),
+        format!("\u{feff}{old_header}\r\n{old_line}\r\n"),
+    )
+    .expect("written");
+    // Without the column, «Rättar rad» is not asked: ROW_2 without it.
+    let mut row_2 = ROW_2.to_vec();
+    row_2.remove(12);
+    let run = enter(dir.path(), "2025-03-05 09:00", &[&row_2, &["klar"]]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("Rättar rad"), "{}", run.stdout);
+    assert_eq!(
+        file_lines(dir.path()),
+        [
+            old_header.as_str(),
+            &old_line,
+            &LINE_2.replace(";MK;;;", ";MK;;")
+        ]
+    );
+    assert_eq!(check(dir.path()).code, 0);
 }

@@ -96,7 +96,8 @@ impl Rect {
 /// One field of a row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
-    /// Transcription column (or `rattar_rad`, the row a correction names).
+    /// Transcription column (`reservnummer`: the number under the R box,
+    /// transcribed in `personnummer`).
     pub column: &'static str,
     pub kind: Kind,
     /// What a ticked box means (`ut`, `3`, `reserv`), or the digit's place

@@ -11,7 +11,7 @@
 use super::entry::{Direction, EntryKind, SheetNo};
 use crate::localtime::{self, TimeError};
 use crate::model::{Directory, Event, Settings, Unit};
-use crate::personal_id::PersonalId;
+use crate::personal_id::{IdKind, PersonalId};
 use jiff::ZonedDateTime;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::Offset;
@@ -227,22 +227,120 @@ pub fn counterpart<'d>(
     Ok(unit)
 }
 
-/// The `id_typ` column: empty (personnummer or samordningsnummer) or
-/// `reserv`. Returns whether the number is a reservnummer.
+/// The `id_typ` column as the paper's boxes: empty (personnummer or
+/// samordningsnummer, told apart by the day), `P` (personnummer), `S`
+/// (samordningsnummer) or `R` (reservnummer; also `reserv`).
 ///
 /// # Errors
 ///
 /// For any other value.
-pub fn id_is_reserve(value: &str) -> Result<bool, String> {
+pub fn id_kind(value: &str) -> Result<Option<IdKind>, String> {
     match value.trim().to_lowercase().as_str() {
-        "" => Ok(false),
-        "reserv" | "reservnummer" => Ok(true),
+        "" => Ok(None),
+        "p" | "personnummer" => Ok(Some(IdKind::Personnummer)),
+        "s" | "samordningsnummer" => Ok(Some(IdKind::Samordningsnummer)),
+        "r" | "reserv" | "reservnummer" => Ok(Some(IdKind::Reservnummer)),
         _ => Err(format!(
             "{} är ingen id-typ; lämna tomt för personnummer eller samordningsnummer, \
-             skriv «reserv» för reservnummer",
+             skriv «reserv» för reservnummer (eller blankettens P, S eller R)",
             shown(value)
         )),
     }
+}
+
+/// The letter of the paper's box for a kind of identity number.
+pub fn id_kind_letter(kind: IdKind) -> &'static str {
+    match kind {
+        IdKind::Personnummer => "P",
+        IdKind::Samordningsnummer => "S",
+        IdKind::Reservnummer => "R",
+    }
+}
+
+/// A box ticked for one kind of number while the number is of another: a
+/// personnummer under S or a samordningsnummer under P. `None` when they
+/// agree or nothing was ticked.
+pub fn id_kind_disagrees(stated: Option<IdKind>, id: &PersonalId) -> Option<String> {
+    let stated = stated?;
+    (stated != id.kind()).then(|| {
+        format!(
+            "rutan {} ({}) är kryssad, men numret är ett {}; kontrollera blanketten",
+            id_kind_letter(stated),
+            stated.label(),
+            id.kind().label()
+        )
+    })
+}
+
+/// The `rattar_rad` column: empty, or the row this paper row corrects:
+/// `N` on the same sheet, or `BLAD:N` (also `BLAD rad N`) on another sheet
+/// of the same unit, where `BLAD` is the sheet number or its serial number.
+/// A row corrects only an earlier row.
+///
+/// # Errors
+///
+/// When the value has another shape, the row does not exist on the sheet,
+/// is not earlier than this one, or the sheet is another unit's.
+pub fn corrected_row(
+    value: &str,
+    sheet: &SheetNo,
+    row: u32,
+    rows_per_sheet: u32,
+) -> Result<Option<(SheetNo, u32)>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let shape = || {
+        format!(
+            "{} är ingen rad; skriv radens nummer (3), eller bladnummer och rad för \
+             ett annat blad (006:8)",
+            shown(value)
+        )
+    };
+    let lower = value.to_lowercase();
+    let (sheet_part, row_part) = match lower.rsplit_once(':') {
+        Some((s, r)) => (Some(s.trim().to_owned()), r.trim().to_owned()),
+        None => match lower.rsplit_once(" rad ") {
+            Some((s, r)) => (Some(s.trim().to_owned()), r.trim().to_owned()),
+            None => (None, lower.clone()),
+        },
+    };
+    let target_row: u32 = row_part.parse().map_err(|_| shape())?;
+    if !(1..=rows_per_sheet).contains(&target_row) {
+        return Err(format!(
+            "rad {target_row} finns inte; bladet har rad 1–{rows_per_sheet}"
+        ));
+    }
+    let target_sheet = match sheet_part {
+        None => sheet.clone(),
+        Some(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => SheetNo {
+            unit: sheet.unit.clone(),
+            serial: s
+                .parse()
+                .ok()
+                .filter(|n| (1..=999).contains(n))
+                .ok_or_else(shape)?,
+        },
+        Some(s) => {
+            let other = SheetNo::parse(&s).ok_or_else(shape)?;
+            if other.unit != sheet.unit {
+                return Err(format!(
+                    "bladet {} hör till en annan enhet; en rad rättar bara rader på \
+                     samma enhets blad",
+                    shown(&s)
+                ));
+            }
+            other
+        }
+    };
+    if target_sheet == *sheet && target_row >= row {
+        return Err(format!(
+            "rad {row} kan inte rätta rad {target_row}; rättelsen skrivs på en ny rad \
+             efter raden den rättar"
+        ));
+    }
+    Ok(Some((target_sheet, target_row)))
 }
 
 /// The patient's identity number, read on the call date.

@@ -232,7 +232,9 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
         self.by = match by.map(str::trim).filter(|b| !b.is_empty()) {
             Some(by) => by.to_owned(),
             None => {
-                match self.setup_question("Ditt namn (transkriberad av)", |v| Ok(v.to_owned()))? {
+                match self
+                    .setup_question(Column::TranskriberadAv.spec().prompt, |v| Ok(v.to_owned()))?
+                {
                     Some(by) => by,
                     None => return Ok(false),
                 }
@@ -254,20 +256,17 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
             self.outage_start = Some(start);
         } else {
             let now = self.clock.now();
-            let start = self.setup_question(
-                "Driftstoppet började (ÅÅÅÅ-MM-DD TT:MM, från bladets huvud)",
-                |v| {
-                    let at = fields::date_time(v)?;
-                    if at > now {
-                        return Err(format!(
-                            "{} ligger efter nu ({})",
-                            fields::format_minute(&at),
-                            fields::format_minute(&now)
-                        ));
-                    }
-                    Ok(at)
-                },
-            )?;
+            let start = self.setup_question(Column::DriftstoppStart.spec().prompt, |v| {
+                let at = fields::date_time(v)?;
+                if at > now {
+                    return Err(format!(
+                        "{} ligger efter nu ({})",
+                        fields::format_minute(&at),
+                        fields::format_minute(&now)
+                    ));
+                }
+                Ok(at)
+            })?;
             match start {
                 Some(start) => self.outage_start = Some(start),
                 None => return Ok(false),
@@ -442,7 +441,17 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
         match self.validator.latest(&self.sheet, row).cloned() {
             Some(latest) => Ok(Some(latest)),
             None => {
-                let text = format!("rad {row} på blad {} finns inte i filen ännu", self.sheet);
+                let text = match self.validator.paper_correction(&self.sheet, row) {
+                    Some(paper) if paper.corrects.0 == self.sheet => format!(
+                        "rad {row} rättar rad {} (rad {} i filen); skriv «rätta {}» eller «makulera {}»",
+                        paper.corrects.1, paper.line, paper.corrects.1, paper.corrects.1
+                    ),
+                    Some(paper) => format!(
+                        "rad {row} rättar blad {} rad {} (rad {} i filen); ändra den i en inmatning för det bladet",
+                        paper.corrects.0, paper.corrects.1, paper.line
+                    ),
+                    None => format!("rad {row} på blad {} finns inte i filen ännu", self.sheet),
+                };
                 self.io.error(&text)?;
                 Ok(None)
             }
@@ -460,6 +469,11 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
             .map(fields::format_point)
             .unwrap_or_default();
         f[Column::Post.index()] = fields::kind_text(kind).to_owned();
+        if kind != EntryKind::Original {
+            // `rätta N` and `makulera N` name their row themselves; a paper
+            // correction's «Rättar rad» is not carried over from it.
+            f[Column::RattarRad.index()] = String::new();
+        }
         f[Column::TranskriberadAv.index()] = self.by.clone();
         f[Column::Transkriberad.index()] = fields::format_point(&self.clock.now());
     }
@@ -470,7 +484,8 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
         let mut trial = self.validator.clone();
         trial.set_now(self.clock.now());
         let line = self.log.next_line();
-        let Some(checked) = trial.record(line, fields.clone()) else {
+        let written = self.log.format().from_current(&fields);
+        let Some(checked) = trial.record(line, written.clone()) else {
             self.io.error("raden är tom och sparas inte")?;
             return Ok(Ok(false));
         };
@@ -517,7 +532,7 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
                 }
             }
         }
-        self.log.append(&fields)?;
+        self.log.append(&written)?;
         self.validator = trial;
         self.saved += 1;
         let what = match kind {
@@ -561,10 +576,9 @@ fn describe(kit: &Kit, f: &[String]) -> Vec<String> {
         p => format!(", {p}"),
     };
     lines.push(format!("  Motpart:     {counterpart}{person}"));
-    let id_kind = if get(Column::IdTyp).is_empty() {
-        "personnummer"
-    } else {
-        "reservnummer"
+    let id_kind = match fields::id_kind(get(Column::IdTyp)) {
+        Ok(Some(kind)) => kind.label(),
+        _ => "personnummer",
     };
     lines.push(format!(
         "  Patient:     {}, {id_kind} {}",
@@ -594,6 +608,9 @@ fn describe(kit: &Kit, f: &[String]) -> Vec<String> {
     }
     if !get(Column::Signatur).is_empty() {
         lines.push(format!("  Signatur:    {}", get(Column::Signatur)));
+    }
+    if !get(Column::RattarRad).is_empty() {
+        lines.push(format!("  Rättar rad:  {}", get(Column::RattarRad)));
     }
     if !get(Column::Post).is_empty() {
         lines.push(format!("  Post:        {}", get(Column::Post)));

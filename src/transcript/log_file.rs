@@ -7,7 +7,7 @@
 //! `output`: its whole point is that every confirmed line is on disk at once.
 //! It never rewrites or truncates what is already in the file.
 
-use super::columns;
+use super::columns::{self, Format};
 use super::csv;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -23,6 +23,8 @@ pub struct LogFile {
     path: PathBuf,
     file: File,
     separator: char,
+    /// The file's header: lines are appended in its columns.
+    format: Format,
     /// The 1-based line the next appended record will start on.
     next_line: usize,
     /// The note on who holds the lock, once written (removed on drop).
@@ -114,6 +116,7 @@ impl LogFile {
             path: path.to_owned(),
             file,
             separator: ';',
+            format: Format::Current,
             next_line: 1,
             note: None,
         };
@@ -151,6 +154,7 @@ impl LogFile {
             path: path.to_owned(),
             file,
             separator: ';',
+            format: Format::Current,
             next_line: 1,
             note: None,
         };
@@ -169,7 +173,7 @@ impl LogFile {
                 path: path.to_owned(),
                 reason: e.message,
             })?;
-            columns::check_header(&table.header.fields).map_err(|reason| {
+            log.format = columns::check_header(&table.header.fields).map_err(|reason| {
                 OpenError::NotTranscription {
                     path: path.to_owned(),
                     reason,
@@ -219,7 +223,13 @@ impl LogFile {
         &self.path
     }
 
-    /// Appends one record and makes sure it is on disk before returning.
+    /// The file's header: with `rattar_rad`, or the older one without.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Appends one record (in the file's columns, see [`LogFile::format`])
+    /// and makes sure it is on disk before returning.
     ///
     /// # Errors
     ///

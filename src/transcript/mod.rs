@@ -8,8 +8,8 @@
 //! ```
 //!
 //! - [`read_files`] reads and checks files and is what reconciliation calls.
-//! - [`csv`] is the RFC 4180 reader and writer; [`columns`] the form's
-//!   columns and templates.
+//! - [`csv`] is the RFC 4180 reader and writer; [`columns`] the one table
+//!   of the form's columns, the headers and templates.
 //! - [`guided`] is `reservkit transcribe FILE --sheet SHEET`, [`cli`] the
 //!   command.
 //!

@@ -13,7 +13,7 @@
 //! errors are reported as warnings: the file is in order once every mistake
 //! has been corrected by appending, never by overwriting.
 
-use super::columns::{self, COUNT, Column};
+use super::columns::{self, Column, Format};
 use super::csv;
 use super::entry::{
     Direction, Entry, EntryKind, Rejection, Remark, RemarkKind, SheetNo, SourceRef, Transcript,
@@ -23,6 +23,7 @@ use super::fields::{self, shown};
 use super::privacy;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Kit;
+use crate::personal_id::IdKind;
 use jiff::ZonedDateTime;
 use std::collections::BTreeMap;
 
@@ -31,7 +32,7 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
-use problems::{Problems, Secrets, label, reason, required, where_};
+use problems::{Problems, Secrets, label, missing, reason, required, where_};
 use rules::{
     check_call_time, check_contact, check_counterpart, check_fact_date, check_municipality_hours,
     check_roles,
@@ -55,6 +56,15 @@ struct Seen {
     entry: Option<usize>,
 }
 
+/// A paper row whose «Rättar rad» names another row.
+#[derive(Debug, Clone)]
+pub struct PaperCorrection {
+    pub file: String,
+    pub line: usize,
+    /// The sheet and row it corrects.
+    pub corrects: (SheetNo, u32),
+}
+
 /// What became of one line.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -76,6 +86,8 @@ pub struct Validator<'k> {
     kit: &'k Kit,
     now: ZonedDateTime,
     file: String,
+    /// The header of the current file: with or without `rattar_rad`.
+    format: Format,
     /// Outage start per sheet in the current file (inherited by later lines).
     starts_in_file: BTreeMap<SheetNo, SheetStart>,
     /// The first valid outage start per sheet across all files, with where.
@@ -84,6 +96,9 @@ pub struct Validator<'k> {
     /// Every line read per sheet row, in order.
     seen: BTreeMap<(SheetNo, u32), Vec<Seen>>,
     max_row: BTreeMap<SheetNo, u32>,
+    /// Paper rows written as the correction of another row: where the line
+    /// is, and the row it corrects.
+    paper_corrections: BTreeMap<(SheetNo, u32), PaperCorrection>,
     /// Rejected lines per sheet row that a later correction may replace: the
     /// range of their diagnostics.
     open: BTreeMap<(SheetNo, u32), Vec<std::ops::Range<usize>>>,
@@ -101,11 +116,13 @@ impl<'k> Validator<'k> {
             kit,
             now,
             file: String::new(),
+            format: Format::Current,
             starts_in_file: BTreeMap::new(),
             starts: BTreeMap::new(),
             latest: BTreeMap::new(),
             seen: BTreeMap::new(),
             max_row: BTreeMap::new(),
+            paper_corrections: BTreeMap::new(),
             open: BTreeMap::new(),
             transcript: Transcript::default(),
             diags: Vec::new(),
@@ -131,7 +148,11 @@ impl<'k> Validator<'k> {
                 return;
             }
         };
-        if let Err(message) = columns::check_header(&table.header.fields) {
+        let checked_header = columns::check_header(&table.header.fields);
+        if let Ok(format) = checked_header {
+            self.format = format;
+        }
+        if let Err(message) = checked_header {
             let count = table.rows.len();
             self.diags.push(
                 Diagnostic::error(
@@ -192,6 +213,7 @@ impl<'k> Validator<'k> {
     /// Starts a new file: outage starts are inherited only within a file.
     pub fn begin_file(&mut self, file: &str) {
         self.file = file.to_owned();
+        self.format = Format::Current;
         self.starts_in_file.clear();
         if !self.transcript.files.iter().any(|f| f == file) {
             self.transcript.files.push(file.to_owned());
@@ -206,6 +228,12 @@ impl<'k> Validator<'k> {
     /// The latest line read for a sheet row, if any.
     pub fn latest(&self, sheet: &SheetNo, row: u32) -> Option<&Latest> {
         self.latest.get(&(sheet.clone(), row))
+    }
+
+    /// The paper correction written on a sheet row, if that row corrects
+    /// another.
+    pub fn paper_correction(&self, sheet: &SheetNo, row: u32) -> Option<&PaperCorrection> {
+        self.paper_corrections.get(&(sheet.clone(), row))
     }
 
     /// The highest row number read for a sheet.
@@ -261,8 +289,16 @@ impl<'k> Validator<'k> {
 
     /// Checks one record of the current file, starting at `line`. A record
     /// whose call columns are all empty is an unused row of a prefilled
-    /// template and is skipped (`None`).
+    /// template and is skipped (`None`). The fields are as the file has
+    /// them, in the columns of its header.
     pub fn record(&mut self, line: usize, mut fields: Vec<String>) -> Option<Checked> {
+        let width = self.format.width();
+        if fields.len() > width && fields[width..].iter().all(|v| v.trim().is_empty()) {
+            fields.truncate(width);
+        }
+        let written = fields.len();
+        // A line of a file without `rattar_rad` reads as if it were empty.
+        let fields = self.format.to_current(fields);
         let unused = Column::ALL
             .iter()
             .filter(|c| c.describes_call())
@@ -271,16 +307,12 @@ impl<'k> Validator<'k> {
             return None;
         }
         self.transcript.lines_read += 1;
-        if fields.len() > COUNT && fields[COUNT..].iter().all(|v| v.trim().is_empty()) {
-            fields.truncate(COUNT);
-        }
         let first_diag = self.diags.len();
-        if fields.len() != COUNT {
+        if written != width {
             // The fields are shifted: any of them may be the patient's name
             // or number, so none is copied anywhere, not even the sheet.
             let message = format!(
-                "raden har {} fält; väntade {COUNT} (ett per kolumn i rubrikraden)",
-                fields.len()
+                "raden har {written} fält; väntade {width} (ett per kolumn i rubrikraden)",
             );
             self.diags.push(
                 Diagnostic::error(&self.file, line, 0, message.clone())
@@ -307,7 +339,7 @@ impl<'k> Validator<'k> {
         }
     }
 
-    /// Checks a line with exactly [`COUNT`] fields; returns whether it
+    /// Checks a line with exactly [`columns::COUNT`] fields; returns whether it
     /// became an entry.
     fn check_line(&mut self, line: usize, mut f: Vec<String>) -> bool {
         let kit = self.kit;
@@ -350,13 +382,38 @@ impl<'k> Validator<'k> {
                 .map_err(|m| p.error(Column::Rad, m))
                 .ok()
         });
-        let kind = fields::kind(&f[Column::Post.index()])
+        let mut kind = fields::kind(&f[Column::Post.index()])
             .map_err(|m| p.error(Column::Post, m))
             .ok();
-        let key = match (&sheet, row) {
+        // The row on paper; a paper correction stands for the row it names.
+        let paper_key = match (&sheet, row) {
             (Some((s, _)), Some(r)) => Some((s.clone(), r)),
             _ => None,
         };
+        let corrects = match &paper_key {
+            Some((s, r)) => fields::corrected_row(
+                &f[Column::RattarRad.index()],
+                s,
+                *r,
+                settings.print.rows_per_sheet,
+            )
+            .map_err(|m| p.error(Column::RattarRad, m))
+            .ok()
+            .flatten(),
+            None => None,
+        };
+        if corrects.is_some() {
+            match kind {
+                Some(EntryKind::Void) => p.error_hint(
+                    Column::RattarRad,
+                    "en makulering kan inte samtidigt rätta en rad",
+                    "lämna rattar_rad tom på makuleringen, eller post tom på rättelsen",
+                ),
+                // The paper's correction is a `rättelse` of the row it names.
+                _ => kind = Some(EntryKind::Correction),
+            }
+        }
+        let key = corrects.clone().or_else(|| paper_key.clone());
         let previous = key.as_ref().and_then(|k| self.latest.get(k)).cloned();
         let mut inherited_from = None;
         // Two coordinators may type the same paper sheet into their own
@@ -369,7 +426,31 @@ impl<'k> Validator<'k> {
             .and_then(|lines| lines.iter().rev().find(|l| l.file == self.file))
             .map(|l| l.line);
         let mut other_file = false;
+        // A paper row that corrects another is used: typed again as an
+        // original in the same file it is a row typed twice.
+        if corrects.is_none()
+            && kind == Some(EntryKind::Original)
+            && let Some(paper) = paper_key
+                .as_ref()
+                .and_then(|k| self.paper_corrections.get(k))
+                .filter(|pc| pc.file == self.file)
+        {
+            p.error_hint(
+                Column::Post,
+                format!(
+                    "blad och rad finns redan på {} (den rättar rad {})",
+                    where_(&self.file, paper.line, &self.file),
+                    paper.corrects.1
+                ),
+                "för att ändra en rad: lägg till en ny rad med «rättelse» i post; skriv aldrig över",
+            );
+        }
         match (kind, &previous) {
+            (Some(EntryKind::Correction), None) if corrects.is_some() => p.error_hint(
+                Column::RattarRad,
+                "raden som rättas finns inte bland raderna före den här",
+                "skriv den rättade raden först, som den står på pappret",
+            ),
             (Some(EntryKind::Correction), None) if key.is_some() => p.error_hint(
                 Column::Post,
                 "rättelse men ingen tidigare rad för samma blad och rad",
@@ -390,7 +471,8 @@ impl<'k> Validator<'k> {
                 let mut any = false;
                 for c in Column::ALL {
                     let fill = c.describes_call() || c == Column::DriftstoppStart;
-                    if fill && c != Column::Post && f[c.index()].trim().is_empty() {
+                    let own = matches!(c, Column::Post | Column::RattarRad);
+                    if fill && !own && f[c.index()].trim().is_empty() {
                         f[c.index()] = prev.fields[c.index()].clone();
                         any = true;
                     }
@@ -423,27 +505,30 @@ impl<'k> Validator<'k> {
         let person = f[Column::MotpartPerson.index()].trim().to_owned();
         if person.is_empty() && reached == Some(true) {
             remarks.push((RemarkKind::NoPersonNamed, p.items.len()));
-            p.warning(
-                Column::MotpartPerson,
-                "saknas; skriv vem hos motparten samtalet fördes med",
-            );
+            missing(&mut p, Column::MotpartPerson);
         }
         let patient = f[Column::Patient.index()].trim().to_owned();
         if patient.is_empty() {
-            p.error(Column::Patient, "patientens namn saknas");
+            missing(&mut p, Column::Patient);
         }
-        let reserve = fields::id_is_reserve(&f[Column::IdTyp.index()])
+        let id_kind = fields::id_kind(&f[Column::IdTyp.index()])
             .map_err(|m| p.error(Column::IdTyp, m))
             .ok();
         let reference = date.unwrap_or(self.now.date());
-        let patient_id = match reserve {
-            Some(reserve) => required(&mut p, &f, Column::Personnummer).and_then(|v| {
+        let patient_id = match id_kind {
+            Some(stated) => required(&mut p, &f, Column::Personnummer).and_then(|v| {
+                let reserve = stated == Some(IdKind::Reservnummer);
                 fields::personal_id(v, reserve, reference)
                     .map_err(|m| p.error(Column::Personnummer, m))
                     .ok()
             }),
             None => None,
         };
+        if let (Some(stated), Some(id)) = (id_kind, &patient_id)
+            && let Some(message) = fields::id_kind_disagrees(stated, id)
+        {
+            p.warning(Column::IdTyp, message);
+        }
 
         let event = required(&mut p, &f, Column::Handelse).and_then(|v| {
             fields::event(v, settings)
@@ -461,17 +546,11 @@ impl<'k> Validator<'k> {
         }
         let signature = f[Column::Signatur.index()].trim().to_owned();
         if signature.is_empty() {
-            p.warning(
-                Column::Signatur,
-                "saknas; skriv vem på enheten som ringde eller tog emot samtalet",
-            );
+            missing(&mut p, Column::Signatur);
         }
         let by = f[Column::TranskriberadAv.index()].trim().to_owned();
         if by.is_empty() {
-            p.error(
-                Column::TranskriberadAv,
-                "saknas; skriv vem som skrev in raden",
-            );
+            missing(&mut p, Column::TranskriberadAv);
         }
         let typed_at = required(&mut p, &f, Column::Transkriberad).and_then(|v| {
             fields::date_time(v)
@@ -534,6 +613,13 @@ impl<'k> Validator<'k> {
             .map(|i| secrets.scrub(&reason(i, inherited_from)))
             .collect();
 
+        // A paper correction stands for the row it corrects.
+        let (sheet, row) = match (&corrects, sheet) {
+            (Some((target, target_row)), Some((_, unit))) => {
+                (Some((target.clone(), unit)), Some(*target_row))
+            }
+            (_, sheet) => (sheet, row),
+        };
         let entry = match (
             accepted,
             sheet,
@@ -642,8 +728,21 @@ impl<'k> Validator<'k> {
                 line,
                 entry: accepted.then_some(entry_index),
             });
-            let max = self.max_row.entry(key.0.clone()).or_insert(0);
-            *max = (*max).max(key.1);
+            if let (Some(target), Some(paper)) = (&corrects, &paper_key) {
+                self.paper_corrections.insert(
+                    paper.clone(),
+                    PaperCorrection {
+                        file: self.file.clone(),
+                        line,
+                        corrects: target.clone(),
+                    },
+                );
+            }
+            // The paper row a correction was written on is used too.
+            for (sheet, row) in [Some(&key), paper_key.as_ref()].into_iter().flatten() {
+                let max = self.max_row.entry(sheet.clone()).or_insert(0);
+                *max = (*max).max(*row);
+            }
             self.latest.insert(
                 key,
                 Latest {

@@ -3,7 +3,7 @@
 //! number's check digit, event codes) and the counterpart is completed from
 //! the directory. Only the fields an event needs are asked for.
 
-use super::super::columns::{COUNT, Column};
+use super::super::columns::{COUNT, Column, Format, Requirement};
 use super::super::completion::{self, MAX_CANDIDATES, Match};
 use super::super::entry::{Direction, EntryKind};
 use super::super::fields::{self, shown};
@@ -11,6 +11,7 @@ use super::super::prompt::{COMMANDS_HELP, Command, Reply};
 use super::{Session, Step};
 use crate::localtime::{self, TimeError};
 use crate::model::{Directory, Fact, Unit};
+use crate::personal_id::IdKind;
 use std::io::{BufRead, Write};
 
 impl<R: BufRead, W: Write> Session<'_, R, W> {
@@ -56,6 +57,19 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
         }
     }
 
+    /// Asks one column as the column table words it; required as the table
+    /// says.
+    fn column<T>(
+        &mut self,
+        column: Column,
+        default: Option<&str>,
+        parse: impl FnMut(&str) -> Result<T, String>,
+    ) -> Step<(T, String)> {
+        let spec = column.spec();
+        let required = spec.requirement == Requirement::Required;
+        self.field(spec.prompt, spec.help, default, required, parse)
+    }
+
     /// Asks every field of a row in the form's order.
     pub(super) fn fill(
         &mut self,
@@ -81,42 +95,36 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
         let mut f = vec![String::new(); COUNT];
 
         let date_default = default(Column::Datum).or_else(|| self.last_date.clone());
-        let (date, _) = step!(self.field(
-            "Datum (ÅÅÅÅ-MM-DD)",
-            "Samtalets datum, t.ex. 2025-03-03.",
-            date_default.as_deref(),
-            true,
-            |v| {
-                let date = fields::call_date(v)?;
-                if date > now.date() {
-                    return Err(format!("datum {date} ligger efter i dag ({})", now.date()));
-                }
-                if date < start.date() {
-                    return Err(format!(
-                        "datum {date} är före driftstoppets början {}",
-                        fields::format_minute(&start)
-                    ));
-                }
-                Ok(date)
+        let (date, _) = step!(self.column(Column::Datum, date_default.as_deref(), |v| {
+            let date = fields::call_date(v)?;
+            if date > now.date() {
+                return Err(format!("datum {date} ligger efter i dag ({})", now.date()));
             }
-        ));
+            if date < start.date() {
+                return Err(format!(
+                    "datum {date} är före driftstoppets början {}",
+                    fields::format_minute(&start)
+                ));
+            }
+            Ok(date)
+        }));
         f[Column::Datum.index()] = date.to_string();
 
         loop {
-            let (time, _) = step!(self.field(
-                "Klockslag (TT:MM)",
-                "Samtalets klockslag på minuten, t.ex. 14:30 eller 14.30.",
+            let (time, _) = step!(self.column(
+                Column::Klockslag,
                 default(Column::Klockslag).as_deref(),
-                true,
                 fields::call_time
             ));
             let mut zone = String::new();
             let resolved = match localtime::resolve_local(date, time, None) {
                 Err(TimeError::Ambiguous { .. }) => {
+                    // Optional in the file, but needed in the hour that
+                    // occurs twice.
+                    let spec = Column::Tidszon.spec();
                     let (offset, _) = step!(self.field(
-                        "Klockslaget inträffar två gånger den dagen; tidszon (+02:00 första gången, +01:00 andra gången)",
-                        "Sommartiden slutar: 02:00–02:59 kommer två gånger. +02:00 är första \
-                         gången (sommartid), +01:00 andra gången (normaltid).",
+                        spec.prompt,
+                        spec.help,
                         default(Column::Tidszon).as_deref(),
                         true,
                         |v| fields::offset(v)?.ok_or_else(|| "ange +02:00 eller +01:00".to_owned())
@@ -153,11 +161,9 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
             }
         }
 
-        let (direction, _) = step!(self.field(
-            "Riktning (ut = vi ringde, in = vi blev uppringda)",
-            "ut: enheten ringde motparten. in: motparten ringde enheten.",
+        let (direction, _) = step!(self.column(
+            Column::Riktning,
             default(Column::Riktning).as_deref(),
-            true,
             fields::direction
         ));
         f[Column::Riktning.index()] = match direction {
@@ -166,12 +172,9 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
         };
 
         let own = self.unit.id.clone();
-        let (counterpart, typed) = step!(self.field(
-            "Motpart (id eller början av namnet)",
-            "Enheten som ringde eller ringdes upp: id ur kontaktkatalogen (t.ex. lulea) \
-             eller början av namnet (t.ex. Luleå). Finns flera visas de.",
+        let (counterpart, typed) = step!(self.column(
+            Column::Motpart,
             default(Column::Motpart).as_deref(),
-            true,
             |v| counterpart(v, directory, &own)
         ));
         if typed != counterpart.id {
@@ -180,41 +183,33 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
         }
         f[Column::Motpart.index()] = counterpart.id.clone();
 
-        let (_, text) = step!(self.field(
-            "Person hos motparten",
-            "Namnet på den du talade med hos motparten.",
+        let (_, text) = step!(self.column(
+            Column::MotpartPerson,
             default(Column::MotpartPerson).as_deref(),
-            false,
             |_| Ok(())
         ));
         f[Column::MotpartPerson.index()] = text;
 
-        let (_, text) = step!(self.field(
-            "Patientens namn",
-            "Förnamn och efternamn som på blanketten.",
+        let (_, text) = step!(self.column(
+            Column::Patient,
             default(Column::Patient).as_deref(),
-            true,
             |_| Ok(())
         ));
         f[Column::Patient.index()] = text;
 
-        let (reserve, _) = step!(self.field(
-            "Id-typ (tomt = personnummer eller samordningsnummer, reserv = reservnummer)",
-            "Lämna tomt för personnummer och samordningsnummer; skriv reserv för ett reservnummer.",
+        let (id_kind, _) = step!(self.column(
+            Column::IdTyp,
             default(Column::IdTyp).as_deref(),
-            false,
-            fields::id_is_reserve
+            fields::id_kind
         ));
-        f[Column::IdTyp.index()] = if reserve { "reserv" } else { "" }.to_owned();
+        f[Column::IdTyp.index()] = id_kind.map_or("", fields::id_kind_letter).to_owned();
+        let reserve = id_kind == Some(IdKind::Reservnummer);
 
-        let question = if reserve {
-            "Reservnummer"
-        } else {
-            "Personnummer eller samordningsnummer (ÅÅÅÅMMDD-NNNN)"
-        };
+        let spec = Column::Personnummer.spec();
+        let question = if reserve { "Reservnummer" } else { spec.prompt };
         let (id, _) = step!(self.field(
             question,
-            "Tio eller tolv siffror, med eller utan bindestreck. Kontrollsiffran kontrolleras.",
+            spec.help,
             default(Column::Personnummer).as_deref(),
             true,
             |v| fields::personal_id(v, reserve, date)
@@ -226,9 +221,10 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
             .iter()
             .map(|e| format!("  {}  {}", e.code, e.name))
             .collect();
-        let events_help = format!("Händelsekoder:\n{}", events.join("\n"));
+        let spec = Column::Handelse.spec();
+        let events_help = format!("{}\n{}", spec.help, events.join("\n"));
         let (event, _) = step!(self.field(
-            "Händelse (kod; ? visar koderna)",
+            spec.prompt,
             &events_help,
             default(Column::Handelse).as_deref(),
             true,
@@ -251,9 +247,10 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
                 .map(|m| format!("{} {:02}:{:02}", m.date(), m.hour(), m.minute()))
                 .unwrap_or_default();
         } else if event.facts.contains(&Fact::EstimatedDischargeDate) {
+            let spec = Column::DatumUppgift.spec();
             let (discharge, _) = step!(self.field(
-                "Beräknat utskrivningsdatum (ÅÅÅÅ-MM-DD)",
-                "Det beräknade utskrivningsdatum som rapporterades.",
+                spec.prompt,
+                spec.help,
                 default(Column::DatumUppgift).as_deref(),
                 event.requires_on_row(Fact::EstimatedDischargeDate, caller_row),
                 |v| optional(v, fields::date)
@@ -265,7 +262,7 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
             .find(|fact| event.facts.contains(fact));
         if let Some(fact) = contact {
             let question = match fact {
-                Fact::Physician => "Läkare som bedömt",
+                Fact::Physician => Column::LakareKontakt.spec().prompt,
                 _ => "Fast vårdkontakt (namn)",
             };
             let (_, text) = step!(self.field(
@@ -278,32 +275,40 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
             f[Column::LakareKontakt.index()] = text;
         }
 
-        let (reached, _) = step!(self.field(
-            "Nådd (ja/nej)",
-            "Fick ni tag på motparten? Ett samtal som inte nådde fram är inget meddelande.",
+        let (reached, _) = step!(self.column(
+            Column::Nadd,
             default(Column::Nadd).as_deref(),
-            true,
             |v| fields::reached(v, true)
         ));
         f[Column::Nadd.index()] = if reached { "ja" } else { "nej" }.to_owned();
 
-        let (_, text) = step!(self.field(
-            "Notering (kort sammanfattning)",
-            "Det som står i noteringsrutan, kort.",
+        let (_, text) = step!(self.column(
+            Column::Notering,
             default(Column::Notering).as_deref(),
-            false,
             |_| Ok(())
         ));
         f[Column::Notering.index()] = text;
 
-        let (_, text) = step!(self.field(
-            "Signatur (vem på enheten ringde eller svarade)",
-            "Signaturen på raden.",
+        let (_, text) = step!(self.column(
+            Column::Signatur,
             default(Column::Signatur).as_deref(),
-            false,
             |_| Ok(())
         ));
         f[Column::Signatur.index()] = text;
+
+        // The paper's «Rättar rad»: a new row that corrects an earlier one.
+        // Not asked when re-asking a row (`rätta N` is the correction then)
+        // or in a file whose header has no such column.
+        if kind == EntryKind::Original && self.log.format() == Format::Current {
+            let sheet = self.sheet.clone();
+            let rows = settings.print.rows_per_sheet;
+            let (_, text) = step!(self.column(
+                Column::RattarRad,
+                default(Column::RattarRad).as_deref(),
+                |v| fields::corrected_row(v, &sheet, row, rows)
+            ));
+            f[Column::RattarRad.index()] = text;
+        }
 
         self.last_date = Some(f[Column::Datum.index()].clone());
         self.finish_fields(&mut f, row, kind);

@@ -2,7 +2,7 @@
 //! fält «kolumn»: …`, with the patient's name and number scrubbed from every
 //! message even when they were typed into the wrong column.
 
-use super::super::columns::Column;
+use super::super::columns::{Column, Requirement};
 use super::super::entry::SheetNo;
 use super::super::fields::shown;
 use crate::diag::Severity;
@@ -159,13 +159,27 @@ pub(super) fn where_(file: &str, line: usize, current: &str) -> String {
     }
 }
 
-/// The trimmed value of a column that must not be empty.
+/// The trimmed value of a column, or `None` when it is empty, which is
+/// reported as the column table says.
 pub(super) fn required<'f>(p: &mut Problems, f: &'f [String], column: Column) -> Option<&'f str> {
     let value = f[column.index()].trim();
     if value.is_empty() {
-        p.error(column, "saknas");
+        missing(p, column);
         None
     } else {
         Some(value)
+    }
+}
+
+/// Reports an empty column as its [`Requirement`] says: an error for a
+/// required column, a warning for one that should be filled in.
+pub(super) fn missing(p: &mut Problems, column: Column) {
+    let spec = column.spec();
+    match spec.requirement {
+        Requirement::Optional => {}
+        Requirement::WarnIfEmpty => p.warning(column, spec.missing),
+        Requirement::Required | Requirement::FirstOfSheet | Requirement::ByEvent => {
+            p.error(column, spec.missing);
+        }
     }
 }

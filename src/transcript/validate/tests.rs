@@ -50,6 +50,7 @@ fn base() -> Vec<(Column, &'static str)> {
         (Column::Nadd, "ja"),
         (Column::Notering, "Inskriven, rapport lämnad"),
         (Column::Signatur, "SJ"),
+        (Column::RattarRad, ""),
         (Column::Post, ""),
         (Column::TranskriberadAv, "Eva Skrivare"),
         (Column::Transkriberad, "2025-03-05 09:00"),
@@ -798,7 +799,7 @@ fn rejects_a_line_with_too_few_fields() {
     // The fields may be shifted, so not even the sheet is echoed.
     assert_eq!(
         diags[0].message,
-        "raden har 4 fält; väntade 21 (ett per kolumn i rubrikraden)"
+        "raden har 4 fält; väntade 22 (ett per kolumn i rubrikraden)"
     );
     assert_eq!(
         (&t.rejections[0].sheet, &t.rejections[0].row),
@@ -875,4 +876,160 @@ fn messages_never_contain_the_patient_name_or_number() {
             assert!(!text.contains(secret), "{secret} in: {text}");
         }
     }
+}
+
+#[test]
+fn reads_the_papers_id_boxes_and_warns_when_the_number_disagrees() {
+    let (t, diags) = read(&[
+        line(&[(Column::IdTyp, "P")]),
+        line(&[
+            (Column::Rad, "2"),
+            (Column::IdTyp, "s"),
+            (Column::Personnummer, "202201612393"),
+        ]),
+        line(&[
+            (Column::Rad, "3"),
+            (Column::IdTyp, "R"),
+            (Column::Personnummer, "RN-2025-0042"),
+        ]),
+    ]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let kinds: Vec<IdKind> = t.entries.iter().map(|e| e.patient_id.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            IdKind::Personnummer,
+            IdKind::Samordningsnummer,
+            IdKind::Reservnummer
+        ]
+    );
+    let (t, diags) = read(&[
+        line(&[(Column::IdTyp, "S")]),
+        line(&[
+            (Column::Rad, "2"),
+            (Column::IdTyp, "P"),
+            (Column::Personnummer, "202201612393"),
+        ]),
+    ]);
+    assert_eq!(
+        t.entries.len(),
+        2,
+        "a disagreement is a warning: {diags:#?}"
+    );
+    let warnings = warnings(&diags);
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        warnings[0].contains(
+            "fält «id_typ»: rutan S (samordningsnummer) är kryssad, men numret är ett personnummer"
+        ),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[1].contains("rutan P (personnummer)"),
+        "{}",
+        warnings[1]
+    );
+}
+
+#[test]
+fn a_paper_correction_replaces_the_row_it_names() {
+    let (t, diags) = read(&[
+        line(&[(Column::Klockslag, "10:51")]),
+        line(&[
+            (Column::Rad, "2"),
+            (Column::DriftstoppStart, ""),
+            (Column::RattarRad, "1"),
+        ]),
+    ]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(t.entries.len(), 2);
+    let correction = &t.entries[1];
+    assert_eq!(correction.kind, EntryKind::Correction);
+    assert_eq!(correction.source.row, 1, "stands for the row it corrects");
+    assert_eq!(correction.source.line, 3);
+}
+
+#[test]
+fn a_paper_correction_may_name_a_row_of_another_sheet() {
+    let (t, diags) = read(&[
+        line(&[(Column::Rad, "8")]),
+        line(&[
+            (Column::Blad, "sunderby-medicin-61-002"),
+            (Column::Rad, "1"),
+            (Column::RattarRad, "001:8"),
+        ]),
+        line(&[
+            (Column::Blad, "sunderby-medicin-61-002"),
+            (Column::Rad, "2"),
+            (Column::RattarRad, "sunderby-medicin-61-001 rad 8"),
+        ]),
+    ]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert!(
+        t.entries[1..]
+            .iter()
+            .all(|e| e.source.sheet.serial == 1 && e.source.row == 8)
+    );
+}
+
+#[test]
+fn rejects_a_paper_correction_of_no_earlier_row() {
+    assert_rejected(
+        &[(Column::Rad, "3"), (Column::RattarRad, "2")],
+        Column::RattarRad,
+        "raden som rättas finns inte",
+    );
+    assert_rejected(
+        &[(Column::Rad, "3"), (Column::RattarRad, "3")],
+        Column::RattarRad,
+        "rad 3 kan inte rätta rad 3",
+    );
+    assert_rejected(
+        &[(Column::Rad, "3"), (Column::RattarRad, "lulea-001:2")],
+        Column::RattarRad,
+        "hör till en annan enhet",
+    );
+    assert_rejected(
+        &[(Column::RattarRad, "förra")],
+        Column::RattarRad,
+        "är ingen rad",
+    );
+}
+
+#[test]
+fn reads_a_file_with_the_header_before_rattar_rad() {
+    let old: Vec<&str> = columns::Format::WithoutCorrectionRow
+        .columns()
+        .map(|c| c.name())
+        .collect();
+    let mut fields: Vec<String> = base().into_iter().map(|(_, v)| v.to_owned()).collect();
+    fields.remove(Column::RattarRad.index());
+    let mut text = old.join(";");
+    text.push('\n');
+    csv::write_record(&mut text, &fields, ';');
+    let mut v = Validator::new(kit(), now());
+    v.read_text(FILE, &text);
+    let (t, diags) = v.finish();
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(t.entries.len(), 1);
+    assert_eq!(t.entries[0].signature, "SJ");
+}
+
+#[test]
+fn the_paper_row_of_a_correction_cannot_be_typed_again_as_an_original() {
+    let (t, diags) = read(&[
+        line(&[]),
+        line(&[(Column::Rad, "2"), (Column::RattarRad, "1")]),
+        line(&[(Column::Rad, "2"), (Column::Klockslag, "11:00")]),
+    ]);
+    assert_eq!(t.entries.len(), 2);
+    let errors = errors(&diags);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0]
+            .contains("fält «post»: blad och rad finns redan på rad 3 i filen (den rättar rad 1)"),
+        "{}",
+        errors[0]
+    );
 }
