@@ -36,6 +36,5 @@ pub mod pipeline;
 pub mod print;
 pub mod printouts;
 pub mod reconcile;
-pub mod serve;
 pub mod site;
 pub mod transcript;

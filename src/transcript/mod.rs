@@ -10,15 +10,14 @@
 //! - [`read_files`] reads and checks files and is what reconciliation calls.
 //! - [`csv`] is the RFC 4180 reader and writer; [`columns`] the form's
 //!   columns and templates.
-//! - [`guided`] is `reservkit transcribe FILE --sheet SHEET`, [`cli`] the
-//!   command.
+//! - [`guided`] is `reservkit transcribe FILE --sheet SHEET`, [`crate::cli::transcribe`]
+//!   the command.
 //!
 //! Patient names and identity numbers live only in [`entry::Entry`]. They
 //! never appear in messages, and files that hold them are created readable
 //! by their owner only. Lines are only ever appended: a mistake is corrected
 //! by a `rättelse` line, so who changed what, and when, stays visible.
 
-pub mod cli;
 pub mod columns;
 pub mod completion;
 pub mod csv;

@@ -1,6 +1,10 @@
 //! Command-line interface: parses arguments, runs a command, prints
 //! diagnostics to stderr and returns the exit code (0 ok, 1 failure, 2 usage).
 
+pub mod reconcile;
+pub mod serve;
+pub mod transcribe;
+
 use crate::diag::Diagnostic;
 use crate::pipeline::{self, BuildError, Paths};
 use clap::{Args, Parser, Subcommand};
@@ -46,10 +50,10 @@ pub enum Command {
         port: u16,
     },
     /// Transkribera pappersloggar: mall, kontroll av filer eller guidad inmatning.
-    Transcribe(crate::transcript::cli::TranscribeArgs),
+    Transcribe(transcribe::TranscribeArgs),
     /// Stäm av transkriberade pappersloggar efter driftstoppet: samtal, fall,
     /// betalningsansvar, arbetslistor och avvikelser.
-    Reconcile(crate::reconcile::cli::ReconcileArgs),
+    Reconcile(reconcile::ReconcileArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -80,9 +84,9 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build { paths, strict } => build(paths.into(), strict),
         Command::Check { paths, strict } => check(paths.into(), strict),
-        Command::Serve { paths, port } => crate::serve::serve(paths.into(), port),
-        Command::Transcribe(args) => crate::transcript::cli::run(args),
-        Command::Reconcile(args) => crate::reconcile::cli::run(args),
+        Command::Serve { paths, port } => serve::serve(paths.into(), port),
+        Command::Transcribe(args) => transcribe::run(args),
+        Command::Reconcile(args) => reconcile::run(args),
     }
 }
 

@@ -3,13 +3,13 @@
 //! SHEET`). Parses the options, loads the kit, runs the mode and turns the
 //! result into an exit code: 0 ok, 1 validation failure, 2 usage.
 
-use super::entry::{SheetNo, Transcript};
-use super::guided::{self, Clock, GuidedError};
-use super::prompt::Prompter;
-use super::{columns, fields, log_file, read_files};
 use crate::load::{self, display_path};
 use crate::model::Kit;
 use crate::pipeline;
+use crate::transcript::entry::{SheetNo, Transcript};
+use crate::transcript::guided::{self, Clock, GuidedError};
+use crate::transcript::prompt::Prompter;
+use crate::transcript::{columns, fields, log_file, read_files};
 use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -6,9 +6,9 @@
 //! never a patient's name or identity number. Exit codes: 0 done, 1 the
 //! input or the accounting failed (nothing written), 2 usage.
 
-use super::{reconcile, report};
 use crate::model::Kit;
 use crate::output::{self, Kind, Tree};
+use crate::reconcile::{reconcile, report};
 use crate::transcript::entry::Transcript;
 use crate::transcript::privacy;
 use clap::Args;
