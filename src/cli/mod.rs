@@ -5,7 +5,7 @@ pub mod reconcile;
 pub mod serve;
 pub mod transcribe;
 
-use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::pipeline::{self, BuildError, Paths};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -88,26 +88,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Transcribe(args) => transcribe::run(args),
         Command::Reconcile(args) => reconcile::run(args),
     }
-}
-
-/// Prints diagnostics and a Swedish summary line to stderr.
-pub fn report(diags: &[Diagnostic]) {
-    for d in diags {
-        eprintln!("{d}");
-    }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
-    if errors > 0 || warnings > 0 {
-        eprintln!(
-            "{}, {}",
-            plural(errors, "fel", "fel"),
-            plural(warnings, "varning", "varningar")
-        );
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn build(paths: Paths, strict: bool) -> ExitCode {

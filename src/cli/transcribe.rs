@@ -3,7 +3,8 @@
 //! SHEET`). Parses the options, loads the kit, runs the mode and turns the
 //! result into an exit code: 0 ok, 1 validation failure, 2 usage.
 
-use crate::load::{self, display_path};
+use crate::diag::display_path;
+use crate::load;
 use crate::model::Kit;
 use crate::pipeline;
 use crate::transcript::entry::{SheetNo, Transcript};
@@ -79,7 +80,7 @@ fn load_kit(content: &Path) -> Result<Kit, ExitCode> {
     match loaded.kit {
         Some(kit) => Ok(kit),
         None => {
-            crate::cli::report(&loaded.diagnostics);
+            crate::diag::report(&loaded.diagnostics);
             eprintln!(
                 "Innehållet i {} har fel; rätta det först (reservkit check).",
                 display_path(content)
@@ -150,7 +151,7 @@ fn check(args: &TranscribeArgs, clock: &Clock) -> ExitCode {
         Err(code) => return code,
     };
     let (transcript, diags) = read_files(&args.files, &kit, clock.now());
-    crate::cli::report(&diags);
+    crate::diag::report(&diags);
     eprintln!("{}", summary(&transcript));
     if diags.iter().any(|d| d.is_error()) {
         ExitCode::FAILURE

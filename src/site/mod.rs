@@ -7,8 +7,8 @@
 pub mod diagram;
 pub mod views;
 
+use crate::diag::display_path;
 use crate::diag::{self, Diagnostic};
-use crate::load::display_path;
 use crate::markdown;
 use crate::model::{Kit, Role, UnitKind};
 use crate::output::OutFile;

@@ -16,7 +16,7 @@ use super::fields;
 use super::log_file::{LogFile, OpenError};
 use super::prompt::{COMMANDS_HELP, Command, Prompter, Reply};
 use super::validate::Validator;
-use crate::load::display_path;
+use crate::diag::display_path;
 use crate::localtime;
 use crate::model::{Fact, Kit, Unit};
 use jiff::ZonedDateTime;

@@ -30,7 +30,7 @@ pub mod prompt;
 pub mod validate;
 
 use crate::diag::Diagnostic;
-use crate::load::display_path;
+use crate::diag::display_path;
 use crate::model::Kit;
 use entry::Transcript;
 use jiff::ZonedDateTime;
