@@ -1,16 +1,25 @@
-//! Command-line interface: parses arguments, runs a command, prints
-//! diagnostics to stderr and returns the exit code (0 ok, 1 failure, 2 usage).
+//! The commands: each parses its arguments, loads what it needs, calls the
+//! libraries below (`pipeline`, `transcript`, `reconcile`), prints
+//! diagnostics to stderr, writes through `output` and returns the exit code
+//! (0 ok, 1 failure, 2 usage). Nothing below this module imports it.
+//!
+//! `build`, `check` and `serve` make the kit from `content/`;
+//! `transcribe` and `reconcile` are the companion commands for the way back
+//! from paper, which load the kit through [`load_kit`].
 
+pub mod build;
+pub mod check;
 pub mod reconcile;
 pub mod serve;
 pub mod transcribe;
 
 use crate::diag::report;
-use crate::pipeline::{self, BuildError, Paths};
+use crate::model::Kit;
+use crate::pipeline::{self, Paths};
 use clap::{Args, Parser, Subcommand};
-use std::path::PathBuf;
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -82,53 +91,27 @@ impl From<PathArgs> for Paths {
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Build { paths, strict } => build(paths.into(), strict),
-        Command::Check { paths, strict } => check(paths.into(), strict),
+        Command::Build { paths, strict } => build::run(paths.into(), strict),
+        Command::Check { paths, strict } => check::run(paths.into(), strict),
         Command::Serve { paths, port } => serve::serve(paths.into(), port),
         Command::Transcribe(args) => transcribe::run(args),
         Command::Reconcile(args) => reconcile::run(args),
     }
 }
 
-fn build(paths: Paths, strict: bool) -> ExitCode {
-    let start = Instant::now();
-    match pipeline::build(&paths, strict) {
-        Ok(built) => {
-            report(&built.warnings);
-            for note in &built.notes {
-                eprintln!("{note}");
-            }
-            eprintln!(
-                "Byggde kitet {} till {}: {} filer på {:.2} s.",
-                built.version,
-                paths.out.join("site").display(),
-                built.site.len(),
-                start.elapsed().as_secs_f64()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(BuildError::Invalid(diags)) => {
-            report(&diags);
-            eprintln!("Inget skrevs; tidigare utdata är orörd.");
-            ExitCode::FAILURE
-        }
-        Err(BuildError::Output(e)) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+/// Today's date for the companion commands: SOURCE_DATE_EPOCH when it is
+/// set and valid, otherwise the clock.
+fn today() -> Date {
+    pipeline::today(pipeline::source_date().ok().flatten())
 }
 
-fn check(paths: Paths, strict: bool) -> ExitCode {
-    match pipeline::make(&paths, strict) {
-        Ok(built) => {
-            report(&built.warnings);
-            eprintln!("Innehållet är giltigt (kit {}).", built.version);
-            ExitCode::SUCCESS
-        }
-        Err(diags) => {
-            report(&diags);
-            ExitCode::FAILURE
-        }
+/// Loads the kit from `content` for `transcribe` and `reconcile`. On failure
+/// prints its diagnostics and returns `None`; the command says what that
+/// means for it. Warnings of a kit that loads are not theirs to show.
+fn load_kit(content: &Path, today: Date) -> Option<Kit> {
+    let loaded = crate::load::load(content, today);
+    if loaded.kit.is_none() {
+        report(&loaded.diagnostics);
     }
+    loaded.kit
 }

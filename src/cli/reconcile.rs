@@ -70,7 +70,7 @@ pub fn run(args: ReconcileArgs) -> ExitCode {
 }
 
 fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
-    let today = crate::pipeline::today(crate::pipeline::source_date().ok().flatten());
+    let today = super::today();
     let as_of = match &args.as_of {
         Some(text) => crate::localtime::parse_date(text)
             .map_err(|e| Failure::Usage(format!("--as-of: {e}")))?,
@@ -98,9 +98,7 @@ fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
     {
         eprintln!("{note}");
     }
-    let loaded = crate::load::load(&args.content, today);
-    let Some(kit) = loaded.kit else {
-        crate::diag::report(&loaded.diagnostics);
+    let Some(kit) = super::load_kit(&args.content, today) else {
         return Err(Failure::Failed(
             "innehållet i content/ går inte att läsa".into(),
         ));

@@ -4,9 +4,7 @@
 //! result into an exit code: 0 ok, 1 validation failure, 2 usage.
 
 use crate::diag::display_path;
-use crate::load;
 use crate::model::Kit;
-use crate::pipeline;
 use crate::transcript::entry::{SheetNo, Transcript};
 use crate::transcript::guided::{self, Clock, GuidedError};
 use crate::transcript::prompt::Prompter;
@@ -73,21 +71,15 @@ fn usage(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Loads the kit; on failure prints its diagnostics.
+/// Loads the kit; on failure prints its diagnostics and what to do.
 fn load_kit(content: &Path) -> Result<Kit, ExitCode> {
-    let today = pipeline::today(pipeline::source_date().ok().flatten());
-    let loaded = load::load(content, today);
-    match loaded.kit {
-        Some(kit) => Ok(kit),
-        None => {
-            crate::diag::report(&loaded.diagnostics);
-            eprintln!(
-                "Innehållet i {} har fel; rätta det först (reservkit check).",
-                display_path(content)
-            );
-            Err(ExitCode::FAILURE)
-        }
-    }
+    super::load_kit(content, super::today()).ok_or_else(|| {
+        eprintln!(
+            "Innehållet i {} har fel; rätta det först (reservkit check).",
+            display_path(content)
+        );
+        ExitCode::FAILURE
+    })
 }
 
 /// The sheet named by `--sheet`, checked against the directory.
