@@ -7,8 +7,9 @@ use crate::diag::display_path;
 use crate::model::Kit;
 use crate::transcript::entry::{SheetNo, Transcript};
 use crate::transcript::guided::{self, Clock, GuidedError};
+use crate::transcript::log_file::{self, LogFile};
 use crate::transcript::prompt::Prompter;
-use crate::transcript::{columns, fields, log_file, read_files};
+use crate::transcript::{columns, fields, read_files};
 use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -195,8 +196,16 @@ fn guided_entry(args: &TranscribeArgs, clock: Clock) -> ExitCode {
     if let Err(code) = sheet_of(&kit, &sheet) {
         return code;
     }
+    // Opened and locked here, before any question, so a second session on
+    // the same file is refused at once and nothing is written.
+    let opened = match LogFile::open(&file) {
+        Ok(opened) => opened,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let options = guided::Options {
-        file,
         sheet,
         by: args.by.clone(),
     };
@@ -205,7 +214,7 @@ fn guided_entry(args: &TranscribeArgs, clock: Clock) -> ExitCode {
     let typed = stdin.is_terminal();
     let colour = typed && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let prompter = Prompter::new(stdin.lock(), stdout.lock(), colour, !typed);
-    match guided::run(&kit, &options, clock, prompter) {
+    match guided::run(&kit, &options, opened, clock, prompter) {
         Ok(_) => ExitCode::SUCCESS,
         Err(GuidedError::Usage(m)) => usage(&m),
         Err(e) => {

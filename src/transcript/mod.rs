@@ -10,8 +10,9 @@
 //! - [`read_files`] reads and checks files and is what reconciliation calls.
 //! - [`csv`] is the RFC 4180 reader and writer; [`columns`] the form's
 //!   columns and templates.
-//! - [`guided`] is `reservkit transcribe FILE --sheet SHEET`, [`crate::cli::transcribe`]
-//!   the command.
+//! - [`guided`] is the session of `reservkit transcribe FILE --sheet
+//!   SHEET` on a [`log_file::LogFile`] that the command
+//!   ([`crate::cli::transcribe`]) opened and locked.
 //!
 //! Patient names and identity numbers live only in [`entry::Entry`]. They
 //! never appear in messages, and files that hold them are created readable
