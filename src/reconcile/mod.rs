@@ -16,7 +16,7 @@
 //!
 //! [`reconcile`] runs them all in memory; [`report`] turns the result into
 //! files and [`unit_pdf`] into a printable worklist per unit. This module
-//! reads and writes no files: the command [`crate::cli::reconcile`] reads
+//! reads and writes no files: the command `cli::reconcile` reads
 //! them (through [`crate::transcript::read_files`]) and writes them (through
 //! [`crate::output::write_tree`]). Patient names and identity numbers appear
 //! only in the record files, never in file names, summaries or messages.

@@ -12,7 +12,7 @@
 //!   columns and templates.
 //! - [`guided`] is the session of `reservkit transcribe FILE --sheet
 //!   SHEET` on a [`log_file::LogFile`] that the command
-//!   ([`crate::cli::transcribe`]) opened and locked.
+//!   (`cli::transcribe`) opened and locked.
 //!
 //! Patient names and identity numbers live only in [`entry::Entry`]. They
 //! never appear in messages, and files that hold them are created readable
