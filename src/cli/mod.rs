@@ -5,7 +5,7 @@
 //!
 //! `build`, `check` and `serve` make the kit from `content/`;
 //! `transcribe` and `reconcile` are the companion commands for the way back
-//! from paper, which load the kit through [`load_kit`].
+//! from paper, which load the kit through `load_kit`.
 
 pub mod build;
 pub mod check;
