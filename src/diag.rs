@@ -2,9 +2,11 @@
 //!
 //! Every loader collects `Diagnostic`s instead of stopping at the first
 //! problem, so that a content editor sees all of them at once, sorted by file
-//! and position. This module only formats; it never prints or exits.
+//! and position. This module formats them; only [`report`], which the
+//! commands call, prints them. It never exits.
 
 use std::fmt;
+use std::path::Path;
 
 /// How bad a problem is. Warnings become errors with `--strict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -113,6 +115,33 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.into()
+}
+
+/// Prints diagnostics and a Swedish summary line to stderr.
+pub fn report(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if errors > 0 || warnings > 0 {
+        eprintln!(
+            "{}, {}",
+            plural(errors, "fel", "fel"),
+            plural(warnings, "varning", "varningar")
+        );
+    }
+}
+
+/// `n` and the noun in the form that goes with it: "1 varning", "2 varningar".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// How a path is shown in messages: as given, with forward slashes.
+pub fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
 /// Sorts diagnostics by file, position and message, and drops exact repeats.

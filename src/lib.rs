@@ -21,7 +21,8 @@
 //!   records, cases, payment responsibility and back-entry worklists.
 //! - [`personal_id`], [`localtime`] and [`payment`] hold the rules that
 //!   transcription and reconciliation apply.
-//! - [`cli`] ties the commands together.
+//! - [`cli`] holds the commands (build, check, serve, transcribe,
+//!   reconcile) above all of this; nothing here imports it.
 
 pub mod cli;
 pub mod diag;
@@ -36,6 +37,5 @@ pub mod pipeline;
 pub mod print;
 pub mod printouts;
 pub mod reconcile;
-pub mod serve;
 pub mod site;
 pub mod transcript;

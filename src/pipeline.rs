@@ -105,7 +105,7 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
             diags.extend(failures.iter().map(|f| {
                 let (file, (line, col)) = match &f.error {
                     crate::print::PrintError::DoesNotFit { what, .. } => (
-                        load::display_path(&kit_yaml),
+                        diag::display_path(&kit_yaml),
                         rows_at
                             .filter(|_| what.contains("rows_per_sheet"))
                             .unwrap_or((0, 0)),
@@ -191,7 +191,7 @@ fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
     } else {
         content.join(&m.file)
     };
-    let shown = load::display_path(&path);
+    let shown = diag::display_path(&path);
     let first = m.chars.first().copied().unwrap_or(' ');
     let src = std::fs::read_to_string(&path).unwrap_or_default();
     let offset = src

@@ -9,11 +9,12 @@
 mod reconcile_support;
 
 use reconcile_support::{Logbook, NAMES, PINS, at, day, kit};
+use reservkit::cli::reconcile as cli;
 use reservkit::model::Kit;
 use reservkit::reconcile::discrepancies::Kind;
 use reservkit::reconcile::ledger::Category;
 use reservkit::reconcile::matching::Status;
-use reservkit::reconcile::{Reconciliation, cli, reconcile};
+use reservkit::reconcile::{Reconciliation, reconcile};
 use reservkit::transcript::entry::{Direction, FactDate, Transcript};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

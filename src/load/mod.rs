@@ -9,7 +9,7 @@ pub mod raw;
 pub mod text;
 pub mod yaml;
 
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Diagnostic, display_path};
 use crate::model::{
     Directory, Event, Fact, FactRow, Hospital, Hours, Kit, NamedNumber, Organisation, Page,
     PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, ServiceDesk,
@@ -106,12 +106,6 @@ pub fn load(content: &Path, today: Date) -> Loaded {
         kit,
         diagnostics: diags,
     }
-}
-
-/// How a path is shown in messages: as given, with forward slashes.
-pub fn display_path(p: &Path) -> String {
-    let s = p.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
 fn read_yaml(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {

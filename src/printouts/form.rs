@@ -186,10 +186,37 @@ fn page(
     let size = PageSize::A4Landscape;
     let mut items = Vec::new();
     let left = fl::LEFT;
-    let right = fl::RIGHT;
-    let top = fl::TOP;
 
-    // Registration marks: filled squares in the four corners.
+    marks(grid, &mut items);
+    // The QR code with the kit version and the sheet number.
+    items.push(Item::Qr {
+        x_mm: grid.qr.x,
+        y_mm: grid.qr.y,
+        size_mm: grid.qr.w,
+        modules: qr::qr_modules(&qr_content(kit, number))?,
+    });
+
+    header(unit, number, grid, &mut items);
+    table_header(grid, &mut items);
+    // The rows: cell edges, then the boxes, from the same layout.
+    for row in &grid.rows {
+        table_row(grid, row, &mut items);
+    }
+    let t = grid.table;
+    items.push(Item::boxed(t.x, t.y, t.w, t.h, 1.0));
+    // The correction rule and the legend.
+    let mut ly = t.y + t.h + 3.0;
+    for (line, bold) in notes {
+        items.push(Item::text(left, ly, SMALL_PT, *bold, line.clone()));
+        ly += line_h(SMALL_PT);
+    }
+    let mut page = Page::new(size);
+    page.items = items;
+    Ok(page)
+}
+
+/// Registration marks: filled squares in the four corners.
+fn marks(grid: &FormLayout, items: &mut Vec<Item>) {
     for (cx, cy) in grid.marks {
         let half = fl::MARK_SIZE / 2.0;
         items.push(Item::Rect {
@@ -201,15 +228,13 @@ fn page(
             fill_gray: Some(0.0),
         });
     }
-    // The QR code with the kit version and the sheet number.
-    items.push(Item::Qr {
-        x_mm: grid.qr.x,
-        y_mm: grid.qr.y,
-        size_mm: grid.qr.w,
-        modules: qr::qr_modules(&qr_content(kit, number))?,
-    });
+}
 
-    // Header: title, sheet number box, unit, date and outage start.
+/// The header: title, sheet number box, unit and phone, date, outage start
+/// and who filled in the sheet.
+fn header(unit: Option<&Unit>, number: Option<&str>, grid: &FormLayout, items: &mut Vec<Item>) {
+    let left = fl::LEFT;
+    let top = fl::TOP;
     items.push(Item::text(
         left,
         top + 6.0,
@@ -303,8 +328,12 @@ fn page(
         items.push(Item::line(x, y3 + 0.8, end, y3 + 0.8, 0.5));
         x = end + 5.0;
     }
+}
 
-    // The table header: two bands, one per line of a row.
+/// The table header: two bands, one per line of a row.
+fn table_header(grid: &FormLayout, items: &mut Vec<Item>) {
+    let left = fl::LEFT;
+    let right = fl::RIGHT;
     let t = grid.table;
     let band = fl::HEADER_BAND;
     let body_top = t.y + 2.0 * band;
@@ -342,80 +371,73 @@ fn page(
     let rad_right = grid.columns[0].x + grid.columns[0].w;
     items.push(Item::line(rad_right, t.y + band, right, t.y + band, 0.4));
     items.push(Item::line(left, body_top, right, body_top, 1.0));
+}
 
-    // The rows: cell edges, then the boxes, from the same layout.
-    for row in &grid.rows {
-        let ry = row.rect.y;
-        if row.number > 1 {
-            items.push(Item::line(left, ry, right, ry, 0.8));
-        }
-        items.push(Item::line(
-            rad_right,
-            ry + fl::LINE_A,
-            right,
-            ry + fl::LINE_A,
-            0.4,
-        ));
-        for c in grid.columns.iter().skip(1) {
-            let (y, h) = match c.line {
-                0 => (ry, fl::LINE_A),
-                1 => (ry + fl::LINE_A, fl::LINE_B),
-                _ => (ry, ROW_MM),
-            };
-            items.push(Item::line(c.x, y, c.x, y + h, 0.5));
-        }
-        let (rx, rw) = (grid.columns[0].x, grid.columns[0].w);
-        items.push(Item::Text {
-            x_mm: rx + rw / 2.0,
-            y_mm: ry + ROW_MM / 2.0 + 1.5,
-            size_pt: 10.0,
-            bold: true,
-            text: row.number.to_string(),
-            align: Align::Center,
-        });
-        let mut last_digit = None;
-        for f in &row.fields {
-            let r = f.rect;
-            match f.kind {
-                Kind::Text => {}
-                Kind::Digit => {
-                    items.push(Item::boxed(r.x, r.y, r.w, r.h, 0.5));
-                    // The dash between the date part and the last four.
-                    if let Some(prev) = last_digit
-                        && r.x - prev > 1.0
-                    {
-                        let mid = r.y + r.h / 2.0;
-                        items.push(Item::line(prev + 0.7, mid, r.x - 0.7, mid, 0.8));
-                    }
-                    last_digit = Some(r.x + r.w);
+/// One row of the table: its rules and cell edges, the row number, and the
+/// boxes to write digits and ticks in.
+fn table_row(grid: &FormLayout, row: &fl::Row, items: &mut Vec<Item>) {
+    let left = fl::LEFT;
+    let right = fl::RIGHT;
+    let rad_right = grid.columns[0].x + grid.columns[0].w;
+    let ry = row.rect.y;
+    if row.number > 1 {
+        items.push(Item::line(left, ry, right, ry, 0.8));
+    }
+    items.push(Item::line(
+        rad_right,
+        ry + fl::LINE_A,
+        right,
+        ry + fl::LINE_A,
+        0.4,
+    ));
+    for c in grid.columns.iter().skip(1) {
+        let (y, h) = match c.line {
+            0 => (ry, fl::LINE_A),
+            1 => (ry + fl::LINE_A, fl::LINE_B),
+            _ => (ry, ROW_MM),
+        };
+        items.push(Item::line(c.x, y, c.x, y + h, 0.5));
+    }
+    let (rx, rw) = (grid.columns[0].x, grid.columns[0].w);
+    items.push(Item::Text {
+        x_mm: rx + rw / 2.0,
+        y_mm: ry + ROW_MM / 2.0 + 1.5,
+        size_pt: 10.0,
+        bold: true,
+        text: row.number.to_string(),
+        align: Align::Center,
+    });
+    let mut last_digit = None;
+    for f in &row.fields {
+        let r = f.rect;
+        match f.kind {
+            Kind::Text => {}
+            Kind::Digit => {
+                items.push(Item::boxed(r.x, r.y, r.w, r.h, 0.5));
+                // The dash between the date part and the last four.
+                if let Some(prev) = last_digit
+                    && r.x - prev > 1.0
+                {
+                    let mid = r.y + r.h / 2.0;
+                    items.push(Item::line(prev + 0.7, mid, r.x - 0.7, mid, 0.8));
                 }
-                Kind::Tick => {
-                    items.push(Item::boxed(r.x, r.y, r.w, r.h, 0.6));
-                    if let Some(label) = &f.label {
-                        items.push(Item::Text {
-                            x_mm: r.x - 0.6,
-                            y_mm: r.y + r.h / 2.0 + 0.9,
-                            size_pt: fl::LABEL_PT,
-                            bold: true,
-                            text: label.clone(),
-                            align: Align::Right,
-                        });
-                    }
+                last_digit = Some(r.x + r.w);
+            }
+            Kind::Tick => {
+                items.push(Item::boxed(r.x, r.y, r.w, r.h, 0.6));
+                if let Some(label) = &f.label {
+                    items.push(Item::Text {
+                        x_mm: r.x - 0.6,
+                        y_mm: r.y + r.h / 2.0 + 0.9,
+                        size_pt: fl::LABEL_PT,
+                        bold: true,
+                        text: label.clone(),
+                        align: Align::Right,
+                    });
                 }
             }
         }
     }
-    items.push(Item::boxed(t.x, t.y, t.w, t.h, 1.0));
-
-    // The correction rule and the legend.
-    let mut ly = t.y + t.h + 3.0;
-    for (line, bold) in notes {
-        items.push(Item::text(left, ly, SMALL_PT, *bold, line.clone()));
-        ly += line_h(SMALL_PT);
-    }
-    let mut page = Page::new(size);
-    page.items = items;
-    Ok(page)
 }
 
 /// The lines under the table: the correction rule (bold), then the legend.

@@ -15,14 +15,13 @@
 //! 7. [`ledger`]: every line read ends up in exactly one category.
 //!
 //! [`reconcile`] runs them all in memory; [`report`] turns the result into
-//! files, [`unit_pdf`] into a printable worklist per unit, and [`cli`] is the
-//! `reservkit reconcile` command, the only part that reads files (through
-//! [`crate::transcript::read_files`]) and writes them (through
+//! files and [`unit_pdf`] into a printable worklist per unit. This module
+//! reads and writes no files: the command `cli::reconcile` reads
+//! them (through [`crate::transcript::read_files`]) and writes them (through
 //! [`crate::output::write_tree`]). Patient names and identity numbers appear
 //! only in the record files, never in file names, summaries or messages.
 
 pub mod cases;
-pub mod cli;
 pub mod csv_out;
 pub mod discrepancies;
 pub mod json_out;

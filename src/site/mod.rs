@@ -7,10 +7,10 @@
 pub mod diagram;
 pub mod views;
 
+use crate::diag::display_path;
 use crate::diag::{self, Diagnostic};
-use crate::load::display_path;
 use crate::markdown;
-use crate::model::{Kit, Role, UnitKind};
+use crate::model::{Kit, Page, Role, UnitKind};
 use crate::output::OutFile;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -274,11 +274,8 @@ pub fn render(
     info: &BuildInfo,
     extra: &[ExtraPage],
 ) -> Result<(Vec<OutFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut diags = Vec::new();
-    let s = &kit.settings;
-
     // Markdown first: headings are needed to check links between pages.
-    let events: Vec<EventView> = s.events.iter().map(EventView::new).collect();
+    let events: Vec<EventView> = kit.settings.events.iter().map(EventView::new).collect();
     let event_table = event_table_html(&events);
     let directive = |name: &str| (name == "händelsetabell").then(|| event_table.clone());
     let rendered: Vec<_> = kit
@@ -286,14 +283,6 @@ pub fn render(
         .iter()
         .map(|p| (p, markdown::render(&p.body, &directive)))
         .collect();
-
-    let mut anchors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (p, r) in &rendered {
-        anchors.insert(
-            format!("{}.html", p.slug),
-            r.headings.iter().map(|h| h.id.clone()).collect(),
-        );
-    }
     // The directory's sections serve both the anchor check and the page.
     let sections: Vec<SectionView> = [
         UnitKind::Municipality,
@@ -303,67 +292,127 @@ pub fn render(
     .into_iter()
     .map(|k| section(kit, k, stale_before(kit, info.build_date.as_deref())))
     .collect();
-    let generated = generated_anchors(&sections);
+    let anchors = anchors(&rendered, &sections, extra);
+
+    let mut site = Site {
+        kit,
+        templates,
+        info,
+        nav: nav(kit, extra),
+        files: Vec::new(),
+        diags: Vec::new(),
+    };
+    for (p, r) in &rendered {
+        check_page(p, r, &anchors, &mut site.diags);
+    }
+    site.render_index();
+    site.render_pages(&rendered);
+    site.render_roles();
+    site.render_contacts(&sections);
+    site.render_about(&events);
+    site.render_extra(extra);
+
+    let Site {
+        mut files,
+        mut diags,
+        ..
+    } = site;
+    files.extend(templates.assets.iter().cloned());
+    diag::sort(&mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        Err(diags)
+    } else {
+        Ok((files, diags))
+    }
+}
+
+/// The anchors of every page, by file: the headings of the routine pages,
+/// those the site generates, and none yet for the extra pages.
+fn anchors(
+    rendered: &[(&Page, markdown::Rendered)],
+    sections: &[SectionView],
+    extra: &[ExtraPage],
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut anchors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (p, r) in rendered {
+        anchors.insert(
+            format!("{}.html", p.slug),
+            r.headings.iter().map(|h| h.id.clone()).collect(),
+        );
+    }
+    let generated = generated_anchors(sections);
     for (page, ids) in &generated {
         anchors.insert(page.clone(), ids.clone());
     }
     for e in extra {
         anchors.entry(format!("{}.html", e.slug)).or_default();
     }
+    anchors
+}
 
-    for (p, r) in &rendered {
-        let pos = |offset: usize| {
-            let (line, col) = diag::line_col(&p.body, offset);
-            (line + p.body_line - 1, col)
+/// A routine page's Markdown problems and links to pages or sections that
+/// do not exist, at their place in the page's file.
+fn check_page(
+    p: &Page,
+    r: &markdown::Rendered,
+    anchors: &BTreeMap<String, BTreeSet<String>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let pos = |offset: usize| {
+        let (line, col) = diag::line_col(&p.body, offset);
+        (line + p.body_line - 1, col)
+    };
+    for prob in &r.problems {
+        let (line, col) = pos(prob.offset);
+        let mut d = if prob.is_error {
+            Diagnostic::error(&p.source, line, col, &prob.message)
+        } else {
+            Diagnostic::warning(&p.source, line, col, &prob.message)
         };
-        for prob in &r.problems {
-            let (line, col) = pos(prob.offset);
-            let mut d = if prob.is_error {
-                Diagnostic::error(&p.source, line, col, &prob.message)
-            } else {
-                Diagnostic::warning(&p.source, line, col, &prob.message)
-            };
-            d.hint = prob.hint.clone();
-            diags.push(d);
-        }
-        for link in &r.links {
-            let (file, frag) = link.target.split_once('#').unwrap_or((&link.target, ""));
-            let file = if file.is_empty() {
-                format!("{}.html", p.slug)
-            } else {
-                file.to_string()
-            };
-            let (line, col) = pos(link.offset);
-            match anchors.get(&file) {
-                None => diags.push(
-                    Diagnostic::error(
-                        &p.source,
-                        line,
-                        col,
-                        format!("länken «{}» pekar på en sida som inte finns", link.target),
-                    )
-                    .with_hint(format!(
-                        "sidor i kitet: {}",
-                        anchors.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )),
-                ),
-                Some(ids) if !frag.is_empty() && !ids.contains(frag) => diags.push(
-                    Diagnostic::error(
-                        &p.source,
-                        line,
-                        col,
-                        format!("avsnittet «#{frag}» finns inte på {file}"),
-                    )
-                    .with_hint(format!(
-                        "avsnitt där: {}",
-                        ids.iter().cloned().collect::<Vec<_>>().join(", ")
-                    )),
-                ),
-                Some(_) => {}
-            }
+        d.hint = prob.hint.clone();
+        diags.push(d);
+    }
+    for link in &r.links {
+        let (file, frag) = link.target.split_once('#').unwrap_or((&link.target, ""));
+        let file = if file.is_empty() {
+            format!("{}.html", p.slug)
+        } else {
+            file.to_string()
+        };
+        let (line, col) = pos(link.offset);
+        match anchors.get(&file) {
+            None => diags.push(
+                Diagnostic::error(
+                    &p.source,
+                    line,
+                    col,
+                    format!("länken «{}» pekar på en sida som inte finns", link.target),
+                )
+                .with_hint(format!(
+                    "sidor i kitet: {}",
+                    anchors.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            ),
+            Some(ids) if !frag.is_empty() && !ids.contains(frag) => diags.push(
+                Diagnostic::error(
+                    &p.source,
+                    line,
+                    col,
+                    format!("avsnittet «#{frag}» finns inte på {file}"),
+                )
+                .with_hint(format!(
+                    "avsnitt där: {}",
+                    ids.iter().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            ),
+            Some(_) => {}
         }
     }
+}
 
+/// The main menu, in the order it is shown: start, the routine pages,
+/// contacts, the extra pages, about.
+fn nav(kit: &Kit, extra: &[ExtraPage]) -> Vec<NavItem> {
     let mut nav = vec![NavItem {
         href: "index.html".into(),
         title: "Start".into(),
@@ -393,163 +442,163 @@ pub fn render(
         title: "Om kitet".into(),
         current: false,
     });
+    nav
+}
 
-    let site = |current: &str| SiteView {
-        organisation: s.organisation.name.clone(),
-        municipalities_name: s.organisation.municipalities_name.clone(),
-        intranet_name: s.organisation.intranet_name.clone(),
-        record_system: s.organisation.record_system.clone(),
-        sample_data: s.sample_data,
-        version: kit.version.clone(),
-        data_date: kit.data_date.to_string(),
-        oldest_check: oldest_check(kit),
-        build_date: info.build_date.clone().unwrap_or_default(),
-        threshold_hours: s.threshold_hours,
-        municipality_hours: s.municipality_hours.to_string(),
-        switchboard: (&s.switchboard.number).into(),
-        switchboard_name: s.switchboard.name.clone(),
-        service_desk: (&s.service_desk.number).into(),
-        service_desk_name: s.service_desk.name.clone(),
-        service_desk_portal: s.service_desk.portal_name.clone(),
-        nav: nav
-            .iter()
-            .map(|n| NavItem {
-                current: n.href == current,
-                ..n.clone()
-            })
-            .collect(),
-        roles: Role::ALL
-            .iter()
-            .map(|r| RoleLink {
-                id: r.id().into(),
-                href: format!("{}.html", r.id()),
-                name: r.name().into(),
-                who: r.who().into(),
-                current: format!("{}.html", r.id()) == current,
-            })
-            .collect(),
-    };
+/// What every page is rendered with, and the files and diagnostics made so
+/// far. One `render_*` method per page or kind of page.
+struct Site<'a> {
+    kit: &'a Kit,
+    templates: &'a Templates,
+    info: &'a BuildInfo,
+    nav: Vec<NavItem>,
+    files: Vec<OutFile>,
+    diags: Vec<Diagnostic>,
+}
 
-    let mut files = Vec::new();
-    let mut page = |file: String,
-                    template: &str,
-                    title: &str,
-                    mut ctx: tera::Context,
-                    diags: &mut Vec<Diagnostic>| {
-        ctx.insert("site", &site(&file));
-        ctx.insert("title", title);
-        match templates.render(template, &ctx) {
-            Ok(html) => files.push(OutFile::new(file, html)),
-            Err(d) => diags.push(d),
+impl Site<'_> {
+    /// The `site` every template sees, with `current` marked in the menus.
+    fn view(&self, current: &str) -> SiteView {
+        let kit = self.kit;
+        let s = &kit.settings;
+        SiteView {
+            organisation: s.organisation.name.clone(),
+            municipalities_name: s.organisation.municipalities_name.clone(),
+            intranet_name: s.organisation.intranet_name.clone(),
+            record_system: s.organisation.record_system.clone(),
+            sample_data: s.sample_data,
+            version: kit.version.clone(),
+            data_date: kit.data_date.to_string(),
+            oldest_check: oldest_check(kit),
+            build_date: self.info.build_date.clone().unwrap_or_default(),
+            threshold_hours: s.threshold_hours,
+            municipality_hours: s.municipality_hours.to_string(),
+            switchboard: (&s.switchboard.number).into(),
+            switchboard_name: s.switchboard.name.clone(),
+            service_desk: (&s.service_desk.number).into(),
+            service_desk_name: s.service_desk.name.clone(),
+            service_desk_portal: s.service_desk.portal_name.clone(),
+            nav: self
+                .nav
+                .iter()
+                .map(|n| NavItem {
+                    current: n.href == current,
+                    ..n.clone()
+                })
+                .collect(),
+            roles: Role::ALL
+                .iter()
+                .map(|r| RoleLink {
+                    id: r.id().into(),
+                    href: format!("{}.html", r.id()),
+                    name: r.name().into(),
+                    who: r.who().into(),
+                    current: format!("{}.html", r.id()) == current,
+                })
+                .collect(),
         }
-    };
+    }
 
-    let mut ctx = tera::Context::new();
-    let first_calls: Vec<RoleView> = Role::ALL.iter().map(|r| role_view(kit, *r)).collect();
-    ctx.insert("roles", &first_calls);
-    ctx.insert(
-        "routine_pages",
-        &kit.pages
-            .iter()
-            .map(|p| NavItem {
-                href: format!("{}.html", p.slug),
-                title: p.title.clone(),
-                current: false,
-            })
-            .collect::<Vec<_>>(),
-    );
-    ctx.insert("diagram", &diagram::svg(&kit.settings, "vem-ringer"));
-    page(
-        "index.html".into(),
-        "index.html",
-        "Driftstopp i Lifecare SP",
-        ctx,
-        &mut diags,
-    );
+    /// Renders one page into `file`; a template error is a diagnostic.
+    fn page(&mut self, file: String, template: &str, title: &str, mut ctx: tera::Context) {
+        ctx.insert("site", &self.view(&file));
+        ctx.insert("title", title);
+        match self.templates.render(template, &ctx) {
+            Ok(html) => self.files.push(OutFile::new(file, html)),
+            Err(d) => self.diags.push(d),
+        }
+    }
 
-    for (p, r) in &rendered {
+    fn render_index(&mut self) {
+        let kit = self.kit;
         let mut ctx = tera::Context::new();
+        let first_calls: Vec<RoleView> = Role::ALL.iter().map(|r| role_view(kit, *r)).collect();
+        ctx.insert("roles", &first_calls);
         ctx.insert(
-            "page",
-            &PageView {
-                slug: p.slug.clone(),
-                title: p.title.clone(),
-                description: p.description.clone().unwrap_or_default(),
-                html: r.html.clone(),
-                toc: r
-                    .headings
-                    .iter()
-                    .filter(|h| h.level <= 3)
-                    .map(|h| TocItem {
-                        id: h.id.clone(),
-                        text: h.text.clone(),
-                        level: h.level,
-                    })
-                    .collect(),
-            },
+            "routine_pages",
+            &kit.pages
+                .iter()
+                .map(|p| NavItem {
+                    href: format!("{}.html", p.slug),
+                    title: p.title.clone(),
+                    current: false,
+                })
+                .collect::<Vec<_>>(),
         );
-        page(
-            format!("{}.html", p.slug),
-            "page.html",
-            &p.title,
+        ctx.insert("diagram", &diagram::svg(&kit.settings, "vem-ringer"));
+        self.page(
+            "index.html".into(),
+            "index.html",
+            "Driftstopp i Lifecare SP",
             ctx,
-            &mut diags,
         );
     }
 
-    for role in Role::ALL {
+    fn render_pages(&mut self, rendered: &[(&Page, markdown::Rendered)]) {
+        for (p, r) in rendered {
+            let mut ctx = tera::Context::new();
+            ctx.insert(
+                "page",
+                &PageView {
+                    slug: p.slug.clone(),
+                    title: p.title.clone(),
+                    description: p.description.clone().unwrap_or_default(),
+                    html: r.html.clone(),
+                    toc: r
+                        .headings
+                        .iter()
+                        .filter(|h| h.level <= 3)
+                        .map(|h| TocItem {
+                            id: h.id.clone(),
+                            text: h.text.clone(),
+                            level: h.level,
+                        })
+                        .collect(),
+                },
+            );
+            self.page(format!("{}.html", p.slug), "page.html", &p.title, ctx);
+        }
+    }
+
+    fn render_roles(&mut self) {
+        for role in Role::ALL {
+            let mut ctx = tera::Context::new();
+            let view = role_view(self.kit, role);
+            let title = format!("Checklista: {}", role.name().to_lowercase());
+            ctx.insert("role", &view);
+            self.page(format!("{}.html", role.id()), "role.html", &title, ctx);
+        }
+    }
+
+    fn render_contacts(&mut self, sections: &[SectionView]) {
         let mut ctx = tera::Context::new();
-        let view = role_view(kit, role);
-        let title = format!("Checklista: {}", role.name().to_lowercase());
-        ctx.insert("role", &view);
-        page(
-            format!("{}.html", role.id()),
-            "role.html",
-            &title,
+        ctx.insert("sections", sections);
+        ctx.insert("verify_within_days", &self.kit.settings.verify_within_days);
+        self.page(
+            "kontakter.html".into(),
+            "contacts.html",
+            "Kontakter vid driftstopp",
             ctx,
-            &mut diags,
         );
     }
 
-    let mut ctx = tera::Context::new();
-    ctx.insert("sections", &sections);
-    ctx.insert("verify_within_days", &s.verify_within_days);
-    page(
-        "kontakter.html".into(),
-        "contacts.html",
-        "Kontakter vid driftstopp",
-        ctx,
-        &mut diags,
-    );
-
-    let mut ctx = tera::Context::new();
-    ctx.insert("payment", &payment_view(kit));
-    ctx.insert("events", &events);
-    ctx.insert("verify_within_days", &s.verify_within_days);
-    page(
-        "om.html".into(),
-        "about.html",
-        "Om reservkitet",
-        ctx,
-        &mut diags,
-    );
-
-    for e in extra {
-        page(
-            format!("{}.html", e.slug),
-            &e.template,
-            &e.title,
-            e.context.clone(),
-            &mut diags,
-        );
+    fn render_about(&mut self, events: &[EventView]) {
+        let mut ctx = tera::Context::new();
+        ctx.insert("payment", &payment_view(self.kit));
+        ctx.insert("events", events);
+        ctx.insert("verify_within_days", &self.kit.settings.verify_within_days);
+        self.page("om.html".into(), "about.html", "Om reservkitet", ctx);
     }
 
-    files.extend(templates.assets.iter().cloned());
-    diag::sort(&mut diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        Err(diags)
-    } else {
-        Ok((files, diags))
+    fn render_extra(&mut self, extra: &[ExtraPage]) {
+        for e in extra {
+            self.page(
+                format!("{}.html", e.slug),
+                &e.template,
+                &e.title,
+                e.context.clone(),
+            );
+        }
     }
 }
 

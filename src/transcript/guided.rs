@@ -8,25 +8,24 @@
 //! earlier line stays. Before a line is saved it goes through the same
 //! [`Validator`] as `--check`, so what guided entry writes always passes the
 //! check. Patient data is shown only in the row read back for confirmation,
-//! never in a message.
+//! never in a message. The command opens and locks the file
+//! ([`LogFile::open`]) and hands it over; this module only appends to it.
 
 use super::columns::Column;
 use super::entry::{EntryKind, SheetNo};
 use super::fields;
-use super::log_file::{LogFile, OpenError};
+use super::log_file::{LogFile, Opened};
 use super::prompt::{COMMANDS_HELP, Command, Prompter, Reply};
 use super::validate::Validator;
-use crate::load::display_path;
+use crate::diag::display_path;
 use crate::localtime;
 use crate::model::{Fact, Kit, Unit};
 use jiff::ZonedDateTime;
 use std::io::{self, BufRead, Write};
-use std::path::PathBuf;
 
 /// What the command line asked for.
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub file: PathBuf,
     /// The sheet number as typed, e.g. `sunderby-medicin-61-007`.
     pub sheet: String,
     /// Who is typing; asked for when not given.
@@ -59,8 +58,6 @@ impl Clock {
 pub enum GuidedError {
     /// The sheet number is not usable (exit code 2).
     Usage(String),
-    /// The file cannot be created or is not a transcription file.
-    File(OpenError),
     /// Reading the terminal or writing the file failed; a line being saved
     /// may not have reached the disk.
     Io(io::Error),
@@ -70,7 +67,6 @@ impl std::fmt::Display for GuidedError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             GuidedError::Usage(m) => f.write_str(m),
-            GuidedError::File(e) => write!(f, "{e}"),
             GuidedError::Io(e) => write!(
                 f,
                 "in- eller utmatningen misslyckades: {e}; kontrollera filen med --check"
@@ -106,22 +102,23 @@ macro_rules! step {
 
 mod form;
 
-/// Runs a guided entry session until `klar` or the end of the input.
+/// Runs a guided entry session on the `opened` file until `klar` or the
+/// end of the input.
 ///
 /// # Errors
 ///
-/// [`GuidedError::Usage`] for an unknown sheet, [`GuidedError::File`] when
-/// the file cannot be used (nothing is written then), [`GuidedError::Io`]
-/// when the terminal or the file fails midway (lines saved before stay).
+/// [`GuidedError::Usage`] for an unknown sheet (nothing is written then),
+/// [`GuidedError::Io`] when the terminal or the file fails midway (lines
+/// saved before stay).
 pub fn run<R: BufRead, W: Write>(
     kit: &Kit,
     options: &Options,
+    mut opened: Opened,
     clock: Clock,
     io: Prompter<R, W>,
 ) -> Result<Summary, GuidedError> {
     let (sheet, unit) =
         fields::sheet(&options.sheet, &kit.directory).map_err(GuidedError::Usage)?;
-    let mut opened = LogFile::open(&options.file).map_err(GuidedError::File)?;
     let started = fields::format_point(&clock.now());
     let by = options
         .by
@@ -131,7 +128,7 @@ pub fn run<R: BufRead, W: Write>(
     opened
         .log
         .announce(by.unwrap_or("namnet är inte angivet ännu"), &started);
-    let name = display_path(&options.file);
+    let name = display_path(opened.log.path());
     let mut validator = Validator::new(kit, clock.now());
     validator.read_text(&name, &opened.text);
     let mut session = Session {

@@ -5,7 +5,9 @@
 //!
 //! Guided entry is the one place that writes line by line instead of through
 //! `output`: its whole point is that every confirmed line is on disk at once.
-//! It never rewrites or truncates what is already in the file.
+//! It never rewrites or truncates what is already in the file. The command
+//! opens the file (and takes the lock) before the session starts, and hands
+//! the open file to [`super::guided::run`].
 
 use super::columns::{self, Format};
 use super::csv;

@@ -10,15 +10,15 @@
 //! - [`read_files`] reads and checks files and is what reconciliation calls.
 //! - [`csv`] is the RFC 4180 reader and writer; [`columns`] the one table
 //!   of the form's columns, the headers and templates.
-//! - [`guided`] is `reservkit transcribe FILE --sheet SHEET`, [`cli`] the
-//!   command.
+//! - [`guided`] is the session of `reservkit transcribe FILE --sheet
+//!   SHEET` on a [`log_file::LogFile`] that the command
+//!   (`cli::transcribe`) opened and locked.
 //!
 //! Patient names and identity numbers live only in [`entry::Entry`]. They
 //! never appear in messages, and files that hold them are created readable
 //! by their owner only. Lines are only ever appended: a mistake is corrected
 //! by a `rättelse` line, so who changed what, and when, stays visible.
 
-pub mod cli;
 pub mod columns;
 pub mod completion;
 pub mod csv;
@@ -31,7 +31,7 @@ pub mod prompt;
 pub mod validate;
 
 use crate::diag::Diagnostic;
-use crate::load::display_path;
+use crate::diag::display_path;
 use crate::model::Kit;
 use entry::Transcript;
 use jiff::ZonedDateTime;

@@ -3,13 +3,13 @@
 //! SHEET`). Parses the options, loads the kit, runs the mode and turns the
 //! result into an exit code: 0 ok, 1 validation failure, 2 usage.
 
-use super::entry::{SheetNo, Transcript};
-use super::guided::{self, Clock, GuidedError};
-use super::prompt::Prompter;
-use super::{columns, fields, log_file, read_files};
-use crate::load::{self, display_path};
+use crate::diag::display_path;
 use crate::model::Kit;
-use crate::pipeline;
+use crate::transcript::entry::{SheetNo, Transcript};
+use crate::transcript::guided::{self, Clock, GuidedError};
+use crate::transcript::log_file::{self, LogFile};
+use crate::transcript::prompt::Prompter;
+use crate::transcript::{columns, fields, read_files};
 use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -72,21 +72,15 @@ fn usage(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Loads the kit; on failure prints its diagnostics.
+/// Loads the kit; on failure prints its diagnostics and what to do.
 fn load_kit(content: &Path) -> Result<Kit, ExitCode> {
-    let today = pipeline::today(pipeline::source_date().ok().flatten());
-    let loaded = load::load(content, today);
-    match loaded.kit {
-        Some(kit) => Ok(kit),
-        None => {
-            crate::cli::report(&loaded.diagnostics);
-            eprintln!(
-                "Innehållet i {} har fel; rätta det först (reservkit check).",
-                display_path(content)
-            );
-            Err(ExitCode::FAILURE)
-        }
-    }
+    super::load_kit(content, super::today()).ok_or_else(|| {
+        eprintln!(
+            "Innehållet i {} har fel; rätta det först (reservkit check).",
+            display_path(content)
+        );
+        ExitCode::FAILURE
+    })
 }
 
 /// The sheet named by `--sheet`, checked against the directory.
@@ -150,7 +144,7 @@ fn check(args: &TranscribeArgs, clock: &Clock) -> ExitCode {
         Err(code) => return code,
     };
     let (transcript, diags) = read_files(&args.files, &kit, clock.now());
-    crate::cli::report(&diags);
+    crate::diag::report(&diags);
     eprintln!("{}", summary(&transcript));
     if diags.iter().any(|d| d.is_error()) {
         ExitCode::FAILURE
@@ -202,8 +196,16 @@ fn guided_entry(args: &TranscribeArgs, clock: Clock) -> ExitCode {
     if let Err(code) = sheet_of(&kit, &sheet) {
         return code;
     }
+    // Opened and locked here, before any question, so a second session on
+    // the same file is refused at once and nothing is written.
+    let opened = match LogFile::open(&file) {
+        Ok(opened) => opened,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let options = guided::Options {
-        file,
         sheet,
         by: args.by.clone(),
     };
@@ -212,7 +214,7 @@ fn guided_entry(args: &TranscribeArgs, clock: Clock) -> ExitCode {
     let typed = stdin.is_terminal();
     let colour = typed && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let prompter = Prompter::new(stdin.lock(), stdout.lock(), colour, !typed);
-    match guided::run(&kit, &options, clock, prompter) {
+    match guided::run(&kit, &options, opened, clock, prompter) {
         Ok(_) => ExitCode::SUCCESS,
         Err(GuidedError::Usage(m)) => usage(&m),
         Err(e) => {

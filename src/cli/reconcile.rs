@@ -6,9 +6,9 @@
 //! never a patient's name or identity number. Exit codes: 0 done, 1 the
 //! input or the accounting failed (nothing written), 2 usage.
 
-use super::{reconcile, report};
 use crate::model::Kit;
 use crate::output::{self, Kind, Tree};
+use crate::reconcile::{reconcile, report};
 use crate::transcript::entry::Transcript;
 use crate::transcript::privacy;
 use clap::Args;
@@ -70,7 +70,7 @@ pub fn run(args: ReconcileArgs) -> ExitCode {
 }
 
 fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
-    let today = crate::pipeline::today(crate::pipeline::source_date().ok().flatten());
+    let today = super::today();
     let as_of = match &args.as_of {
         Some(text) => crate::localtime::parse_date(text)
             .map_err(|e| Failure::Usage(format!("--as-of: {e}")))?,
@@ -80,7 +80,7 @@ fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
         if !file.is_file() {
             return Err(Failure::Usage(format!(
                 "{}: filen finns inte",
-                crate::load::display_path(file)
+                crate::diag::display_path(file)
             )));
         }
     }
@@ -98,9 +98,7 @@ fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
     {
         eprintln!("{note}");
     }
-    let loaded = crate::load::load(&args.content, today);
-    let Some(kit) = loaded.kit else {
-        crate::cli::report(&loaded.diagnostics);
+    let Some(kit) = super::load_kit(&args.content, today) else {
         return Err(Failure::Failed(
             "innehållet i content/ går inte att läsa".into(),
         ));
@@ -109,7 +107,7 @@ fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
     let now = jiff::Timestamp::now().to_zoned_datetime(tz);
     let (transcript, diags, scrubber) =
         crate::transcript::read_files_private(&args.files, &kit, now);
-    crate::cli::report(&diags);
+    crate::diag::report(&diags);
     // A rejected line is reconciled as "avvisad"; any other error (a file
     // that is not UTF-8, a wrong header) means lines were not read at all.
     let rejected: BTreeSet<(&str, usize)> = transcript
@@ -228,7 +226,7 @@ pub fn check_out_dir(
     forbidden: &[&Path],
     inputs: &[PathBuf],
 ) -> Result<PathBuf, String> {
-    let shown = crate::load::display_path(out);
+    let shown = crate::diag::display_path(out);
     let resolved = resolve(out).map_err(|e| format!("{shown}: {e}"))?;
     if resolved.file_name().is_none() {
         return Err(format!("{shown}: välj en egen mapp för avstämningen"));
@@ -238,7 +236,7 @@ pub fn check_out_dir(
         if resolved.starts_with(&f_resolved) || f_resolved.starts_with(&resolved) {
             return Err(format!(
                 "{shown}: avstämningen innehåller patientuppgifter och får inte ligga i eller omfatta {}",
-                crate::load::display_path(f)
+                crate::diag::display_path(f)
             ));
         }
     }
@@ -255,7 +253,7 @@ pub fn check_out_dir(
         {
             return Err(format!(
                 "{shown}: mappen ersätts i sin helhet och får inte innehålla {}",
-                crate::load::display_path(&input)
+                crate::diag::display_path(&input)
             ));
         }
     }
@@ -272,7 +270,7 @@ pub fn check_out_dir(
         };
         return Err(format!(
             "{shown}: avstämningen innehåller patientuppgifter och får inte ligga i {}, som är {what}",
-            crate::load::display_path(ancestor)
+            crate::diag::display_path(ancestor)
         ));
     }
     output::check_replaceable(&resolved, Kind::Reconciliation).map_err(|e| match e {

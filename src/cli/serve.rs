@@ -46,7 +46,7 @@ fn rebuild(paths: &Paths, state: &State) {
     let mut built_version = None;
     let text = match pipeline::build(paths, false) {
         Ok(built) => {
-            crate::cli::report(&built.warnings);
+            crate::diag::report(&built.warnings);
             for note in &built.notes {
                 eprintln!("{note}");
             }
@@ -54,7 +54,7 @@ fn rebuild(paths: &Paths, state: &State) {
             String::new()
         }
         Err(BuildError::Invalid(diags)) => {
-            crate::cli::report(&diags);
+            crate::diag::report(&diags);
             diags
                 .iter()
                 .map(ToString::to_string)
