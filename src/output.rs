@@ -795,6 +795,60 @@ mod tests {
     }
 
     #[test]
+    fn a_staged_tree_filled_from_several_threads_is_swapped_in_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("output");
+        write_tree(&tree(&out, Kind::Build, &[("site/a.html", "gammal")])).expect("first");
+        let staging = Staging::begin(&out, Kind::Build).expect("begin");
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let staging = &staging;
+                scope.spawn(move || {
+                    for i in 0..25 {
+                        let print = format!("print/d{t}/{i}.pdf");
+                        let bytes = format!("pdf {t} {i}");
+                        staging.add(&print, bytes.as_bytes()).expect("add");
+                        staging
+                            .add_same(
+                                &format!("site/utskrifter/d{t}/{i}.pdf"),
+                                &print,
+                                bytes.as_bytes(),
+                            )
+                            .expect("add_same");
+                    }
+                });
+            }
+        });
+        // Nothing shows before the swap.
+        assert_eq!(names(&out), [".reservkit-bygge", "site"]);
+        assert!(staging.add("print/d0/0.pdf", b"twice").is_err());
+        staging.finish().expect("finish");
+        assert_eq!(names(dir.path()), ["output"]);
+        assert_eq!(
+            fs::read_to_string(out.join("site/utskrifter/d3/24.pdf")).expect("copy"),
+            "pdf 3 24"
+        );
+        let marker = fs::read_to_string(out.join(".reservkit-bygge")).expect("marker");
+        let listed: Vec<&str> = marker.lines().skip(3).collect();
+        assert_eq!(listed.len(), 200);
+        assert!(listed.windows(2).all(|w| w[0] < w[1]), "sorted");
+        assert!(!out.join("site/a.html").exists());
+    }
+
+    #[test]
+    fn a_staged_tree_dropped_unfinished_leaves_the_old_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("avst");
+        write_tree(&tree(&out, Kind::Reconciliation, &[("a.csv", "gammal")])).expect("first");
+        {
+            let staging = Staging::begin(&out, Kind::Reconciliation).expect("begin");
+            staging.add("b.csv", b"ny").expect("add");
+        }
+        assert_eq!(names(dir.path()), ["avst"]);
+        assert_eq!(fs::read_to_string(out.join("a.csv")).expect("a"), "gammal");
+    }
+
+    #[test]
     fn refuses_a_folder_it_did_not_write_and_lists_it() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mine = dir.path().join("avst");
