@@ -370,7 +370,7 @@ pub fn make_each<E: Send>(
         }
         (failures, sink_error)
     };
-    let results: Vec<(Vec<(usize, Failure)>, Option<E>)> = std::thread::scope(|scope| {
+    let results: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
         handles
             .into_iter()
