@@ -47,7 +47,7 @@ pub enum Command {
     },
     /// Transkribera pappersloggar: mall, kontroll av filer eller guidad inmatning.
     Transcribe(crate::transcript::cli::TranscribeArgs),
-    /// Stäm av transkriberade papperloggar efter driftstoppet: samtal, fall,
+    /// Stäm av transkriberade pappersloggar efter driftstoppet: samtal, fall,
     /// betalningsansvar, arbetslistor och avvikelser.
     Reconcile(crate::reconcile::cli::ReconcileArgs),
 }

@@ -82,16 +82,37 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        let message = one_line(&self.message);
         match (self.line, self.col) {
-            (0, _) => write!(f, "{}: {label}: {}", self.file, self.message)?,
-            (line, 0) => write!(f, "{}:{line}: {label}: {}", self.file, self.message)?,
-            (line, col) => write!(f, "{}:{line}:{col}: {label}: {}", self.file, self.message)?,
+            (0, _) => write!(f, "{}: {label}: {message}", self.file)?,
+            (line, 0) => write!(f, "{}:{line}: {label}: {message}", self.file)?,
+            (line, col) => write!(f, "{}:{line}:{col}: {label}: {message}", self.file)?,
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hjälp: {hint}")?;
+            write!(f, "\n  hjälp: {}", one_line(hint))?;
         }
         Ok(())
     }
+}
+
+/// `text` with line breaks, tabs and other control characters written as
+/// escapes (`\n`, `\t`, `\u{0}`), so that a diagnostic quoting a value stays
+/// one line (plus its hint) and invisible characters become visible.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 /// Sorts diagnostics by file, position and message, and drops exact repeats.
@@ -143,6 +164,15 @@ mod tests {
         sort(&mut v);
         let order: Vec<_> = v.iter().map(|d| (d.file.as_str(), d.line)).collect();
         assert_eq!(order, [("a.yaml", 2), ("a.yaml", 9), ("b.yaml", 1)]);
+    }
+
+    #[test]
+    fn values_with_line_breaks_stay_on_one_line() {
+        let d = Diagnostic::error("k.yaml", 2, 3, "värdet «a\nb\t\0» är fel").with_hint("x\ny");
+        assert_eq!(
+            d.to_string(),
+            "k.yaml:2:3: error: värdet «a\\nb\\t\\u{0}» är fel\n  hjälp: x\\ny"
+        );
     }
 
     #[test]

@@ -140,16 +140,27 @@ fn make_to(
         Ok(list) => list,
         Err(printouts::Stopped::Sink(e)) => return Err(BuildError::Output(e)),
         Err(printouts::Stopped::Failed(failures)) => {
+            let kit_yaml = paths.content.join("kit.yaml");
+            // The rows asked for per sheet are what a form that does not fit
+            // can give up; point at that setting.
+            let rows_at = std::fs::read_to_string(&kit_yaml).ok().and_then(|src| {
+                src.find("rows_per_sheet:")
+                    .map(|at| diag::line_col(&src, at))
+            });
             diags.extend(failures.iter().map(|f| {
-                let file = if matches!(f.error, crate::print::PrintError::DoesNotFit { .. }) {
-                    load::display_path(&paths.content.join("kit.yaml"))
-                } else {
-                    format!("utskriften {}", f.file)
+                let (file, (line, col)) = match &f.error {
+                    crate::print::PrintError::DoesNotFit { what, .. } => (
+                        load::display_path(&kit_yaml),
+                        rows_at
+                            .filter(|_| what.contains("rows_per_sheet"))
+                            .unwrap_or((0, 0)),
+                    ),
+                    _ => (format!("utskriften {}", f.file), (0, 0)),
                 };
                 Diagnostic::error(
                     file,
-                    0,
-                    0,
+                    line,
+                    col,
                     format!("utskriften {} kunde inte göras: {}", f.file, f.error),
                 )
             }));
@@ -161,7 +172,23 @@ fn make_to(
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     pdfs.sort_by_key(|(i, _)| *i);
-    let pdfs: Vec<OutFile> = pdfs.into_iter().map(|(_, f)| f).collect();
+    let mut pdfs: Vec<OutFile> = pdfs.into_iter().map(|(_, f)| f).collect();
+    let mut extra_streamed = 0;
+    for f in printouts::extra_files(&kit) {
+        match &staging {
+            Some(staging) => {
+                let print = format!("print/{}", f.path);
+                staging
+                    .add(&print, &f.bytes)
+                    .and_then(|()| {
+                        staging.add_same(&format!("site/utskrifter/{}", f.path), &print, &f.bytes)
+                    })
+                    .map_err(BuildError::Output)?;
+                extra_streamed += 1;
+            }
+            None => pdfs.push(f),
+        }
+    }
     let extra = [site::ExtraPage {
         slug: "utskrifter".to_string(),
         title: "Utskrifter".to_string(),
@@ -190,7 +217,7 @@ fn make_to(
                     version: kit.version,
                     notes: Vec::new(),
                     streamed: if staging.is_some() {
-                        catalogue.len()
+                        catalogue.len() + extra_streamed
                     } else {
                         0
                     },
@@ -237,8 +264,17 @@ fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
     let offset = src
         .find(&m.text)
         .and_then(|start| m.text.find(first).map(|i| start + i))
-        .or_else(|| src.find(first));
-    let (line, col) = offset.map_or((0, 0), |o| diag::line_col(&src, o));
+        .or_else(|| src.find(first))
+        .or_else(|| written_as_entity(&src, first));
+    // A character written as an escape ("\u2708") is found through the
+    // value it is part of.
+    let (line, col) = match offset {
+        Some(o) => diag::line_col(&src, o),
+        None => load::yaml::YamlDoc::parse(&shown, &src)
+            .ok()
+            .and_then(|doc| doc.find_string(&m.text))
+            .unwrap_or((0, 0)),
+    };
     let list: Vec<String> = m
         .chars
         .iter()
@@ -256,6 +292,20 @@ fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
     .with_hint(
         "skriv om texten med bokstäver, siffror och vanliga skiljetecken (latinska alfabetet)",
     )
+}
+
+/// Where `c` is written as an HTML character reference (`&#x2708;`,
+/// `&#9992;`) in a Markdown page.
+fn written_as_entity(src: &str, c: char) -> Option<usize> {
+    let code = u32::from(c);
+    let lower = src.to_ascii_lowercase();
+    [
+        format!("&#x{code:x};"),
+        format!("&#x{code:04x};"),
+        format!("&#{code};"),
+    ]
+    .iter()
+    .find_map(|form| lower.find(form.as_str()))
 }
 
 #[derive(Debug)]

@@ -43,13 +43,14 @@ struct State {
 }
 
 fn rebuild(paths: &Paths, state: &State) {
+    let mut built_version = None;
     let text = match pipeline::build(paths, false) {
         Ok(built) => {
             crate::cli::report(&built.warnings);
             for note in &built.notes {
                 eprintln!("{note}");
             }
-            eprintln!("Byggt: kit {}.", built.version);
+            built_version = Some(built.version);
             String::new()
         }
         Err(BuildError::Invalid(diags)) => {
@@ -69,6 +70,10 @@ fn rebuild(paths: &Paths, state: &State) {
         *guard = text;
     }
     state.generation.fetch_add(1, Ordering::SeqCst);
+    // Said only once pages asking for the status see the new generation.
+    if let Some(version) = built_version {
+        eprintln!("Byggt: kit {version}.");
+    }
 }
 
 /// Runs until interrupted. Exit 1 if the server cannot start.

@@ -235,8 +235,20 @@ fn misspelt_field_in_contacts_yaml_is_reported_once() {
 fn misspelt_setting_in_kit_yaml_lists_the_allowed_settings() {
     Workspace::with_fixture("kit-unknown-field").build_fails_with(&[
         "content/kit.yaml:39:1: error: okänt fält «verify_within_day»",
-        "  hjälp: tillåtna fält här: organisation, sample_data, base_url, threshold_hours, municipality_hours, switchboard, service_desk, verify_within_days, events, payment, print, reconcile",
+        "  hjälp: tillåtna fält här: organisation, sample_data, base_url, threshold_hours, municipality_hours, closed_hours, switchboard, service_desk, verify_within_days, events, payment, print, reconcile",
         "1 fel, 0 varningar",
+    ]);
+}
+
+#[test]
+fn whose_row_carries_a_fact_must_be_a_known_party_and_one_of_the_events_facts() {
+    // Line 54 is event 1's fact_rows, with a misspelt party and a fact
+    // that event 1 does not have.
+    Workspace::with_fixture("kit-fact-rows-wrong").build_fails_with(&[
+        "content/kit.yaml:54:16: error: okänt värde «uppringaren»",
+        "  hjälp: väntade uppringare, mottagare eller bada",
+        "content/kit.yaml:54:16: error: uppgiften «sip_date» står inte i händelsens facts",
+        "2 fel, 0 varningar",
     ]);
 }
 

@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use reservkit::model::{Kit, Role, Unit, UnitKind};
 use reservkit::output::OutFile;
 use reservkit::print::{Align, Document, Item, Page, PageSize, PdfMeta, PrintError, qr, to_pdf};
-use reservkit::printouts::{self, Printout, call_sheet, card, form, routine};
+use reservkit::printouts::{self, Printout, call_sheet, card, form, form_layout, routine};
 
 /// The day the tests load the kit on: every contact in `content/` is
 /// verified on or before it and within `verify_within_days`.
@@ -368,10 +368,19 @@ fn every_call_sheet_page_says_which_hospital_or_municipality_its_first_unit_belo
         assert!(doc.pages.len() > 1, "test needs a sheet over several pages");
         for (k, page) in doc.pages.iter().enumerate().skip(1) {
             let body = body_texts(page);
-            let first_unit = body
+            let Some(first_unit) = body
                 .iter()
                 .position(|(size, bold, _)| *bold && is(*size, 11.0))
-                .unwrap_or_else(|| panic!("{} page {}: no unit", role.id(), k + 1));
+            else {
+                // Only the closing "who calls whom" picture may stand alone.
+                assert!(
+                    k + 1 == doc.pages.len() && body.iter().any(|(_, _, t)| *t == "Vem ringer vem"),
+                    "{} page {}: no unit",
+                    role.id(),
+                    k + 1
+                );
+                continue;
+            };
             let name = body[first_unit].2;
             let municipality = kit
                 .directory
@@ -420,7 +429,7 @@ fn every_call_sheet_page_says_which_hospital_or_municipality_its_first_unit_belo
 /// Full-width horizontal rules of the form's table, top to bottom: the
 /// header's lower edge, the lines between rows, and the table's lower edge.
 fn row_rules(page: &Page) -> Vec<f64> {
-    let (left, right) = (10.0, page.size.width_mm() - 10.0);
+    let (left, right) = (form_layout::LEFT, form_layout::RIGHT);
     let near = |a: f64, b: f64| (a - b).abs() < 0.05;
     let mut ys: Vec<f64> = page
         .items
@@ -466,23 +475,6 @@ fn row_rules(page: &Page) -> Vec<f64> {
     ys
 }
 
-/// The header band of the table: from the grey fill to the header rule.
-fn header_band(page: &Page) -> (f64, f64) {
-    let top = page
-        .items
-        .iter()
-        .find_map(|item| match item {
-            Item::Rect {
-                y_mm,
-                fill_gray: Some(_),
-                ..
-            } => Some(*y_mm),
-            _ => None,
-        })
-        .expect("table header is shaded");
-    (top, row_rules(page)[0])
-}
-
 #[test]
 fn every_unit_gets_its_own_numbered_sheets_and_no_number_repeats_across_units() {
     let kit = kit();
@@ -513,7 +505,7 @@ fn every_unit_gets_its_own_numbered_sheets_and_no_number_repeats_across_units() 
 }
 
 #[test]
-fn every_sheet_numbers_its_rows_and_leaves_at_least_nine_millimetres_per_row() {
+fn every_sheet_numbers_its_rows_on_a_fixed_pitch_of_two_writing_lines() {
     let kit = kit();
     let rows = kit.settings.print.rows_per_sheet as usize;
     let mut forms = unit_forms();
@@ -547,7 +539,7 @@ fn every_sheet_numbers_its_rows_and_leaves_at_least_nine_millimetres_per_row() {
             for (r, pair) in rules.windows(2).enumerate() {
                 let height = pair[1] - pair[0];
                 assert!(
-                    height >= form::MIN_ROW_MM - 1e-9,
+                    (height - form::ROW_MM).abs() < 1e-9 && height >= 15.0,
                     "{where_}: row {} is {height:.2} mm tall",
                     r + 1
                 );
@@ -557,31 +549,33 @@ fn every_sheet_numbers_its_rows_and_leaves_at_least_nine_millimetres_per_row() {
 }
 
 #[test]
-fn form_header_shows_every_event_code_and_legend_names_every_event() {
+fn every_row_numbers_its_event_boxes_and_the_legend_names_every_event() {
     let kit = kit();
     let blank = form::layout(kit, None, 1..=1)
         .expect("blank form")
         .flattened();
     let page = &blank.pages[0];
-    let (top, bottom) = header_band(page);
-    let in_header: Vec<&str> = page
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Text { text, y_mm, .. } if *y_mm > top && *y_mm < bottom => Some(text.as_str()),
-            _ => None,
-        })
-        .collect();
+    let rows = kit.settings.print.rows_per_sheet as usize;
     let all = texts(page).join(" ").replace('\u{a0}', " ");
     for event in &kit.settings.events {
         let code = event.code.to_string();
-        assert!(
-            in_header.contains(&code.as_str()),
-            "code {code} not in the table header: {in_header:?}"
-        );
+        // Beside its box on every row, in the 7 pt bold of the tick labels.
+        let beside = page
+            .items
+            .iter()
+            .filter(|item| {
+                matches!(item, Item::Text { text, size_pt, bold: true, align: Align::Right, .. }
+                    if *text == code && (*size_pt - 7.0).abs() < 1e-9)
+            })
+            .count();
+        assert_eq!(beside, rows, "code {code} beside {beside} boxes");
         let legend = format!("{code} = {}", event.name);
         assert!(all.contains(&legend), "legend lacks {legend:?}");
     }
+    assert!(all.contains("Stryk över med ett streck"), "{all}");
+    assert!(all.contains("sudda aldrig"), "{all}");
+    assert!(all.contains("Rättar"), "{all}");
+    assert!(all.contains("Reservnummer"), "{all}");
 }
 
 #[test]
@@ -739,6 +733,8 @@ fn every_page_of_every_printout_has_page_number_version_discard_rule_and_qr_code
         .expect("kit.yaml sets base_url");
     let url = format!("{base}utskrifter.html?kit={}", kit.version);
     let modules = qr::qr_modules(&url).expect("URL encodes");
+    let blank_url = form::qr_content(kit, None);
+    assert_eq!(blank_url, url);
     let layouts = layouts();
     let (catalogue, files) = made();
     let made: Vec<(&str, usize)> = catalogue
@@ -753,7 +749,8 @@ fn every_page_of_every_printout_has_page_number_version_discard_rule_and_qr_code
         laid, made,
         "the test's list of printouts differs from make()"
     );
-    assert_eq!(files.len(), layouts.len());
+    assert_eq!(files.len(), layouts.len() + 1, "the PDFs and layout.json");
+    assert!(files.iter().any(|f| f.path == "samtalslogg/layout.json"));
     for (file, doc) in layouts {
         let total = doc.pages.len();
         for (k, page) in doc.pages.iter().enumerate() {
@@ -778,13 +775,28 @@ fn every_page_of_every_printout_has_page_number_version_discard_rule_and_qr_code
                 })
                 .collect();
             assert_eq!(qrs.len(), 1, "{where_}: {} QR codes", qrs.len());
-            assert!(qrs[0] == &modules, "{where_}: QR code is not {url}");
+            // A numbered sheet's code also names the sheet.
+            let sheet_url = file
+                .strip_prefix("samtalslogg/")
+                .and_then(|f| f.strip_suffix(".pdf"))
+                .map(|unit| form::qr_content(kit, Some(&form::sheet_number(unit, k as u32 + 1))));
+            match sheet_url {
+                Some(sheet_url) => {
+                    assert!(
+                        sheet_url.starts_with(&format!("{url}&blad=")),
+                        "{sheet_url}"
+                    );
+                    let sheet = qr::qr_modules(&sheet_url).expect("URL encodes");
+                    assert!(qrs[0] == &sheet, "{where_}: QR code is not {sheet_url}");
+                }
+                None => assert!(qrs[0] == &modules, "{where_}: QR code is not {url}"),
+            }
         }
     }
 }
 
 #[test]
-fn without_a_base_url_no_page_has_a_qr_code_but_all_keep_their_footer() {
+fn without_a_base_url_only_the_forms_have_a_qr_code_and_all_keep_their_footer() {
     let mut kit = load_kit();
     kit.settings.base_url = None;
     // Every kind of printout; of the unit forms (all made by the same code)
@@ -820,11 +832,15 @@ fn without_a_base_url_no_page_has_a_qr_code_but_all_keep_their_footer() {
     docs.push(("rutin".to_string(), routine::layout(&kit).expect("routine")));
     for (file, doc) in docs {
         for (k, page) in doc.pages.iter().enumerate() {
-            assert!(
-                !page.items.iter().any(|i| matches!(i, Item::Qr { .. })),
-                "{file} page {} has a QR code",
-                k + 1
-            );
+            let qrs = page
+                .items
+                .iter()
+                .filter(|i| matches!(i, Item::Qr { .. }))
+                .count();
+            // The forms keep theirs for the scanner: the kit version and the
+            // sheet number, with no address (see form::qr_content).
+            let expected = usize::from(file.starts_with("samtalslogg"));
+            assert_eq!(qrs, expected, "{file} page {} QR codes", k + 1);
             let footer = footer_text(page);
             assert!(
                 footer.contains(&kit.version) && footer.contains("Äldre utskrifter ska kastas"),
@@ -1041,7 +1057,7 @@ fn every_row_count_the_loader_accepts_either_fits_or_is_refused_naming_kit_yaml(
                 assert!(
                     rules
                         .windows(2)
-                        .all(|p| p[1] - p[0] >= form::MIN_ROW_MM - 1e-9),
+                        .all(|p| (p[1] - p[0] - form::ROW_MM).abs() < 1e-9),
                     "{rows} rows: {rules:?}"
                 );
                 fits.push(rows);
@@ -1055,40 +1071,86 @@ fn every_row_count_the_loader_accepts_either_fits_or_is_refused_naming_kit_yaml(
             Err(other) => panic!("{rows} rows: {other}"),
         }
     }
-    assert!(
-        fits.contains(&kit.settings.print.rows_per_sheet) || fits.contains(&12),
-        "{fits:?}"
-    );
-    eprintln!("rows per sheet that fit with 9 mm rows: {fits:?}");
+    // The loader accepts exactly these (4–8): keep src/load in step.
+    assert_eq!(fits, (4..=8).collect::<Vec<u32>>());
+    let shipped = load_kit().settings.print.rows_per_sheet;
+    assert!(fits.contains(&shipped), "{shipped} not in {fits:?}");
 }
 
 #[test]
 fn too_many_rows_per_sheet_stop_the_build_naming_kit_yaml() {
     let dir = content_copy();
     let kit_yaml = dir.path().join("content/kit.yaml");
-    // 13 rows are the most that keep 9 mm per row; the loader refuses more
-    // and points at the value, once, instead of every form failing.
-    for value in ["14", "40"] {
+    // 8 two-line rows are the most that fit; the loader refuses more and
+    // points at the value, once, instead of every form failing.
+    for value in ["9", "40"] {
         let (line, col) = edit(
             &kit_yaml,
-            "rows_per_sheet: 12",
+            "rows_per_sheet: 8",
             &format!("rows_per_sheet: {value}"),
             value.chars().next().unwrap_or('1'),
         );
         let (output, out) = build_in(dir.path());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
-        let expected = format!(
-            "content/kit.yaml:{line}:{col}: error: rows_per_sheet är {value}; väntade 4–13"
-        );
+        let expected =
+            format!("content/kit.yaml:{line}:{col}: error: rows_per_sheet är {value}; väntade 4–8");
         assert!(stderr.contains(&expected), "no {expected:?} in:\n{stderr}");
         assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
         assert!(!out.exists(), "the failed build wrote {}", out.display());
         edit(
             &kit_yaml,
             &format!("rows_per_sheet: {value}"),
-            "rows_per_sheet: 12",
-            '1',
+            "rows_per_sheet: 8",
+            '8',
         );
     }
+}
+
+#[test]
+fn every_call_sheet_ends_with_who_calls_whom_for_every_event() {
+    let kit = kit();
+    for role in Role::ALL {
+        let doc = &layouts()
+            .iter()
+            .find(|(f, _)| *f == format!("telefonlista-{}.pdf", role.id()))
+            .expect("call sheet")
+            .1;
+        let last = body_texts(doc.pages.last().expect("a page"));
+        let texts: Vec<&str> = last.iter().map(|(_, _, t)| *t).collect();
+        let at = texts
+            .iter()
+            .position(|t| *t == "Vem ringer vem")
+            .unwrap_or_else(|| panic!("{}: no picture on the last page", role.id()));
+        for lane in ["Slutenvård", "Öppenvård", "Kommun"] {
+            assert!(texts[at..].contains(&lane), "{}: lane {lane}", role.id());
+        }
+        for e in &kit.settings.events {
+            let row = format!("{} {}", e.code, e.name);
+            assert!(texts[at..].contains(&row.as_str()), "{}: {row}", role.id());
+        }
+    }
+}
+
+#[test]
+fn call_sheets_say_which_number_is_for_which_event_and_what_to_do_when_nobody_answers() {
+    let doc = &layouts()
+        .iter()
+        .find(|(f, _)| f == "telefonlista-slutenvard.pdf")
+        .expect("call sheet")
+        .1;
+    let texts: Vec<&str> = doc
+        .pages
+        .iter()
+        .flat_map(|p| body_texts(p).into_iter().map(|(_, _, t)| t))
+        .collect();
+    // Wrapped lines joined again with a space.
+    let all = texts.join(" ");
+    assert!(
+        all.contains("Vårdplanering / biståndshandläggare (vid 1, 2, 3, 4, 6)"),
+        "{all}"
+    );
+    assert!(all.contains("(hemsjukvård) (vid 5, 8)"), "{all}");
+    assert!(all.contains("Siffrorna efter ett nummer visar vid vilka samverkanspunkter"));
+    assert!(all.contains("Svarar ingen? Kvällar och helger:"), "{all}");
 }

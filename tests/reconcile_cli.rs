@@ -225,3 +225,194 @@ fn says_which_date_it_counted_to_when_not_told() {
         "{out}"
     );
 }
+
+/// Appends lines to the fixture's `lulea.csv`.
+fn append_to_lulea(dir: &Path, lines: &[String]) {
+    let path = dir.join("lulea.csv");
+    let mut text = std::fs::read_to_string(&path).expect("fixture");
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    std::fs::write(path, text).expect("written");
+}
+
+/// Every file of a reconciliation that must hold no patient data, by name.
+fn shared_files(folder: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder).expect("folder") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        if name == "fall.json" || name.starts_with("arbetslista-") {
+            continue;
+        }
+        files.push((name, std::fs::read_to_string(&path).expect("UTF-8")));
+    }
+    assert!(files.len() >= 7, "{files:?}");
+    files
+}
+
+#[test]
+fn patient_data_typed_into_wrong_columns_stays_out_of_messages_and_shared_files() {
+    let dir = project();
+    fixture_outage(dir.path());
+    append_to_lulea(
+        dir.path(),
+        &[
+            // Shifted: the number and the name in the first columns.
+            "19310113-9198;Astrid Testsson;lulea-001;5;;2025-03-05;09:00;;in;sunderby-medicin-61;Anna Andersson;Astrid Testsson;;19310113-9198;8;;;ja;;Erik Ek;;Tina Transkribent;2025-03-12 11:04".into(),
+            // Valid, but a patient's name in capitals for the person spoken
+            // to, a number as the signature and a name in the note.
+            "lulea-001;5;;2025-03-05;09:00;;in;sunderby-medicin-61;TESTSSON, ASTRID;Bertil Provsson;;19380102-9202;8;;;ja;ring bertil provsson;19380102-9202;;Tina Transkribent;2025-03-12 11:04".into(),
+            // The patient column empty and the name under motpart.
+            "lulea-001;6;;2025-03-05;09:10;;in;Cecilia Exempelsson;;;;19440101-2391;8;;;ja;;Erik Ek;;Tina Transkribent;2025-03-12 11:05".into(),
+            // A reservnummer, repeated in the note and by the transcriber.
+            "lulea-001;7;;2025-03-05;09:20;;in;sunderby-medicin-61;Anna Andersson;Dagny Exempel;reserv;RN-2025-0042;8;;;ja;samma som RN-2025-0042;Erik Ek;;Tina RN-2025-0042;2025-03-12 11:06".into(),
+        ],
+    );
+    let secrets = [
+        "testsson",
+        "provsson",
+        "exempelsson",
+        "dagny exempel",
+        "rn-2025-0042",
+        "19310113",
+        "310113",
+        "19380102",
+        "380102",
+        "19440101",
+        "440101",
+    ];
+    let leaks = |place: &str, text: &str| {
+        let lower = text.to_lowercase();
+        for secret in secrets {
+            assert!(!lower.contains(secret), "{secret} in {place}:\n{text}");
+        }
+    };
+
+    let checked = reservkit(
+        dir.path(),
+        &[
+            "transcribe",
+            "--check",
+            "sunderby-medicin-61.csv",
+            "lulea.csv",
+        ],
+    );
+    let check_err = stderr(&checked);
+    assert_eq!(checked.status.code(), Some(1), "{check_err}");
+    leaks("--check", &check_err);
+    for expected in [
+        "lulea.csv:6: error: raden har 23 fält; väntade 21 (ett per kolumn i rubrikraden)\n",
+        "lulea.csv:7: warning: blad lulea-001 rad 5, fält «signatur»: innehåller något som liknar ett personnummer (värdet visas inte); identitetsnummer hör hemma bara i «personnummer»\n",
+        "lulea.csv:8: error: blad lulea-001 rad 6, fält «motpart»: motparten (värdet visas inte) finns inte i kontaktkatalogen; skriv enhetens id\n",
+    ] {
+        assert!(check_err.contains(expected), "{expected}in:\n{check_err}");
+    }
+
+    let result = reservkit(
+        dir.path(),
+        &[
+            "reconcile",
+            "sunderby-medicin-61.csv",
+            "lulea.csv",
+            "--out",
+            "avst",
+            "--as-of",
+            "2025-03-12",
+        ],
+    );
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    leaks("stderr", &stderr(&result));
+    leaks("stdout", &String::from_utf8_lossy(&result.stdout));
+    let folder = dir.path().join("avst");
+    let files = shared_files(&folder);
+    for (name, text) in &files {
+        leaks(name, text);
+    }
+    let calls = &files
+        .iter()
+        .find(|(n, _)| n == "samtal.json")
+        .expect("json")
+        .1;
+    assert!(calls.contains("(patientuppgift)"), "{calls}");
+    let lines = &files.iter().find(|(n, _)| n == "rader.csv").expect("csv").1;
+    assert!(
+        lines.contains("lulea.csv;6;;;;avvisad vid transkriberingen;\"raden har 23 fält;"),
+        "{lines}"
+    );
+    // Where patient data belongs, it is kept.
+    let cases = std::fs::read_to_string(folder.join("fall.json")).expect("fall.json");
+    assert!(cases.contains("Astrid Testsson") && cases.contains("Bertil Provsson"));
+}
+
+#[test]
+fn a_value_too_long_for_its_column_is_refused_and_the_worklist_is_still_made() {
+    let dir = project();
+    fixture_outage(dir.path());
+    let long_name = "Astrid ".repeat(214);
+    let long_note = "n".repeat(500);
+    append_to_lulea(
+        dir.path(),
+        &[
+            format!(
+                "lulea-001;5;;2025-03-05;09:00;;in;sunderby-medicin-61;Anna Andersson;{};;19380102-9202;8;;;ja;;Erik Ek;;Tina Transkribent;2025-03-12 11:04",
+                long_name.trim()
+            ),
+            format!(
+                "lulea-001;6;;2025-03-05;09:10;;in;sunderby-medicin-61;Anna Andersson;Bertil Provsson;;19380102-9202;8;;;ja;{long_note};Erik Ek;;Tina Transkribent;2025-03-12 11:05"
+            ),
+        ],
+    );
+    let checked = reservkit(
+        dir.path(),
+        &[
+            "transcribe",
+            "--check",
+            "sunderby-medicin-61.csv",
+            "lulea.csv",
+        ],
+    );
+    let check_err = stderr(&checked);
+    assert_eq!(checked.status.code(), Some(1), "{check_err}");
+    assert!(
+        check_err.contains(
+            "lulea.csv:6: error: blad lulea-001 rad 5, fält «patient»: värdet har 1497 tecken; högst 100 får plats (värdet visas inte)\n"
+        ),
+        "{check_err}"
+    );
+    assert!(!check_err.contains("Astrid"), "{check_err}");
+    assert!(
+        !check_err.contains("lulea.csv:7"),
+        "500 characters fit a note: {check_err}"
+    );
+
+    let result = reservkit(
+        dir.path(),
+        &[
+            "reconcile",
+            "sunderby-medicin-61.csv",
+            "lulea.csv",
+            "--out",
+            "avst",
+            "--as-of",
+            "2025-03-12",
+        ],
+    );
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let pdf = std::fs::read(dir.path().join("avst/arbetslista-lulea.pdf")).expect("worklist PDF");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let lines = std::fs::read_to_string(dir.path().join("avst/rader.csv")).expect("rader.csv");
+    assert!(
+        lines.contains("lulea.csv;6;lulea-001;5;;avvisad vid transkriberingen;"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("lulea.csv;7;lulea-001;6;original;"),
+        "{lines}"
+    );
+}

@@ -144,7 +144,7 @@ fn random_transcript(seed: u64) -> Transcript {
 fn every_line_ends_up_in_exactly_one_category() {
     let kit = kit();
     let mut lines = 0;
-    let mut seen = [0usize; 8];
+    let mut seen = [0usize; Category::ALL.len()];
     for seed in 0..250u64 {
         let transcript = random_transcript(seed);
         let rec = reconcile(&transcript, &kit, day("2025-03-20"));

@@ -375,6 +375,7 @@ fn scenario_accounts_for_every_line() {
             (Category::Duplicate, 1),
             (Category::Discrepancy, 2),
             (Category::Rejected, 2),
+            (Category::RejectedReplaced, 0),
         ]
     );
     assert_eq!(transcript.lines_read, 56);

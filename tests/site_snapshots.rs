@@ -528,3 +528,42 @@ fn an_entry_not_checked_within_the_limit_is_flagged_and_the_footer_shows_the_old
     assert!(flagged.contains("Kontrollerad 2025-01-02"), "{flagged}");
     assert!(html.contains("kontaktuppgifterna kontrollerade 2025-01-02–2026-11-19"));
 }
+
+#[test]
+fn the_directory_and_checklists_say_which_number_is_for_which_event() {
+    let contacts = page("kontakter.html");
+    let lulea = fragment(
+        contacts,
+        "<li class=\"enhet\" id=\"lulea\"",
+        "</li>\n    </ul>",
+    );
+    assert!(lulea.contains(
+        "Vårdplanering / biståndshandläggare</span> <a class=\"tel\" href=\"tel:+46980319216\">0980-31 92 16</a> <span class=\"tider\">07–22 alla dagar</span><br><span class=\"for\">Ring hit vid 1 inskrivning, 2 nytt beräknat utskrivningsdatum, 3 utskrivningsklar, 4 ändrad utskrivningsklar, 6 fast vårdkontakt och datum för SIP</span>"
+    ), "{lulea}");
+    assert!(lulea.contains("Ring hit vid 5 utskrivning, 8 övrig nödvändig kontakt"));
+    // What to do when nobody answers, where the numbers are.
+    let centres = fragment(
+        contacts,
+        "<section id=\"halsocentraler\"",
+        "<section id=\"halsocentraler-",
+    );
+    assert!(
+        centres.contains("<p class=\"stangt\"><strong>Svarar ingen?</strong> Kvällar och helger:")
+    );
+
+    let ward = page("slutenvard.html");
+    let ready = fragment(ward, "<strong>Utskrivningsklar</strong>", "</li>");
+    assert!(
+        ready.contains("Ring kommunen: Vårdplanering / biståndshandläggare"),
+        "{ready}"
+    );
+    let discharge = fragment(ward, "<strong>Utskrivning</strong>", "</li>");
+    assert!(discharge.contains("Ring kommunen: Kommunal hälso- och sjukvård (hemsjukvård)"));
+    assert!(
+        ward.contains("Ring patientens hemkommun och den hälsocentral där patienten är listad.")
+    );
+    // Calls the municipality receives name no number of its own to ring.
+    let kommun = page("kommun.html");
+    let received = fragment(kommun, "<h2 id=\"tar-emot\">", "</section>");
+    assert!(!received.contains("vilket-nummer"), "{received}");
+}

@@ -79,11 +79,11 @@ fn template_for_a_sheet_has_every_printed_row() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).expect("UTF-8");
     let lines: Vec<&str> = text.split("\r\n").collect();
-    // Header, rows 1–12 (kit.yaml: rows_per_sheet 12), and the final line end.
-    assert_eq!(lines.len(), 14, "{text}");
+    // Header, rows 1–8 (kit.yaml: rows_per_sheet 8), and the final line end.
+    assert_eq!(lines.len(), 10, "{text}");
     assert_eq!(lines[1], "sunderby-medicin-61-007;1;;;;;;;;;;;;;;;;;;;");
-    assert_eq!(lines[12], "sunderby-medicin-61-007;12;;;;;;;;;;;;;;;;;;;");
-    assert_eq!(lines[13], "");
+    assert_eq!(lines[8], "sunderby-medicin-61-007;8;;;;;;;;;;;;;;;;;;;");
+    assert_eq!(lines[9], "");
     // An untouched template checks clean: unused rows are not data.
     std::fs::write(dir.path().join("mall.csv"), &text).expect("written");
     let out = reservkit(dir.path(), &["--check", "mall.csv"]);
@@ -262,7 +262,7 @@ fn rejects_an_unknown_or_own_counterpart() {
         "fel-motpart.csv",
         1,
         &[
-            "fel-motpart.csv:2: error: blad sunderby-medicin-61-007 rad 1, fält «motpart»: motparten «Luleå kommun» finns inte i kontaktkatalogen; skriv enhetens id",
+            "fel-motpart.csv:2: error: blad sunderby-medicin-61-007 rad 1, fält «motpart»: motparten (värdet visas inte) finns inte i kontaktkatalogen; skriv enhetens id",
             "  hjälp: menade du «lulea» (Luleå kommun)?",
             "fel-motpart.csv:3: error: blad sunderby-medicin-61-007 rad 2, fält «motpart»: motparten «sunderby-medicin-61» är bladets egen enhet; skriv den andra partens id",
             "2 fel, 0 varningar",
@@ -278,7 +278,7 @@ fn rejects_an_unknown_sheet_unit_and_a_row_off_the_sheet() {
         1,
         &[
             "fel-blad.csv:2: error: blad sunderby-medicin-99-007 rad 1, fält «blad»: enheten «sunderby-medicin-99» i bladnumret finns inte i kontaktkatalogen",
-            "fel-blad.csv:3: error: blad sunderby-medicin-61-007 rad 13, fält «rad»: «13» är inget radnummer; bladet har rad 1–12",
+            "fel-blad.csv:3: error: blad sunderby-medicin-61-007 rad 13, fält «rad»: «13» är inget radnummer; bladet har rad 1–8",
             "2 fel, 0 varningar",
             "2 rader lästa: 0 giltiga, 2 avvisade",
         ],
@@ -381,7 +381,7 @@ fn never_echoes_patient_data_typed_into_the_wrong_column() {
                 "{prefix} «motpart»: motparten «(patientuppgift)» finns inte i kontaktkatalogen; skriv enhetens id"
             ),
             &format!(
-                "{prefix} «riktning»: «(patientuppgift)» är ingen riktning; skriv «ut» (vi ringde) eller «in» (vi blev uppringda)"
+                "{prefix} «riktning»: (värdet visas inte) är ingen riktning; skriv «ut» (vi ringde) eller «in» (vi blev uppringda)"
             ),
             "3 fel, 0 varningar",
             "1 rad läst: 0 giltiga, 1 avvisad",
@@ -423,7 +423,7 @@ fn rejects_a_line_with_an_unquoted_separator() {
         "fel-antal-falt.csv",
         1,
         &[
-            "fel-antal-falt.csv:2: error: blad sunderby-medicin-61-007 rad 1: raden har 22 fält; väntade 21 (ett per kolumn i rubrikraden)",
+            "fel-antal-falt.csv:2: error: raden har 22 fält; väntade 21 (ett per kolumn i rubrikraden)",
             "  hjälp: ett värde som innehåller skiljetecknet ska stå inom citattecken",
             "1 fel, 0 varningar",
             "1 rad läst: 0 giltiga, 1 avvisad",

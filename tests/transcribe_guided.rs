@@ -189,7 +189,7 @@ fn an_interrupted_session_keeps_saved_rows_and_resumes() {
     );
     assert!(
         first.stdout.contains(
-            "Inmatningen tog slut. 1 rader sparades den här gången; de finns kvar i logg.csv."
+            "Inmatningen tog slut. 1 rad sparades den här gången; den finns kvar i logg.csv."
         ),
         "{}",
         first.stdout
@@ -432,6 +432,91 @@ fn refuses_a_file_that_is_not_a_transcription() {
 }
 
 #[test]
+fn a_second_session_on_the_same_file_is_refused_while_the_first_runs() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut first = Command::new(env!("CARGO_BIN_EXE_reservkit"))
+        .current_dir(dir.path())
+        .env("SOURCE_DATE_EPOCH", "1798718400")
+        .args(["transcribe", "--content"])
+        .arg(&content)
+        .args(["--now", "2025-03-05 09:00", "logg.csv", "--sheet", SHEET])
+        .args(["--by", "Eva Skrivare"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("reservkit starts");
+    let mut stdin = first.stdin.take().expect("stdin");
+    let mut script = String::from("2025-03-03 08:00\n");
+    for answer in ROW_1 {
+        script.push_str(answer);
+        script.push('\n');
+    }
+    stdin.write_all(script.as_bytes()).expect("row 1 typed");
+    stdin.flush().expect("flushed");
+    // The first session has saved row 1 and waits for row 2, holding the file.
+    let saved = std::time::Instant::now();
+    while !std::fs::read_to_string(dir.path().join("logg.csv"))
+        .unwrap_or_default()
+        .contains("Astrid Testsson")
+    {
+        assert!(
+            saved.elapsed() < std::time::Duration::from_secs(20),
+            "the first session never saved row 1"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let before = std::fs::read(dir.path().join("logg.csv")).expect("readable");
+
+    let second = guided(
+        dir.path(),
+        &["logg.csv", "--sheet", SHEET, "--by", "Per Skrivare"],
+        "2025-03-05 09:10",
+        &[ROW_2, &["klar"]],
+    );
+    assert_eq!(second.code, 1, "{}", second.stderr);
+    let expected = format!(
+        "error: logg.csv används redan av en annan guidad inmatning (Eva Skrivare, process {}, \
+         sedan 2025-03-05 09:00); inget skrevs.",
+        first.id()
+    );
+    assert!(second.stderr.starts_with(&expected), "{}", second.stderr);
+    assert_eq!(
+        std::fs::read(dir.path().join("logg.csv")).expect("readable"),
+        before,
+        "the second session wrote nothing"
+    );
+
+    let mut script = String::new();
+    for answer in ROW_2.iter().chain(&["klar"]) {
+        script.push_str(answer);
+        script.push('\n');
+    }
+    stdin.write_all(script.as_bytes()).expect("row 2 typed");
+    drop(stdin);
+    let out = first.wait_with_output().expect("reservkit ends");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(file_lines(dir.path()), [HEADER, LINE_1, LINE_2]);
+    assert!(
+        !dir.path().join("logg.csv.lås").exists(),
+        "the note on who holds the file goes with the session"
+    );
+    let checked = check(dir.path());
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
+    assert_eq!(checked.stderr, "2 rader lästa: 2 giltiga, 0 avvisade\n");
+
+    // Once the first has finished, the file is free again.
+    let third = enter(dir.path(), "2025-03-05 09:20", &[&["klar"]]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+}
+
+#[test]
 fn needs_a_known_sheet() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let run = guided(dir.path(), &["logg.csv"], "2025-03-05 09:00", &[]);
@@ -480,51 +565,81 @@ fn answering_no_asks_the_row_again_with_the_typed_values() {
 fn a_full_sheet_still_takes_corrections() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut text = format!("\u{feff}{HEADER}\r\n");
-    for row in 1..=12 {
+    for row in 1..=8 {
         let line = LINE_1.replacen(";1;", &format!(";{row};"), 1);
         text.push_str(&line);
         text.push_str("\r\n");
     }
     std::fs::write(dir.path().join("logg.csv"), &text).expect("written");
     let correction: &[&str] = &[
-        "rätta 12",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "j",
-        "klar",
+        "rätta 8", "", "", "", "", "", "", "", "", "", "", "", "", "", "j", "klar",
     ];
     let run = enter(dir.path(), "2025-03-05 10:00", &[&["11:00"], correction]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains(
-            "Filen har redan rader för bladet till och med rad 12; fortsätter på rad 13.\n"
+            "Filen har redan rader för bladet till och med rad 8; fortsätter på rad 9.\n"
         ),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("Bladet är fullt (12 rader)."));
+    assert!(run.stdout.contains("Bladet är fullt (8 rader)."));
     assert!(
         run.stdout
             .contains("  Fel: skriv rätta N, makulera N eller klar\n")
     );
-    assert!(run.stdout.contains("Rad 12 rättad (rättelse sparad).\n"));
+    assert!(run.stdout.contains("Rad 8 rättad (rättelse sparad).\n"));
     let lines = file_lines(dir.path());
-    assert_eq!(lines.len(), 14);
+    assert_eq!(lines.len(), 10);
     assert!(
-        lines[13].starts_with("sunderby-medicin-61-007;12;"),
+        lines[9].starts_with("sunderby-medicin-61-007;8;"),
         "{}",
-        lines[13]
+        lines[9]
     );
-    assert!(lines[13].ends_with(";rättelse;Eva Skrivare;2025-03-05 10:00"));
+    assert!(lines[9].ends_with(";rättelse;Eva Skrivare;2025-03-05 10:00"));
+}
+
+#[test]
+fn the_called_party_may_leave_the_callers_facts_empty() {
+    // The ward was called by Hertsöns hälsocentral about the fast
+    // vårdkontakt and SIP meeting but noted neither: kit.yaml's fact_rows
+    // asks them of the caller's row only, so empty answers are taken.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let row: &[&str] = &[
+        "2025-03-03",
+        "11:05",
+        "in",
+        "hc-hertson",
+        "Sara Samordnare",
+        "Dagny Exempel",
+        "",
+        "202201612393",
+        "6",
+        "",
+        "",
+        "ja",
+        "SIP bokad",
+        "SJ",
+        "j",
+    ];
+    let run = enter(
+        dir.path(),
+        "2025-03-05 09:00",
+        &[&["2025-03-03 08:00"], row, &["klar"]],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("fältet måste fyllas i"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        file_lines(dir.path())[1],
+        "sunderby-medicin-61-007;1;2025-03-03 08:00;2025-03-03;11:05;;in;hc-hertson;\
+         Sara Samordnare;Dagny Exempel;;20220161-2393;6;;;ja;SIP bokad;SJ;;Eva Skrivare;\
+         2025-03-05 09:00"
+    );
+    let checked = check(dir.path());
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
+    assert_eq!(checked.stderr, "1 rad läst: 1 giltig, 0 avvisade\n");
 }

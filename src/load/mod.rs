@@ -4,14 +4,16 @@
 //! This is the only module that reads content files. It never writes, and it
 //! reports all problems it can find in one pass rather than stopping early.
 
+pub mod limits;
 pub mod raw;
+pub mod text;
 pub mod yaml;
 
 use crate::diag::{self, Diagnostic};
 use crate::model::{
-    Directory, Event, Fact, Hospital, Hours, Kit, NamedNumber, Organisation, Page, PaymentSettings,
-    Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, ServiceDesk, Settings, Unit,
-    UnitKind, collate,
+    Directory, Event, Fact, FactRow, Hospital, Hours, Kit, NamedNumber, Organisation, Page,
+    PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, ServiceDesk,
+    Settings, Unit, UnitKind, collate,
 };
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -61,7 +63,10 @@ pub fn load(content: &Path, today: Date) -> Loaded {
     let directory = read_yaml(content, "contacts.yaml", &mut diags).and_then(|doc| {
         let hours = settings.as_ref().map(|s| s.municipality_hours);
         let verify = settings.as_ref().map_or(365, |s| s.verify_within_days);
-        directory(&doc, hours, verify, today, &mut diags)
+        let codes = settings
+            .as_ref()
+            .map(|s| s.events.iter().map(|e| e.code).collect::<Vec<u8>>());
+        directory(&doc, hours, verify, codes.as_deref(), today, &mut diags)
     });
     let pages = pages(content, &mut diags);
     let (version, unknown) = version_hash(content, &mut diags);
@@ -92,6 +97,7 @@ pub fn load(content: &Path, today: Date) -> Loaded {
                 pages,
                 version,
                 data_date,
+                settings_file: display_path(&content.join("kit.yaml")),
             })
         }
         _ => None,
@@ -111,7 +117,7 @@ pub fn display_path(p: &Path) -> String {
 fn read_yaml(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
     let path = dir.join(name);
     let shown = display_path(&path);
-    let src = match std::fs::read_to_string(&path) {
+    let bytes = match std::fs::read(&path) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diags.push(Diagnostic::error(shown, 0, 0, "filen saknas"));
@@ -127,13 +133,23 @@ fn read_yaml(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Yaml
             return None;
         }
     };
-    match YamlDoc::parse(&shown, &src) {
-        Ok(doc) => Some(doc),
+    let src = match text::decode(&shown, &bytes, text::Kind::Yaml) {
+        Ok(src) => src,
+        Err(mut found) => {
+            diags.append(&mut found);
+            return None;
+        }
+    };
+    let doc = match YamlDoc::parse(&shown, src) {
+        Ok(doc) => doc,
         Err(d) => {
             diags.push(d);
-            None
+            return None;
         }
-    }
+    };
+    // A value too long to print or with a line break in it is reported here,
+    // once; the checks after this would only quote it again.
+    limits::check_values(&doc, diags).then_some(doc)
 }
 
 fn path_with(base: &[Seg], k: &str) -> Vec<Seg> {
@@ -274,6 +290,31 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         &p("municipality_hours"),
         diags,
     );
+    let closed_hours = top
+        .closed_hours
+        .as_ref()
+        .and_then(|v| doc.get::<raw::ClosedHours>(v, &p("closed_hours"), diags))
+        .map(|c| {
+            let mut out = BTreeMap::new();
+            for (kind, field, text) in [
+                (UnitKind::Municipality, "municipalities", c.municipalities),
+                (UnitKind::Ward, "wards", c.wards),
+                (UnitKind::HealthCentre, "health_centres", c.health_centres),
+            ] {
+                match text {
+                    Some(t) if t.trim().is_empty() => diags.push(doc.error(
+                        &[key("closed_hours"), key(field)],
+                        "texten är tom; skriv vad den som ringer gör när ingen svarar, eller ta bort raden",
+                    )),
+                    Some(t) => {
+                        out.insert(kind, t.trim().to_string());
+                    }
+                    None => {}
+                }
+            }
+            out
+        })
+        .unwrap_or_default();
     let switchboard = doc
         .get::<raw::NamedNumber>(&top.switchboard, &p("switchboard"), diags)
         .and_then(|s| {
@@ -306,11 +347,13 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
                 ));
                 ok = false;
             }
-            if !(4..=13).contains(&pr.rows_per_sheet) {
+            // 8 two-line rows of 15.5 mm are the most that fit on the
+            // form (see `printouts::form`, whose test tries every count).
+            if !(4..=8).contains(&pr.rows_per_sheet) {
                 diags.push(
                     doc.error(
                         &[key("print"), key("rows_per_sheet")],
-                        format!("rows_per_sheet är {}; väntade 4–13", pr.rows_per_sheet),
+                        format!("rows_per_sheet är {}; väntade 4–8", pr.rows_per_sheet),
                     )
                     .with_hint("fler rader ryms inte på ett liggande A4 med skrivbar radhöjd"),
                 );
@@ -346,6 +389,7 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
         base_url,
         threshold_hours: top.threshold_hours,
         municipality_hours: municipality_hours?,
+        closed_hours,
         switchboard: switchboard?,
         service_desk: service_desk?,
         verify_within_days: top.verify_within_days,
@@ -412,6 +456,23 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
                 )),
             }
         }
+        let mut fact_rows = Vec::new();
+        for (id, row) in &e.fact_rows {
+            let mut p = path_with(&path, "fact_rows");
+            p.push(Seg::Key(id.clone()));
+            match (Fact::from_id(id), FactRow::from_id(row)) {
+                (Some(fact), Some(row)) if facts.contains(&fact) => fact_rows.push((fact, row)),
+                (Some(_), Some(_)) => diags
+                    .push(doc.error(&p, format!("uppgiften «{id}» står inte i händelsens facts"))),
+                (None, _) => diags.push(doc.error(&p, format!("okänd uppgift «{id}»")).with_hint(
+                    "väntade estimated_discharge_date, physician, care_contact eller sip_date",
+                )),
+                (_, None) => diags.push(
+                    doc.error(&p, format!("okänt värde «{row}»"))
+                        .with_hint("väntade uppringare, mottagare eller bada"),
+                ),
+            }
+        }
         if let Some(reported_by) = reported_by {
             out.push(Event {
                 code: e.code,
@@ -419,6 +480,7 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
                 reported_by,
                 reported_to,
                 facts,
+                fact_rows,
                 time_rule: e.time_rule,
             });
         }
@@ -520,6 +582,7 @@ fn directory(
     doc: &YamlDoc,
     municipality_hours: Option<Hours>,
     verify_within_days: u32,
+    event_codes: Option<&[u8]>,
     today: Date,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Directory> {
@@ -593,6 +656,7 @@ fn directory(
         doc,
         today,
         verify_within_days,
+        event_codes,
     };
     for (path, m) in municipalities {
         let default = municipality_hours.unwrap_or(Hours::Always);
@@ -722,6 +786,8 @@ struct UnitCtx<'a> {
     doc: &'a YamlDoc,
     today: Date,
     verify_within_days: u32,
+    /// The event codes of kit.yaml, when it loaded.
+    event_codes: Option<&'a [u8]>,
 }
 
 impl UnitCtx<'_> {
@@ -796,6 +862,20 @@ impl UnitCtx<'_> {
                 }
                 None => Some(default_hours),
             };
+            if let Some(codes) = self.event_codes {
+                for (i, code) in ph.events.iter().enumerate() {
+                    if !codes.contains(code) {
+                        let known: Vec<String> = codes.iter().map(u8::to_string).collect();
+                        diags.push(
+                            doc.error(
+                                &[p.clone(), vec![key("events"), Seg::Index(i)]].concat(),
+                                format!("händelsen {code} finns inte i kit.yaml"),
+                            )
+                            .with_hint(format!("händelserna är {}", known.join(", "))),
+                        );
+                    }
+                }
+            }
             if ph.label.trim().is_empty() {
                 diags.push(doc.error(
                     &path_with(&p, "label"),
@@ -807,6 +887,7 @@ impl UnitCtx<'_> {
                     label: ph.label,
                     number,
                     hours,
+                    events: ph.events,
                 });
             }
         }
@@ -856,14 +937,20 @@ fn pages(content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
             continue;
         }
         let shown = display_path(&path);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t.replace("\r\n", "\n"),
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match text::decode(&shown, &bytes, text::Kind::Markdown) {
+                Ok(t) => t.replace("\r\n", "\n"),
+                Err(mut found) => {
+                    diags.append(&mut found);
+                    continue;
+                }
+            },
             Err(e) => {
                 diags.push(Diagnostic::error(
                     &shown,
                     0,
                     0,
-                    format!("kunde inte läsa filen som UTF-8-text: {e}"),
+                    format!("kunde inte läsa filen: {e}"),
                 ));
                 continue;
             }
@@ -946,6 +1033,9 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
             return None;
         }
     };
+    if !limits::check_values(&doc, diags) {
+        return None;
+    }
     if doc.root.is_null() {
         diags.push(Diagnostic::error(
             shown,
@@ -963,6 +1053,9 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
     let body_start = text[close_off..]
         .find('\n')
         .map_or(text.len(), |i| close_off + i + 1);
+    if !limits::check_markdown(shown, &text[body_start..], close_line + 2, diags) {
+        return None;
+    }
     Some(Page {
         slug,
         title: fm.title,

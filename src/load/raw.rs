@@ -36,6 +36,9 @@ pub struct Event {
     pub reported_by: String,
     pub reported_to: Vec<String>,
     pub facts: Vec<String>,
+    /// Fact id → `uppringare` | `mottagare` | `bada` (whose row must carry it).
+    #[serde(default)]
+    pub fact_rows: std::collections::BTreeMap<String, String>,
     pub time_rule: String,
 }
 
@@ -83,6 +86,8 @@ pub struct Kit {
     pub base_url: Option<String>,
     pub threshold_hours: u32,
     pub municipality_hours: String,
+    #[serde(default)]
+    pub closed_hours: Option<serde_yaml::Value>,
     pub switchboard: serde_yaml::Value,
     pub service_desk: serde_yaml::Value,
     pub verify_within_days: u32,
@@ -99,6 +104,22 @@ pub struct Phone {
     pub number: String,
     #[serde(default)]
     pub hours: Option<String>,
+    /// The events (codes in kit.yaml) this number is for; none: every call.
+    #[serde(default)]
+    pub events: Vec<u8>,
+}
+
+/// What a caller does when units of a kind do not answer (evenings,
+/// weekends), shown where their numbers are.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedHours {
+    #[serde(default)]
+    pub municipalities: Option<String>,
+    #[serde(default)]
+    pub wards: Option<String>,
+    #[serde(default)]
+    pub health_centres: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -41,8 +41,13 @@ struct Entry {
 }
 
 impl YamlDoc {
-    /// Parses `src`; a syntax error becomes a located diagnostic.
+    /// Parses `src`; a syntax error, or nesting deeper than
+    /// [`super::text::MAX_DEPTH`] (checked first, so the parser never spends
+    /// time on it), becomes a located diagnostic.
     pub fn parse(file: &str, src: &str) -> Result<YamlDoc, Diagnostic> {
+        if let Some(d) = super::text::too_deep(file, src) {
+            return Err(d);
+        }
         let root: Value = serde_yaml::from_str(src).map_err(|e| syntax_error(file, src, &e))?;
         Ok(YamlDoc {
             file: file.to_string(),
@@ -114,6 +119,38 @@ impl YamlDoc {
             }
         }
         (best, key_pos)
+    }
+
+    /// Where the first string value equal to `text` is written, for a value
+    /// found by its content (it may be written with escapes such as `\u2708`,
+    /// so the text itself need not occur in the file).
+    pub fn find_string(&self, text: &str) -> Option<(usize, usize)> {
+        fn walk(v: &Value, text: &str, path: &mut Vec<Seg>) -> bool {
+            match v {
+                Value::String(s) => s == text,
+                Value::Sequence(items) => items.iter().enumerate().any(|(i, item)| {
+                    path.push(Seg::Index(i));
+                    let found = walk(item, text, path);
+                    if !found {
+                        path.pop();
+                    }
+                    found
+                }),
+                Value::Mapping(map) => map.iter().any(|(k, item)| {
+                    let Some(k) = k.as_str() else { return false };
+                    path.push(Seg::Key(k.to_string()));
+                    let found = walk(item, text, path);
+                    if !found {
+                        path.pop();
+                    }
+                    found
+                }),
+                Value::Tagged(t) => walk(&t.value, text, path),
+                _ => false,
+            }
+        }
+        let mut path = Vec::new();
+        walk(&self.root, text, &mut path).then(|| self.locate(&path))
     }
 
     pub fn error(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {

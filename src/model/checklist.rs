@@ -3,7 +3,7 @@
 //! counts as the time. Shared by the site's checklist pages and the printed
 //! quick-reference cards, so that both always say the same.
 
-use super::{Fact, Reporter, Role, Settings};
+use super::{Directory, Fact, Reporter, Role, Settings};
 
 /// A call in a checklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,4 +175,90 @@ pub fn for_role(s: &Settings, role: Role) -> Checklist {
         write_down,
         time_rules,
     }
+}
+
+/// Which number to ring at each party for a call about event `code` that
+/// `role` makes, from what contacts.yaml says each number is for:
+/// "kommunen: Vårdplanering / biståndshandläggare". Parties whose numbers
+/// all take every call are left out (any of their numbers will do).
+pub fn numbers_to_ring(s: &Settings, dir: &Directory, role: Role, code: u8) -> Vec<String> {
+    let Some(event) = s.event(code) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for party in event.reported_to.iter().filter(|r| **r != role) {
+        let kind = party.unit_kind();
+        if !dir
+            .of_kind(kind)
+            .any(|u| u.phones.iter().any(|p| !p.events.is_empty()))
+        {
+            continue;
+        }
+        let mut labels: Vec<&str> = Vec::new();
+        for u in dir.of_kind(kind) {
+            for p in u.phones.iter().filter(|p| p.is_for(code)) {
+                if !labels.contains(&p.label.as_str()) {
+                    labels.push(&p.label);
+                }
+            }
+        }
+        if !labels.is_empty() {
+            out.push(format!(
+                "{}: {}",
+                party.party_name(),
+                labels.join(" eller ")
+            ));
+        }
+    }
+    out
+}
+
+/// For each party `role` calls whose numbers say which events they are for,
+/// one line: "Kommunens nummer: Vårdplanering / biståndshandläggare vid 1,
+/// 2, 3, 4, 6; Kommunal hälso- och sjukvård (hemsjukvård) vid 5, 8." The
+/// compact form of [`numbers_to_ring`] for the quick cards.
+pub fn numbers_by_party(dir: &Directory, role: Role, s: &Settings) -> Vec<String> {
+    let mut parties: Vec<Role> = Vec::new();
+    for e in s
+        .events
+        .iter()
+        .filter(|e| e.reported_by == Reporter::Role(role))
+    {
+        for r in &e.reported_to {
+            if *r != role && !parties.contains(r) {
+                parties.push(*r);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for party in parties {
+        let mut labels: Vec<(&str, Vec<u8>)> = Vec::new();
+        for p in dir.of_kind(party.unit_kind()).flat_map(|u| &u.phones) {
+            if p.events.is_empty() {
+                continue;
+            }
+            match labels.iter_mut().find(|(l, _)| *l == p.label) {
+                Some((_, codes)) => codes.extend(&p.events),
+                None => labels.push((&p.label, p.events.clone())),
+            }
+        }
+        if labels.is_empty() {
+            continue;
+        }
+        let parts: Vec<String> = labels
+            .iter_mut()
+            .map(|(label, codes)| {
+                codes.sort_unstable();
+                codes.dedup();
+                let codes: Vec<String> = codes.iter().map(u8::to_string).collect();
+                format!("{label} vid {}", codes.join(", "))
+            })
+            .collect();
+        out.push(format!(
+            "{}s nummer: {}.",
+            capitalise(party.party_name()),
+            parts.join("; ")
+        ));
+    }
+    out
 }

@@ -4,6 +4,7 @@
 //! [`PhoneNumber::parse`] refuse bad input, so nothing downstream re-checks.
 //! This module depends on nothing else in the crate and does no I/O.
 
+pub mod calls;
 pub mod checklist;
 pub mod collate;
 pub mod hours;
@@ -64,6 +65,27 @@ impl Role {
             Role::Slutenvard => "avdelningens telefonnummer",
             Role::Oppenvard => "hälsocentralens telefonnummer",
             Role::Kommun => "ditt eget telefonnummer i kommunen",
+        }
+    }
+
+    /// The party as the one who is called: "kommunen", "hälsocentralen",
+    /// "avdelningen".
+    pub fn party_name(self) -> &'static str {
+        match self {
+            Role::Slutenvard => "avdelningen",
+            Role::Oppenvard => "hälsocentralen",
+            Role::Kommun => "kommunen",
+        }
+    }
+
+    /// Which unit of each party to ring, as the routine means it.
+    pub fn whom_to_ring(self) -> &'static str {
+        match self {
+            Role::Slutenvard => {
+                "Ring patientens hemkommun och den hälsocentral där patienten är listad."
+            }
+            Role::Oppenvard => "Ring avdelningen där patienten vårdas och patientens hemkommun.",
+            Role::Kommun => "Ring avdelningen där patienten vårdas.",
         }
     }
 
@@ -151,8 +173,58 @@ pub struct Event {
     pub reported_by: Reporter,
     pub reported_to: Vec<Role>,
     pub facts: Vec<Fact>,
+    /// Whose row must carry each fact; a fact not listed is required on
+    /// both parties' rows.
+    pub fact_rows: Vec<(Fact, FactRow)>,
     /// What counts as the time, or what must be said, in Swedish.
     pub time_rule: String,
+}
+
+/// Whose row of a call must carry a fact: only the caller gives some facts
+/// (the physician who assessed a date), so the receiver's row is evidence
+/// of the call without them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FactRow {
+    Caller,
+    Receiver,
+    Both,
+}
+
+impl FactRow {
+    pub const ALL: [FactRow; 3] = [FactRow::Caller, FactRow::Receiver, FactRow::Both];
+
+    /// The value in kit.yaml.
+    pub fn id(self) -> &'static str {
+        match self {
+            FactRow::Caller => "uppringare",
+            FactRow::Receiver => "mottagare",
+            FactRow::Both => "bada",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<FactRow> {
+        FactRow::ALL.into_iter().find(|r| r.id() == id)
+    }
+}
+
+impl Event {
+    /// Whether the row of the caller (`caller_row`) or of the called party
+    /// must carry `fact`.
+    pub fn requires_on_row(&self, fact: Fact, caller_row: bool) -> bool {
+        if !self.facts.contains(&fact) {
+            return false;
+        }
+        let holder = self
+            .fact_rows
+            .iter()
+            .find(|(f, _)| *f == fact)
+            .map_or(FactRow::Both, |(_, r)| *r);
+        match holder {
+            FactRow::Both => true,
+            FactRow::Caller => caller_row,
+            FactRow::Receiver => !caller_row,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,6 +283,8 @@ pub struct Settings {
     pub base_url: Option<String>,
     pub threshold_hours: u32,
     pub municipality_hours: Hours,
+    /// What to do when units of a kind do not answer, per kind.
+    pub closed_hours: std::collections::BTreeMap<UnitKind, String>,
     pub switchboard: NamedNumber,
     pub service_desk: ServiceDesk,
     pub verify_within_days: u32,
@@ -257,6 +331,25 @@ pub struct Phone {
     pub label: String,
     pub number: PhoneNumber,
     pub hours: Hours,
+    /// The events this number is for (codes from kit.yaml); empty: every
+    /// call to the unit.
+    pub events: Vec<u8>,
+}
+
+impl Phone {
+    /// Whether a call about event `code` goes to this number.
+    pub fn is_for(&self, code: u8) -> bool {
+        self.events.is_empty() || self.events.contains(&code)
+    }
+
+    /// "vid 1, 2, 3, 4" for a number with events; empty otherwise.
+    pub fn events_note(&self) -> String {
+        if self.events.is_empty() {
+            return String::new();
+        }
+        let codes: Vec<String> = self.events.iter().map(u8::to_string).collect();
+        format!("vid {}", codes.join(", "))
+    }
 }
 
 /// A party that calls or is called: a municipality, a ward or a hälsocentral.
@@ -346,4 +439,7 @@ pub struct Kit {
     pub version: String,
     /// The newest `verified` date in the directory: how fresh the data is.
     pub data_date: Date,
+    /// The settings file as read (`content/kit.yaml`), for reports that
+    /// name where their settings came from.
+    pub settings_file: String,
 }

@@ -351,6 +351,29 @@ struct LaidRow {
     fill: Option<f32>,
 }
 
+/// A row cut into pieces of at most `per_piece` lines each, every piece as
+/// tall as its own text.
+fn split_row(row: LaidRow, per_piece: usize, line_h: f64, padding_mm: f64) -> Vec<LaidRow> {
+    let lines = row.cells.iter().map(Vec::len).max().unwrap_or(0);
+    (0..lines)
+        .step_by(per_piece.max(1))
+        .map(|start| {
+            let cells: Vec<Vec<String>> = row
+                .cells
+                .iter()
+                .map(|c| c.iter().skip(start).take(per_piece).cloned().collect())
+                .collect();
+            let n = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+            LaidRow {
+                cells,
+                height_mm: n as f64 * line_h + 2.0 * padding_mm,
+                bold: row.bold,
+                fill: row.fill,
+            }
+        })
+        .collect()
+}
+
 /// Places content top to bottom on pages of one [`Document`].
 ///
 /// Every placing method checks its text against the fonts first and places
@@ -786,15 +809,17 @@ impl Flow {
         self.y_mm += row.height_mm;
     }
 
-    /// A ruled table; see [`Table`]. A row never splits across pages; after a
-    /// page break the header row is drawn again. Followed by the paragraph gap.
+    /// A ruled table; see [`Table`]. A row splits across pages only when its
+    /// text (with the header) is taller than a page: it then continues in
+    /// pieces, each under the header drawn again. Followed by the paragraph
+    /// gap.
     ///
     /// # Errors
     /// [`PrintError::InvalidTable`] for a row with more cells than columns,
     /// [`PrintError::MissingGlyphs`] for cell text the fonts lack,
     /// [`PrintError::DoesNotFit`] when the columns are wider than the text
-    /// column or a row (with the header) is taller than a page. Nothing is
-    /// placed on error.
+    /// column, or a row's minimum height (or the header) is taller than a
+    /// page. Nothing is placed on error.
     pub fn table(&mut self, table: &Table) -> Result<(), PrintError> {
         let columns = table.columns.len();
         let total_w: f64 = table.columns.iter().map(|c| c.width_mm).sum();
@@ -821,18 +846,26 @@ impl Flow {
         }
         let header = (!table.header.is_empty()).then(|| self.lay_row(table, &table.header, true));
         let header_h = header.as_ref().map_or(0.0, |h| h.height_mm);
-        let rows: Vec<LaidRow> = table
-            .rows
-            .iter()
-            .map(|cells| self.lay_row(table, cells, false))
-            .collect();
-        for (k, row) in rows.iter().enumerate() {
-            if header_h + row.height_mm > self.body_height_mm() + 1e-9 {
+        let available = self.body_height_mm() - header_h;
+        let line_h = self.style.line_height_mm(table.size_pt);
+        let per_page = ((available - 2.0 * table.padding_mm) / line_h + 1e-9).floor();
+        let mut rows: Vec<LaidRow> = Vec::with_capacity(table.rows.len());
+        for (k, cells) in table.rows.iter().enumerate() {
+            let row = self.lay_row(table, cells, false);
+            let lines = row.cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+            let text_h = lines as f64 * line_h + 2.0 * table.padding_mm;
+            if text_h > available + 1e-9 && per_page >= 1.0 {
+                // Text taller than a page continues on the next pages rather
+                // than failing the whole document.
+                rows.extend(split_row(row, per_page as usize, line_h, table.padding_mm));
+            } else if row.height_mm > available + 1e-9 {
                 return Err(PrintError::DoesNotFit {
                     what: format!("tabellrad {}", k + 1),
                     needed_mm: header_h + row.height_mm,
                     available_mm: self.body_height_mm(),
                 });
+            } else {
+                rows.push(row);
             }
         }
         let first_h = rows.first().map_or(0.0, |r| r.height_mm);
@@ -985,6 +1018,35 @@ mod tests {
         let all: Vec<String> = (0..doc.pages.len()).flat_map(|p| texts(&doc, p)).collect();
         for n in 1..=40 {
             assert_eq!(all.iter().filter(|s| **s == n.to_string()).count(), 1);
+        }
+    }
+
+    #[test]
+    fn a_row_taller_than_a_page_continues_on_the_next_pages() {
+        let mut f = flow(PageSize::A4Portrait);
+        let mut table = Table::new(vec![Column::new(30.0), Column::new(60.0)]);
+        table.header = vec!["Nr".into(), "Text".into()];
+        let words: Vec<String> = (1..=400).map(|n| format!("ord{n}")).collect();
+        table.rows = vec![
+            vec!["1".into(), words.join(" ")],
+            vec!["2".into(), "kort".into()],
+        ];
+        f.table(&table).expect("laid out");
+        let doc = f.finish().expect("finish");
+        assert!(doc.pages.len() >= 2, "{} pages", doc.pages.len());
+        let all: Vec<String> = (0..doc.pages.len()).flat_map(|p| texts(&doc, p)).collect();
+        let joined = all.join(" ");
+        for word in ["ord1", "ord200", "ord400", "kort"] {
+            assert!(
+                joined.split_whitespace().any(|w| w == word),
+                "{word} is printed"
+            );
+        }
+        for p in 0..doc.pages.len() {
+            assert!(
+                texts(&doc, p).iter().any(|t| t == "Nr"),
+                "header on page {p}"
+            );
         }
     }
 

@@ -95,7 +95,6 @@ pub fn wrap(text: &str, size_pt: f64, bold: bool, max_width_mm: f64) -> Vec<Stri
     // Widths add up exactly in font units (no kerning), so a line is measured
     // word by word instead of again from its start.
     let fits_units = |units: u64| m.to_mm(units, size_pt) <= max_width_mm + 1e-9;
-    let fits = |s: &str| fits_units(m.units(s));
     let space = m.units(" ");
     let mut lines = Vec::new();
     if text.is_empty() {
@@ -106,9 +105,7 @@ pub fn wrap(text: &str, size_pt: f64, bold: bool, max_width_mm: f64) -> Vec<Stri
         let mut current_units = 0;
         for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
             let word_units = m.units(word);
-            if current.is_empty() {
-                current = word.to_string();
-            } else {
+            if !current.is_empty() {
                 if fits_units(current_units + space + word_units) {
                     current.push(' ');
                     current.push_str(word);
@@ -116,29 +113,55 @@ pub fn wrap(text: &str, size_pt: f64, bold: bool, max_width_mm: f64) -> Vec<Stri
                     continue;
                 }
                 lines.push(std::mem::take(&mut current));
+            }
+            if fits_units(word_units) {
                 current = word.to_string();
+                current_units = word_units;
+                continue;
             }
-            // `current` is now a lone word: break it if it is too wide.
-            while !fits(&current) {
-                let mut split_at = 0;
-                for (i, c) in current.char_indices() {
-                    let end = i + c.len_utf8();
-                    if split_at > 0 && !fits(&current[..end]) {
-                        break;
-                    }
-                    split_at = end;
+            // A lone word wider than the line: break it between characters,
+            // measuring each character once so that a long word costs its
+            // length, not its length squared.
+            let mut piece_units = 0;
+            for c in word.chars() {
+                let c_units = u64::from(m.advance(c).unwrap_or(m.notdef_advance));
+                if !current.is_empty() && !fits_units(piece_units + c_units) {
+                    lines.push(std::mem::take(&mut current));
+                    piece_units = 0;
                 }
-                if split_at >= current.len() {
-                    break; // one character wider than the line: keep it
-                }
-                lines.push(current[..split_at].to_string());
-                current = current[split_at..].to_string();
+                current.push(c);
+                piece_units += c_units;
             }
-            current_units = m.units(&current);
+            current_units = piece_units;
         }
         lines.push(current);
     }
     lines
+}
+
+/// `text` cut to fit `max_width_mm` on one line, ending with "…" when it
+/// had to be cut (a one-line field such as a unit's name in a form header).
+/// Measures each character once. Never fails; at least the mark is kept.
+pub fn truncated(text: &str, size_pt: f64, bold: bool, max_width_mm: f64) -> String {
+    let m = metrics(bold);
+    let fits = |units: u64| m.to_mm(units, size_pt) <= max_width_mm + 1e-9;
+    if fits(m.units(text)) {
+        return text.to_string();
+    }
+    let budget_mark = m.units("…");
+    let mut out = String::new();
+    let mut units = 0;
+    for c in text.chars() {
+        let c_units = u64::from(m.advance(c).unwrap_or(m.notdef_advance));
+        if !fits(units + c_units + budget_mark) {
+            break;
+        }
+        out.push(c);
+        units += c_units;
+    }
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
 }
 
 /// Reads big-endian u16 at `pos`.
@@ -343,5 +366,37 @@ mod tests {
         assert_eq!(lines, vec!["öppet", "kl.\u{A0}07–22"]);
         assert_eq!(wrap("a\n\nb", 10.0, false, 50.0), vec!["a", "", "b"]);
         assert!(wrap("", 10.0, false, 50.0).is_empty());
+    }
+
+    #[test]
+    fn truncated_keeps_what_fits_and_marks_the_cut() {
+        assert_eq!(truncated("Kort", 10.0, true, 50.0), "Kort");
+        let long = "Avdelning ".repeat(100_000);
+        let cut = truncated(&long, 10.0, true, 50.0);
+        assert!(cut.starts_with("Avdelning") && cut.ends_with('…'), "{cut}");
+        assert!(text_width_mm(&cut, 10.0, true) <= 50.0);
+        assert!(missing_chars("…").is_empty());
+    }
+
+    #[test]
+    fn a_megabyte_word_is_broken_in_linear_time() {
+        // Measured by re-measuring the rest of the word after every line,
+        // this took minutes; measured once per character, milliseconds.
+        let word = "W".repeat(1 << 20);
+        let start = std::time::Instant::now();
+        let lines = wrap(&format!("Namn {word} slut"), 10.0, true, 100.0);
+        let took = start.elapsed();
+        assert!(took.as_secs_f64() < 5.0, "took {took:?}");
+        assert_eq!(lines.first().map(String::as_str), Some("Namn"));
+        // The word's last piece is short enough to share its line.
+        assert_eq!(format!("Namn{} slut", word), {
+            let all = lines.concat();
+            all.replace("Wslut", "W slut")
+        });
+        let middle = &lines[1..lines.len() - 1];
+        let per_line = middle[0].len();
+        assert!(per_line > 10 && middle.iter().all(|l| l.len() <= per_line));
+        assert!(text_width_mm(&middle[0], 10.0, true) <= 100.0);
+        assert!(text_width_mm(&format!("{}W", middle[0]), 10.0, true) > 100.0);
     }
 }

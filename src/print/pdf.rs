@@ -335,7 +335,8 @@ pub fn to_pdf(doc: &Document, meta: &PdfMeta) -> Result<Vec<u8>, PrintError> {
 
 /// Removes what printpdf writes but the kit's PDFs must not claim: an empty
 /// `/GTS_PDFXVersion` (viewers then report the file as PDF/X) and empty
-/// `/Identifier`, `/Subject`, `/Keywords`; declares the text Swedish.
+/// `/Identifier`, `/Subject`, `/Keywords`; declares the text Swedish and
+/// asks viewers not to scale the pages when printing.
 fn tidy(lo: &mut lopdf::Document) -> lopdf::Result<()> {
     let info_id = lo.trailer.get(b"Info")?.as_reference()?;
     let info = lo.get_dictionary_mut(info_id)?;
@@ -352,8 +353,13 @@ fn tidy(lo: &mut lopdf::Document) -> lopdf::Result<()> {
             info.remove(key);
         }
     }
-    lo.catalog_mut()?
-        .set("Lang", lopdf::Object::string_literal("sv-SE"));
+    let catalog = lo.catalog_mut()?;
+    catalog.set("Lang", lopdf::Object::string_literal("sv-SE"));
+    // Ask viewers to print at 100 %: "fit to page" would shrink the forms'
+    // boxes and move them away from where layout.json says they are.
+    let mut prefs = lopdf::Dictionary::new();
+    prefs.set("PrintScaling", lopdf::Object::Name(b"None".to_vec()));
+    catalog.set("ViewerPreferences", lopdf::Object::Dictionary(prefs));
     lo.version = "1.4".to_string();
     Ok(())
 }

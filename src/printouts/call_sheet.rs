@@ -3,6 +3,7 @@
 //! numbers and the opening hours beside them.
 
 use super::{KitText, decor, notice_box};
+use crate::model::checklist::in_sentence;
 use crate::model::{Kit, Role, Unit, UnitKind};
 use crate::print::font;
 use crate::print::{Document, Flow, FlowStyle, Item, Margins, PageSize, PrintError, TextStyle};
@@ -104,6 +105,27 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
             .map_or(0.0, |u| unit_block(u).0);
         f.ensure(heading_h(&f, 14.0) + group_h + first_h, "rubriken")?;
         f.heading(&heading, 14.0)?;
+        if kit
+            .directory
+            .of_kind(kind)
+            .any(|u| u.phones.iter().any(|p| !p.events.is_empty()))
+        {
+            let legend: Vec<String> = s
+                .events
+                .iter()
+                .map(|e| format!("{} {}", e.code, in_sentence(&e.name)))
+                .collect();
+            f.paragraph(
+                &format!(
+                    "Siffrorna efter ett nummer visar vid vilka samverkanspunkter det numret gäller: {}.",
+                    legend.join(", ")
+                ),
+                TextStyle::regular(9.5),
+            )?;
+        }
+        if let Some(closed) = s.closed_hours.get(&kind) {
+            f.paragraph(&format!("Svarar ingen? {closed}"), TextStyle::bold(9.5))?;
+        }
         let mut group = String::new();
         for unit in kit.directory.of_kind(kind) {
             let (h, items) = unit_block(unit);
@@ -120,6 +142,9 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
             f.block(h, items)?;
         }
     }
+    f.ensure(heading_h(&f, 14.0) + 45.0, "Vem ringer vem")?;
+    f.heading("Vem ringer vem", 14.0)?;
+    super::who_calls_whom(&mut f, kit)?;
     f.finish()
 }
 
@@ -155,7 +180,11 @@ fn unit_block(unit: &Unit) -> (f64, Vec<Item>) {
     ];
     let mut y = 6.0;
     for p in &unit.phones {
-        let (h, mut line) = phone_line(y, &p.label, &p.number.national(), &p.hours.to_string());
+        let label = match p.events_note() {
+            note if note.is_empty() => p.label.clone(),
+            note => format!("{} ({note})", p.label),
+        };
+        let (h, mut line) = phone_line(y, &label, &p.number.national(), &p.hours.to_string());
         items.append(&mut line);
         y += h;
     }

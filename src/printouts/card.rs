@@ -6,12 +6,28 @@ use crate::model::checklist;
 use crate::model::{Kit, Role};
 use crate::print::{Document, Flow, FlowStyle, Margins, PageSize, PrintError, TextStyle};
 
-/// Lays out the card for `role`; it must fit on one page.
+/// Text sizes tried, as a fraction of the normal ones, until the card fits
+/// on one page: long names and time rules in kit.yaml make it taller.
+const SCALES: [f64; 4] = [1.0, 0.9, 0.8, 0.7];
+
+/// Lays out the card for `role` on one page, with smaller text if the
+/// content needs it; content too long even at the smallest size continues
+/// on a second page rather than not being printed at all.
 ///
 /// # Errors
-/// [`PrintError::DoesNotFit`] if the content needs more than one page, and
-/// glyph errors for text the fonts lack.
+/// Glyph errors for text the fonts lack.
 pub fn layout(kit: &Kit, role: Role) -> Result<Document, PrintError> {
+    let mut doc = layout_at(kit, role, SCALES[0])?;
+    for scale in &SCALES[1..] {
+        if doc.pages.len() == 1 {
+            break;
+        }
+        doc = layout_at(kit, role, *scale)?;
+    }
+    Ok(doc)
+}
+
+fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> {
     let s = &kit.settings;
     let c = checklist::for_role(s, role);
     let style = FlowStyle {
@@ -38,7 +54,7 @@ pub fn layout(kit: &Kit, role: Role) -> Result<Document, PrintError> {
             "Snabbkort: {} vid driftstopp i Lifecare SP",
             role.name().to_lowercase()
         ),
-        16.0,
+        16.0 * scale,
     )?;
     let felanmalan = match role {
         Role::Kommun => "Felanmäl enligt kommunens lokala rutin.".to_string(),
@@ -62,8 +78,8 @@ pub fn layout(kit: &Kit, role: Role) -> Result<Document, PrintError> {
         ],
         s.sample_data,
     )?;
-    let small = TextStyle::regular(10.0);
-    f.heading("Du ringer", 12.0)?;
+    let small = TextStyle::regular(10.0 * scale);
+    f.heading("Du ringer", 12.0 * scale)?;
     let makes: Vec<String> = c
         .makes
         .iter()
@@ -82,28 +98,23 @@ pub fn layout(kit: &Kit, role: Role) -> Result<Document, PrintError> {
         })
         .collect();
     f.bullets(&makes, small)?;
-    f.paragraph(&c.role.every_call(), TextStyle::bold(9.5))?;
-    f.heading("Du tar emot", 12.0)?;
+    for line in checklist::numbers_by_party(&kit.directory, role, s) {
+        f.paragraph(&line, small)?;
+    }
+    f.paragraph(
+        &format!("{} {}", c.role.whom_to_ring(), c.role.every_call()),
+        TextStyle::bold(9.5 * scale),
+    )?;
+    f.heading("Du tar emot", 12.0 * scale)?;
     let receives: Vec<String> = c
         .receives
         .iter()
         .map(|m| format!("{} ({}): {}.", m.name, m.code, m.party.to_lowercase()))
         .collect();
     f.bullets(&receives, small)?;
-    f.heading("Skriv ner på loggbladet", 12.0)?;
+    f.heading("Skriv ner på loggbladet", 12.0 * scale)?;
     f.bullets(&c.write_down, small)?;
-    f.heading("Tiden", 12.0)?;
+    f.heading("Tiden", 12.0 * scale)?;
     f.bullets(&c.time_rules, small)?;
-    let doc = f.finish()?;
-    if doc.pages.len() > 1 {
-        return Err(PrintError::DoesNotFit {
-            what: format!(
-                "snabbkortet för {} (ska rymmas på en sida)",
-                role.name().to_lowercase()
-            ),
-            needed_mm: 297.0 * doc.pages.len() as f64,
-            available_mm: 297.0,
-        });
-    }
-    Ok(doc)
+    f.finish()
 }

@@ -2,105 +2,65 @@
 //! call with every field the routine asks for, pre-numbered per unit so that
 //! a transcriber can later tell which sheets came back.
 //!
-//! The layout is fixed per page (not flowed): header, a table of rows tall
-//! enough to write in by hand, the event legend, and the common footer.
+//! The layout is fixed per page (not flowed): registration marks in the
+//! corners, a header with the sheet number and a QR code naming the sheet,
+//! a table of two-line rows on a fixed pitch, the correction rule and the
+//! legend, and the common footer. Where every box goes comes from
+//! [`super::form_layout`], which also writes `layout.json` for scanning.
 
 use super::decor;
+use super::form_layout::{self as fl, FormLayout, Kind};
 use crate::model::{Kit, Unit};
 use crate::print::flow::{decorate, footer_height_mm};
-use crate::print::{Align, Document, FlowStyle, Item, Margins, Page, PageSize, PrintError, font};
+use crate::print::{
+    Align, Document, FlowStyle, Item, Margins, Page, PageSize, PrintError, font, qr,
+};
 use std::ops::RangeInclusive;
 
-/// Smallest row height that leaves room for handwriting, mm.
-pub const MIN_ROW_MM: f64 = 9.0;
+/// Height of one row (two lines: digit boxes above, events and notes
+/// below), mm. Rows are on a fixed pitch so a scanner finds them.
+pub const ROW_MM: f64 = fl::ROW;
 
 /// Space between texts side by side in the header, mm.
 const HEADER_GAP_MM: f64 = 4.0;
+
+/// Size of the column titles, hints and the legend, pt: the smallest text on
+/// the form.
+const SMALL_PT: f64 = 7.0;
+
+/// The rule for correcting a written row, printed under the table.
+pub const CORRECTION_RULE: &str = "Fel? Stryk över med ett streck så att det går att läsa, sudda aldrig. Skriv rättelsen på en ny rad och i «Rättar rad» numret på raden den rättar (annat blad: bladnr och rad).";
 
 /// The sheet number printed on a unit's form: `<unit-id>-<NNN>`.
 pub fn sheet_number(unit_id: &str, serial: u32) -> String {
     format!("{unit_id}-{serial:03}")
 }
 
-struct Col {
-    title: &'static str,
-    sub: &'static str,
-    width: f64,
+/// What the QR code on a form page holds: the printouts page (or
+/// `reservkit:samtalslogg` without a base URL) with the kit version and,
+/// on numbered sheets, the sheet number.
+pub fn qr_content(kit: &Kit, sheet: Option<&str>) -> String {
+    let base = match &kit.settings.base_url {
+        Some(url) => format!("{url}utskrifter.html"),
+        None => "reservkit:samtalslogg".to_string(),
+    };
+    match sheet {
+        Some(s) => format!("{base}?kit={}&blad={s}", kit.version),
+        None => format!("{base}?kit={}", kit.version),
+    }
 }
 
-const COLS: &[Col] = &[
-    Col {
-        title: "Rad",
-        sub: "",
-        width: 8.0,
-    },
-    Col {
-        title: "Datum",
-        sub: "ÅÅÅÅ-MM-DD",
-        width: 18.0,
-    },
-    Col {
-        title: "Klockslag",
-        sub: "tt:mm",
-        width: 15.0,
-    },
-    Col {
-        title: "Ut / In",
-        sub: "",
-        width: 12.0,
-    },
-    Col {
-        title: "Motpart",
-        sub: "enhet och person",
-        width: 33.0,
-    },
-    Col {
-        title: "Patientens namn",
-        sub: "",
-        width: 30.0,
-    },
-    Col {
-        title: "Personnummer",
-        sub: "ÅÅÅÅMMDD-NNNN",
-        width: 46.0,
-    },
-    Col {
-        title: "Händelse",
-        sub: "kryssa, koder nedan",
-        width: 35.0,
-    },
-    Col {
-        title: "Utskr.-datum",
-        sub: "beräknat / SIP-möte",
-        width: 21.0,
-    },
-    Col {
-        title: "Läkare /",
-        sub: "fast vårdkontakt",
-        width: 21.0,
-    },
-    Col {
-        title: "Nådd",
-        sub: "",
-        width: 11.0,
-    },
-    Col {
-        title: "Kort notering",
-        sub: "",
-        width: 18.0,
-    },
-    Col {
-        title: "Sign.",
-        sub: "",
-        width: 10.0,
-    },
-];
+/// `layout.json` for the numbered forms of `kit`: see [`FormLayout::to_json`].
+pub fn layout_json(kit: &Kit) -> String {
+    let rows = kit.settings.print.rows_per_sheet;
+    FormLayout::new(kit, rows).to_json(&qr_content(kit, Some("<blad>")), rows)
+}
 
 const MARGINS: Margins = Margins {
-    top_mm: 9.0,
-    right_mm: 10.0,
+    top_mm: fl::TOP,
+    right_mm: fl::PAGE_W - fl::RIGHT,
     bottom_mm: 7.0,
-    left_mm: 10.0,
+    left_mm: fl::LEFT,
 };
 
 fn style() -> FlowStyle {
@@ -115,8 +75,10 @@ fn style() -> FlowStyle {
 /// form when `unit` is `None`.
 ///
 /// # Errors
-/// [`PrintError::DoesNotFit`] when `print.rows_per_sheet` leaves rows lower
-/// than [`MIN_ROW_MM`]; glyph errors for unit names the fonts lack.
+/// [`PrintError::DoesNotFit`] when `print.rows_per_sheet` asks for more
+/// rows of [`ROW_MM`] than fit above the footer; glyph errors for unit
+/// names the fonts lack; [`PrintError::QrEncode`] for a sheet address too
+/// long for a QR code.
 pub fn layout(
     kit: &Kit,
     unit: Option<&Unit>,
@@ -132,18 +94,44 @@ pub fn layout(
         let mut d = decor(kit);
         d.footer_lines.insert(
             0,
-            "Tiden = samtalets klockslag. Redatera aldrig. Ett samtal där ingen svarar är inget meddelande: ring igen och skriv en ny rad. Efter driftstoppet: lämna bladen till den som samordnar efterregistreringen i Lifecare SP."
+            "Tiden = samtalets klockslag. Redatera aldrig. Efter driftstoppet: lämna bladen till den som samordnar efterregistreringen i Lifecare SP."
                 .to_string(),
         );
+        // The form carries its own QR code with the sheet number, top right.
+        d.qr_url = None;
         d
     };
     let footer = footer_height_mm(size, &MARGINS, &style(), &decor)?;
     let rows = kit.settings.print.rows_per_sheet;
-    let width = PageSize::A4Landscape.width_mm() - MARGINS.left_mm - MARGINS.right_mm;
-    let legend = legend_lines(kit, width);
+    let width = fl::RIGHT - fl::LEFT;
+    let body_bottom = size.height_mm() - MARGINS.bottom_mm - footer;
+    let body_top = fl::TABLE_TOP + 2.0 * fl::HEADER_BAND;
+    // The legend gets three lines; with event and organisation names as
+    // long as the loader allows, two (names cut) so the rows still fit.
+    let mut notes = Vec::new();
+    let mut avail = 0.0;
+    for legend_max in [LEGEND_LINES, LEGEND_LINES - 1] {
+        notes = self::notes(kit, width, legend_max);
+        let notes_h = notes.len() as f64 * line_h(SMALL_PT) + 2.5;
+        avail = body_bottom - notes_h - body_top;
+        if ROW_MM * f64::from(rows) <= avail + 1e-9 {
+            break;
+        }
+    }
+    if ROW_MM * f64::from(rows) > avail + 1e-9 {
+        return Err(PrintError::DoesNotFit {
+            what: format!(
+                "{rows} rader per loggblad (print.rows_per_sheet i kit.yaml; högst {} ryms)",
+                (avail / ROW_MM).floor()
+            ),
+            needed_mm: ROW_MM * f64::from(rows),
+            available_mm: avail,
+        });
+    }
+    let grid = FormLayout::new(kit, rows);
     for serial in serials {
         let number = unit.map(|u| sheet_number(&u.id, serial));
-        let mut page = page(kit, unit, number.as_deref(), rows, footer, &legend)?;
+        let mut page = page(kit, unit, number.as_deref(), &grid, &notes)?;
         // The ruled grid is the same on every sheet: draw it once per PDF.
         let (grid, rest): (Vec<Item>, Vec<Item>) = page
             .items
@@ -162,14 +150,14 @@ pub fn layout(
         doc.pages.push(page);
     }
     decorate(&mut doc, &MARGINS, &style(), &decor)?;
-    // The QR code and the footer rule are the same on every sheet too.
+    // The footer rule is the same on every sheet too (the QR code is not).
     let shared: Vec<Item> = doc
         .pages
         .first()
         .map(|p| {
             p.items
                 .iter()
-                .filter(|i| matches!(i, Item::Qr { .. } | Item::Line { .. }))
+                .filter(|i| matches!(i, Item::Line { .. }))
                 .cloned()
                 .collect()
         })
@@ -184,19 +172,42 @@ pub fn layout(
     Ok(doc)
 }
 
+fn line_h(size_pt: f64) -> f64 {
+    size_pt * font::MM_PER_PT * 1.3
+}
+
 fn page(
     kit: &Kit,
     unit: Option<&Unit>,
     number: Option<&str>,
-    rows: u32,
-    footer_mm: f64,
-    legend: &[String],
+    grid: &FormLayout,
+    notes: &[(String, bool)],
 ) -> Result<Page, PrintError> {
     let size = PageSize::A4Landscape;
     let mut items = Vec::new();
-    let left = MARGINS.left_mm;
-    let right = size.width_mm() - MARGINS.right_mm;
-    let top = MARGINS.top_mm;
+    let left = fl::LEFT;
+    let right = fl::RIGHT;
+    let top = fl::TOP;
+
+    // Registration marks: filled squares in the four corners.
+    for (cx, cy) in grid.marks {
+        let half = fl::MARK_SIZE / 2.0;
+        items.push(Item::Rect {
+            x_mm: cx - half,
+            y_mm: cy - half,
+            w_mm: fl::MARK_SIZE,
+            h_mm: fl::MARK_SIZE,
+            stroke_pt: None,
+            fill_gray: Some(0.0),
+        });
+    }
+    // The QR code with the kit version and the sheet number.
+    items.push(Item::Qr {
+        x_mm: grid.qr.x,
+        y_mm: grid.qr.y,
+        size_mm: grid.qr.w,
+        modules: qr::qr_modules(&qr_content(kit, number))?,
+    });
 
     // Header: title, sheet number box, unit, date and outage start.
     items.push(Item::text(
@@ -206,37 +217,31 @@ fn page(
         true,
         "Samtalslogg vid driftstopp i Lifecare SP",
     ));
-    let box_w = 78.0;
-    items.push(Item::boxed(right - box_w, top, box_w, 12.0, 1.2));
-    items.push(Item::text(
-        right - box_w + 2.0,
-        top + 4.0,
-        7.0,
-        false,
-        "Blad nr",
-    ));
+    let sb = grid.sheet_box;
+    items.push(Item::boxed(sb.x, sb.y, sb.w, sb.h, 1.2));
+    items.push(Item::text(sb.x + 2.0, sb.y + 3.3, 7.0, false, "Blad nr"));
     if let Some(n) = number {
         // Long unit ids get smaller type so the number stays inside the box.
         let mut size = 13.0;
-        while size > 7.0 && font::text_width_mm(n, size, true) > box_w - 4.0 {
+        while size > 7.0 && font::text_width_mm(n, size, true) > sb.w - 4.0 {
             size -= 0.5;
         }
         items.push(Item::Text {
-            x_mm: right - 2.0,
-            y_mm: top + 10.0,
+            x_mm: sb.x + sb.w - 2.0,
+            y_mm: sb.y + 8.2,
             size_pt: size,
             bold: true,
             text: n.to_string(),
             align: Align::Right,
         });
     }
-    let y2 = top + 13.5;
+    let y2 = top + 13.0;
     match unit {
         Some(u) => {
-            // The phone ends clear of the sheet number box (whose lower
-            // edge is level with this line); the unit name gets the rest,
-            // in smaller type if a long name needs it.
-            let phone_right = right - box_w - HEADER_GAP_MM;
+            // The line runs under the sheet number box; the phone ends
+            // clear of the QR code and the unit name gets the rest, in
+            // smaller type if a long name needs it.
+            let phone_right = grid.qr.x - HEADER_GAP_MM;
             let mut name_right = phone_right;
             if let Some(p) = u.phones.first() {
                 let phone = format!("Telefon: {}", p.number.national());
@@ -255,6 +260,9 @@ fn page(
             while size > 7.0 && font::text_width_mm(&name, size, true) > name_right - left {
                 size -= 0.5;
             }
+            // Still too wide at the smallest size: cut with a mark rather
+            // than run into the phone number.
+            let name = font::truncated(&name, size, true, name_right - left);
             items.push(Item::text(left, y2, size, true, name));
         }
         None => {
@@ -262,219 +270,208 @@ fn page(
             items.push(Item::line(
                 left + 14.0,
                 y2 + 0.8,
-                left + 140.0,
+                left + 100.0,
                 y2 + 0.8,
                 0.5,
             ));
-            items.push(Item::text(left + 150.0, y2, 10.5, true, "Telefon:"));
+            items.push(Item::text(left + 106.0, y2, 10.5, true, "Telefon:"));
             items.push(Item::line(
-                left + 168.0,
+                left + 124.0,
                 y2 + 0.8,
-                right - box_w - 4.0,
+                grid.qr.x - HEADER_GAP_MM,
                 y2 + 0.8,
                 0.5,
             ));
         }
     }
-    let y3 = y2 + 6.5;
-    items.push(Item::text(left, y3, 10.0, false, "Datum:"));
-    items.push(Item::line(
-        left + 13.0,
-        y3 + 0.8,
-        left + 50.0,
-        y3 + 0.8,
-        0.5,
-    ));
-    items.push(Item::text(
-        left + 56.0,
-        y3,
-        10.0,
-        false,
-        "Driftstoppet började (datum och klockslag):",
-    ));
-    items.push(Item::line(
-        left + 128.0,
-        y3 + 0.8,
-        left + 180.0,
-        y3 + 0.8,
-        0.5,
-    ));
-    items.push(Item::text(left + 186.0, y3, 10.0, false, "Ifyllt av:"));
-    items.push(Item::line(left + 203.0, y3 + 0.8, right, y3 + 0.8, 0.5));
-
-    // The table.
-    let table_top = y3 + 4.0;
-    let header_h = 10.5;
-    let legend_h = legend.len() as f64 * 3.6 + 1.5;
-    let body_bottom = size.height_mm() - MARGINS.bottom_mm - footer_mm;
-    let avail = body_bottom - legend_h - table_top - header_h;
-    let row_h = (avail / f64::from(rows)).min(14.0);
-    if row_h < MIN_ROW_MM {
-        return Err(PrintError::DoesNotFit {
-            what: format!(
-                "{rows} rader per loggblad (print.rows_per_sheet i kit.yaml; högst {} ryms)",
-                (avail / MIN_ROW_MM).floor()
-            ),
-            needed_mm: MIN_ROW_MM * f64::from(rows),
-            available_mm: avail,
-        });
+    // Date, outage start and who filled in the sheet, each label followed
+    // by a line to write on.
+    let y3 = y2 + 6.0;
+    let mut x = left;
+    for (label, line_w) in [
+        ("Datum:", 30.0),
+        ("Driftstoppet började (datum och klockslag):", 42.0),
+        ("Ifyllt av:", 0.0),
+    ] {
+        items.push(Item::text(x, y3, 10.0, false, label));
+        x += font::text_width_mm(label, 10.0, false) + 1.5;
+        let end = if line_w > 0.0 {
+            x + line_w
+        } else {
+            grid.qr.x - 3.0
+        };
+        items.push(Item::line(x, y3 + 0.8, end, y3 + 0.8, 0.5));
+        x = end + 5.0;
     }
-    let table_bottom = table_top + header_h + row_h * f64::from(rows);
+
+    // The table header: two bands, one per line of a row.
+    let t = grid.table;
+    let band = fl::HEADER_BAND;
+    let body_top = t.y + 2.0 * band;
     items.push(Item::Rect {
-        x_mm: left,
-        y_mm: table_top,
-        w_mm: right - left,
-        h_mm: header_h,
+        x_mm: t.x,
+        y_mm: t.y,
+        w_mm: t.w,
+        h_mm: 2.0 * band,
         stroke_pt: None,
         fill_gray: Some(0.9),
     });
-    let mut x = left;
-    let scale = (right - left) / COLS.iter().map(|c| c.width).sum::<f64>();
-    let mut col_x = Vec::new();
-    for c in COLS {
-        let w = c.width * scale;
-        col_x.push((x, w));
-        let mut ty = table_top + 3.6;
-        for line in font::wrap(c.title, 7.0, true, w - 1.6) {
-            items.push(Item::text(x + 0.8, ty, 7.0, true, line));
-            ty += 2.9;
+    for c in &grid.columns {
+        let (y, h) = match c.line {
+            0 => (t.y, band),
+            1 => (t.y + band, band),
+            _ => (t.y, 2.0 * band),
+        };
+        let mut lines: Vec<(String, bool)> = Vec::new();
+        for l in font::wrap(c.title, SMALL_PT, true, c.w - 1.4) {
+            lines.push((l, true));
         }
-        for line in font::wrap(c.sub, 5.8, false, w - 1.6) {
-            items.push(Item::text(x + 0.8, ty, 5.8, false, line));
-            ty += 2.5;
+        for l in font::wrap(c.hint, SMALL_PT, false, c.w - 1.4) {
+            lines.push((l, false));
         }
-        x += w;
-    }
-    // Box labels in the header, above the boxes of every row.
-    let (ux, uw) = col_x[3];
-    let ut_in = (uw * 0.28, uw * 0.72);
-    box_label(&mut items, ux + ut_in.0, table_top + 9.8, "Ut");
-    box_label(&mut items, ux + ut_in.1, table_top + 9.8, "In");
-    let (nx, nw) = col_x[10];
-    let ja_nej = (nw * 0.28, nw * 0.72);
-    box_label(&mut items, nx + ja_nej.0, table_top + 9.8, "Ja");
-    box_label(&mut items, nx + ja_nej.1, table_top + 9.8, "Nej");
-    // Event codes above the event boxes, in the header.
-    let (ex, ew) = col_x[7];
-    let codes: Vec<u8> = kit.settings.events.iter().map(|e| e.code).collect();
-    let box_w_ev = (ew - 2.0) / codes.len().max(1) as f64;
-    for (i, code) in codes.iter().enumerate() {
-        let cx = ex + 1.0 + box_w_ev * (i as f64 + 0.5);
-        items.push(Item::Text {
-            x_mm: cx,
-            y_mm: table_top + 9.8,
-            size_pt: 6.5,
-            bold: true,
-            text: code.to_string(),
-            align: Align::Center,
-        });
-    }
-    // Grid.
-    items.push(Item::boxed(
-        left,
-        table_top,
-        right - left,
-        table_bottom - table_top,
-        1.0,
-    ));
-    for (cx, _) in col_x.iter().skip(1) {
-        items.push(Item::line(*cx, table_top, *cx, table_bottom, 0.5));
-    }
-    items.push(Item::line(
-        left,
-        table_top + header_h,
-        right,
-        table_top + header_h,
-        1.0,
-    ));
-    for r in 0..rows {
-        let ry = table_top + header_h + row_h * f64::from(r);
-        if r > 0 {
-            items.push(Item::line(left, ry, right, ry, 0.5));
+        let step = 2.9;
+        let mut ty = y + (h - step * lines.len() as f64) / 2.0 + 2.35;
+        for (l, bold) in lines {
+            items.push(Item::text(c.x + 0.7, ty, SMALL_PT, bold, l));
+            ty += step;
         }
-        let mid = ry + row_h / 2.0;
-        let (rx, rw) = col_x[0];
-        items.push(Item::Text {
-            x_mm: rx + rw / 2.0,
-            y_mm: mid + 1.5,
-            size_pt: 10.0,
-            bold: true,
-            text: (r + 1).to_string(),
-            align: Align::Center,
-        });
-        // Ut / In checkboxes.
-        checkbox(&mut items, ux + ut_in.0, mid);
-        checkbox(&mut items, ux + ut_in.1, mid);
-        // Personnummer: 8 + 4 digit boxes with a dash between.
-        let (px, pw) = col_x[6];
-        let bw = (pw - 4.5) / 12.0;
-        let bh = 6.0_f64.min(row_h - 2.5);
-        for i in 0..12 {
-            let gap = if i >= 8 { 2.5 } else { 0.0 };
-            items.push(Item::boxed(
-                px + 1.0 + gap + bw * f64::from(i),
-                mid - bh / 2.0,
-                bw,
-                bh,
-                0.4,
-            ));
+        if c.x > t.x + 1e-9 {
+            items.push(Item::line(c.x, y, c.x, y + h, 0.5));
+        }
+    }
+    let rad_right = grid.columns[0].x + grid.columns[0].w;
+    items.push(Item::line(rad_right, t.y + band, right, t.y + band, 0.4));
+    items.push(Item::line(left, body_top, right, body_top, 1.0));
+
+    // The rows: cell edges, then the boxes, from the same layout.
+    for row in &grid.rows {
+        let ry = row.rect.y;
+        if row.number > 1 {
+            items.push(Item::line(left, ry, right, ry, 0.8));
         }
         items.push(Item::line(
-            px + 1.0 + bw * 8.0 + 0.5,
-            mid,
-            px + 1.0 + bw * 8.0 + 2.0,
-            mid,
-            0.8,
+            rad_right,
+            ry + fl::LINE_A,
+            right,
+            ry + fl::LINE_A,
+            0.4,
         ));
-        // Event boxes.
-        for i in 0..codes.len() {
-            let s = box_w_ev.min(4.0) - 0.8;
-            let cx = ex + 1.0 + box_w_ev * (i as f64 + 0.5);
-            items.push(Item::boxed(cx - s / 2.0, mid - s / 2.0, s, s, 0.4));
+        for c in grid.columns.iter().skip(1) {
+            let (y, h) = match c.line {
+                0 => (ry, fl::LINE_A),
+                1 => (ry + fl::LINE_A, fl::LINE_B),
+                _ => (ry, ROW_MM),
+            };
+            items.push(Item::line(c.x, y, c.x, y + h, 0.5));
         }
-        // Reached yes/no.
-        checkbox(&mut items, nx + ja_nej.0, mid);
-        checkbox(&mut items, nx + ja_nej.1, mid);
+        let (rx, rw) = (grid.columns[0].x, grid.columns[0].w);
+        items.push(Item::Text {
+            x_mm: rx + rw / 2.0,
+            y_mm: ry + ROW_MM / 2.0 + 1.5,
+            size_pt: 10.0,
+            bold: true,
+            text: row.number.to_string(),
+            align: Align::Center,
+        });
+        let mut last_digit = None;
+        for f in &row.fields {
+            let r = f.rect;
+            match f.kind {
+                Kind::Text => {}
+                Kind::Digit => {
+                    items.push(Item::boxed(r.x, r.y, r.w, r.h, 0.5));
+                    // The dash between the date part and the last four.
+                    if let Some(prev) = last_digit
+                        && r.x - prev > 1.0
+                    {
+                        let mid = r.y + r.h / 2.0;
+                        items.push(Item::line(prev + 0.7, mid, r.x - 0.7, mid, 0.8));
+                    }
+                    last_digit = Some(r.x + r.w);
+                }
+                Kind::Tick => {
+                    items.push(Item::boxed(r.x, r.y, r.w, r.h, 0.6));
+                    if let Some(label) = &f.label {
+                        items.push(Item::Text {
+                            x_mm: r.x - 0.6,
+                            y_mm: r.y + r.h / 2.0 + 0.9,
+                            size_pt: fl::LABEL_PT,
+                            bold: true,
+                            text: label.clone(),
+                            align: Align::Right,
+                        });
+                    }
+                }
+            }
+        }
     }
-    // Legend.
-    let mut ly = table_bottom + 3.8;
-    for line in legend {
-        items.push(Item::text(left, ly, 7.5, false, line.clone()));
-        ly += 3.6;
+    items.push(Item::boxed(t.x, t.y, t.w, t.h, 1.0));
+
+    // The correction rule and the legend.
+    let mut ly = t.y + t.h + 3.0;
+    for (line, bold) in notes {
+        items.push(Item::text(left, ly, SMALL_PT, *bold, line.clone()));
+        ly += line_h(SMALL_PT);
     }
     let mut page = Page::new(size);
     page.items = items;
     Ok(page)
 }
 
-/// A small tick box centred at `cx`; its label is printed once, in the
-/// column header above it (see `box_label`).
-fn checkbox(items: &mut Vec<Item>, cx: f64, mid: f64) {
-    let s = 3.2;
-    items.push(Item::boxed(cx - s / 2.0, mid - s / 2.0, s, s, 0.5));
-}
-
-fn box_label(items: &mut Vec<Item>, cx: f64, y: f64, label: &str) {
-    items.push(Item::Text {
-        x_mm: cx,
-        y_mm: y,
-        size_pt: 6.5,
-        bold: true,
-        text: label.to_string(),
-        align: Align::Center,
-    });
+/// The lines under the table: the correction rule (bold), then the legend.
+fn notes(kit: &Kit, width: f64, legend_max: usize) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = font::wrap(CORRECTION_RULE, SMALL_PT, true, width)
+        .into_iter()
+        .map(|l| (l, true))
+        .collect();
+    out.extend(
+        form_legend(kit, width, legend_max)
+            .into_iter()
+            .map(|l| (l, false)),
+    );
+    out
 }
 
 fn legend_lines(kit: &Kit, width: f64) -> Vec<String> {
+    legend_lines_cut(kit, width, None)
+}
+
+/// Lines of the legend on the form. Event names as long as the loader
+/// allows would push rows off the sheet: past `max_lines`, each name is cut
+/// (with "…") to a shorter width until the legend fits. The shipped names
+/// are never cut; the routine and the cards print them in full.
+fn form_legend(kit: &Kit, width: f64, max_lines: usize) -> Vec<String> {
+    let full = legend_lines(kit, width);
+    if full.len() <= max_lines {
+        return full;
+    }
+    let mut cut = full;
+    for cap_mm in [60.0, 50.0, 40.0, 32.0, 26.0, 20.0, 15.0, 10.0, 6.0] {
+        cut = legend_lines_cut(kit, width, Some(cap_mm));
+        if cut.len() <= max_lines {
+            break;
+        }
+    }
+    cut
+}
+
+/// Most lines the form's legend takes.
+const LEGEND_LINES: usize = 3;
+
+fn legend_lines_cut(kit: &Kit, width: f64, cap_mm: Option<f64>) -> Vec<String> {
+    let name = |n: &str| match cap_mm {
+        Some(cap) => font::truncated(n, SMALL_PT, false, cap),
+        None => n.to_string(),
+    };
     let codes: Vec<String> = kit
         .settings
         .events
         .iter()
         // No-break spaces keep each code on the same line as its event.
-        .map(|e| format!("{}\u{a0}=\u{a0}{}", e.code, e.name))
+        .map(|e| format!("{}\u{a0}=\u{a0}{}", e.code, name(&e.name)))
         .collect();
     let text = format!(
-        "Händelse: {}. Ut = vi ringde, In = vi blev uppringda. Beräknat utskrivningsdatum vid {}; datum och tid för SIP-möte vid fast vårdkontakt. Läkare som bedömt vid ändrat datum.",
+        "Händelse: {}. Ut\u{a0}=\u{a0}vi ringde, In\u{a0}=\u{a0}vi blev uppringda. Nådd: Ja\u{a0}=\u{a0}vi talade med motparten; ingen svarar\u{a0}=\u{a0}inget meddelande, ring igen på en ny rad. Typ av nummer: P\u{a0}=\u{a0}personnummer, S\u{a0}=\u{a0}samordningsnummer, R\u{a0}=\u{a0}reservnummer. Beräknat utskrivningsdatum vid {}; datum och tid för SIP-möte vid fast vårdkontakt. Läkare som bedömt vid ändrat datum.",
         codes.join(" · "),
         kit.settings
             .events
@@ -482,11 +479,17 @@ fn legend_lines(kit: &Kit, width: f64) -> Vec<String> {
             .filter(|e| e
                 .facts
                 .contains(&crate::model::Fact::EstimatedDischargeDate))
-            .map(|e| crate::model::checklist::in_sentence(&e.name))
+            .map(|e| name(&crate::model::checklist::in_sentence(&e.name)))
             .collect::<Vec<_>>()
             .join(" och ")
     );
-    font::wrap(&text, 7.5, false, width)
+    // Cut names: the sentence on the facts goes too (the column headers
+    // still say what to write there).
+    let text = match (cap_mm, text.find(" Beräknat utskrivningsdatum vid ")) {
+        (Some(_), Some(at)) => text[..at].to_string(),
+        _ => text,
+    };
+    font::wrap(&text, SMALL_PT, false, width)
 }
 
 #[cfg(test)]
@@ -529,7 +532,8 @@ mod tests {
         let kit = kit();
         let mut unit = kit.directory.units[0].clone();
         unit.name =
-            "Regionens gemensamma avdelning för medicin, geriatrik och rehabilitering".to_string();
+            "Regionens gemensamma avdelning för medicin, geriatrik, rehabilitering och palliativ vård"
+                .to_string();
         let doc = layout(&kit, Some(&unit), 1..=1).expect("form");
         let items = &doc.pages[0].items;
         let find = |prefix: &str| {
@@ -541,12 +545,26 @@ mod tests {
         };
         let name = find("Enhet: ");
         let phone = find("Telefon: ");
-        let box_left = PageSize::A4Landscape.width_mm() - MARGINS.right_mm - 78.0;
+        let layout = FormLayout::new(&kit, 8);
+        let (qr_left, box_bottom) = (layout.qr.x, layout.sheet_box.y + layout.sheet_box.h);
         assert!(
             name.1 + HEADER_GAP_MM <= phone.0 + 1e-9,
             "{name:?} {phone:?}"
         );
-        assert!(phone.1 + HEADER_GAP_MM <= box_left + 1e-9, "{phone:?}");
+        assert!(phone.1 + HEADER_GAP_MM <= qr_left + 1e-9, "{phone:?}");
+        let phone_top = items
+            .iter()
+            .find_map(|i| match i {
+                Item::Text {
+                    text,
+                    y_mm,
+                    size_pt,
+                    ..
+                } if text.starts_with("Telefon: ") => Some(y_mm - size_pt * font::MM_PER_PT * 0.75),
+                _ => None,
+            })
+            .expect("phone");
+        assert!(phone_top > box_bottom, "{phone_top} {box_bottom}");
         let size = items.iter().find_map(|i| match i {
             Item::Text { text, size_pt, .. } if text.starts_with("Enhet: ") => Some(*size_pt),
             _ => None,
@@ -591,14 +609,14 @@ mod tests {
     fn too_many_rows_are_refused_with_the_most_that_fit() {
         let mut kit = kit();
         kit.settings.print.rows_per_sheet = 40;
-        let err = layout(&kit, None, 1..=1).expect_err("40 rows cannot be 9 mm tall");
+        let err = layout(&kit, None, 1..=1).expect_err("40 rows do not fit");
         let PrintError::DoesNotFit {
             what, available_mm, ..
         } = &err
         else {
             panic!("wrong error: {err}");
         };
-        let most = (available_mm / MIN_ROW_MM).floor();
+        let most = (available_mm / ROW_MM).floor();
         assert!(what.contains("print.rows_per_sheet i kit.yaml"), "{what}");
         assert!(what.contains(&format!("högst {most} ryms")), "{what}");
         kit.settings.print.rows_per_sheet = most as u32;
@@ -617,8 +635,8 @@ mod tests {
             .filter_map(span)
             .find(|(_, _, t)| t.ends_with("-001"))
             .expect("sheet number");
-        let right = PageSize::A4Landscape.width_mm() - MARGINS.right_mm;
-        let box_left = right - 78.0;
+        let sheet_box = FormLayout::new(&kit, 8).sheet_box;
+        let (box_left, right) = (sheet_box.x, sheet_box.x + sheet_box.w);
         assert!(number.0 >= box_left + 2.0 - 1e-9, "{number:?}");
         assert!(number.1 <= right - 2.0 + 1e-9, "{number:?}");
     }

@@ -8,11 +8,15 @@
 pub mod call_sheet;
 pub mod card;
 pub mod form;
+pub mod form_layout;
 pub mod routine;
 
+use crate::model::calls;
 use crate::model::{Kit, Role, UnitKind};
 use crate::output::OutFile;
-use crate::print::{self, Document, Flow, Item, PageDecor, PdfMeta, PrintError, TextStyle, font};
+use crate::print::{
+    self, Align, Dash, Document, Flow, Item, PageDecor, PdfMeta, PrintError, TextStyle, font,
+};
 
 /// A string the printouts will print, with the content file it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,7 +208,18 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     made.sort_by_key(|(i, _)| *i);
-    Ok((list, made.into_iter().map(|(_, f)| f).collect()))
+    let mut files: Vec<OutFile> = made.into_iter().map(|(_, f)| f).collect();
+    files.extend(extra_files(kit));
+    Ok((list, files))
+}
+
+/// The files beside the PDFs: where every field of the numbered forms is
+/// (`samtalslogg/layout.json`), for scanning them back.
+pub fn extra_files(kit: &Kit) -> Vec<OutFile> {
+    vec![OutFile::new(
+        "samtalslogg/layout.json".to_string(),
+        form::layout_json(kit).into_bytes(),
+    )]
 }
 
 /// Why [`make_each`] stopped.
@@ -403,6 +418,82 @@ pub fn make_each<E: Send>(
 
 /// Regular body text style used by the printouts.
 pub const BODY: TextStyle = TextStyle::regular(10.5);
+
+/// The calls between the roles per event, drawn from the same rows as the
+/// site's diagram: the event at the left, one lane per role, a dot where the
+/// call starts and an arrowhead at each party called.
+pub fn who_calls_whom(f: &mut Flow, kit: &Kit) -> Result<(), PrintError> {
+    const ROW_MM: f64 = 4.4;
+    const HEAD_MM: f64 = 5.0;
+    const TEXT_PT: f64 = 8.0;
+    let rows = calls::rows(&kit.settings);
+    let width = f.content_width_mm();
+    let lanes: Vec<f64> = (0..Role::ALL.len())
+        .map(|i| width * (0.5 + 0.2 * i as f64))
+        .collect();
+    let height = HEAD_MM + ROW_MM * rows.len() as f64 + 1.0;
+    let mut items = Vec::new();
+    for role in Role::ALL {
+        let x = lanes[calls::lane(role)];
+        items.push(Item::Text {
+            x_mm: x,
+            y_mm: 3.2,
+            size_pt: TEXT_PT,
+            bold: true,
+            text: role.name().to_string(),
+            align: Align::Center,
+        });
+        items.push(Item::Line {
+            x1_mm: x,
+            y1_mm: HEAD_MM - 0.8,
+            x2_mm: x,
+            y2_mm: height,
+            width_pt: 0.4,
+            dash: Some(Dash {
+                on_mm: 0.8,
+                off_mm: 0.8,
+            }),
+        });
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let y = HEAD_MM + ROW_MM * i as f64 + ROW_MM / 2.0;
+        items.push(Item::text(
+            0.0,
+            y + 1.1,
+            TEXT_PT,
+            false,
+            format!("{} {}", r.code, r.name),
+        ));
+        for a in r.arrows() {
+            let (x0, x1) = (lanes[a.start], lanes[a.end]);
+            let dir = if x1 > x0 { 1.0 } else { -1.0 };
+            items.push(Item::line(x0, y, x1 - dir * 0.3, y, 1.0));
+            items.extend(arrowhead(x1, y, dir));
+            if a.both {
+                items.extend(arrowhead(x0, y, -dir));
+            }
+        }
+        for lane in r.dots() {
+            items.push(Item::Rect {
+                x_mm: lanes[lane] - 0.9,
+                y_mm: y - 0.9,
+                w_mm: 1.8,
+                h_mm: 1.8,
+                stroke_pt: None,
+                fill_gray: Some(0.0),
+            });
+        }
+    }
+    f.block(height, items)
+}
+
+/// Two short strokes meeting at (`x`, `y`), opening against `dir`.
+fn arrowhead(x: f64, y: f64, dir: f64) -> [Item; 2] {
+    [
+        Item::line(x - dir * 1.6, y - 1.0, x, y, 1.0),
+        Item::line(x - dir * 1.6, y + 1.0, x, y, 1.0),
+    ]
+}
 
 #[cfg(test)]
 mod tests {

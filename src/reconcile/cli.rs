@@ -10,6 +10,7 @@ use super::{reconcile, report};
 use crate::model::Kit;
 use crate::output::{self, Kind};
 use crate::transcript::entry::Transcript;
+use crate::transcript::privacy;
 use clap::Args;
 use jiff::civil::Date;
 use std::collections::BTreeSet;
@@ -106,7 +107,8 @@ fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
     };
     let tz = crate::localtime::stockholm().unwrap_or(jiff::tz::TimeZone::UTC);
     let now = jiff::Timestamp::now().to_zoned_datetime(tz);
-    let (transcript, diags) = crate::transcript::read_files(&args.files, &kit, now);
+    let (transcript, diags, scrubber) =
+        crate::transcript::read_files_private(&args.files, &kit, now);
     crate::cli::report(&diags);
     // A rejected line is reconciled as "avvisad"; any other error (a file
     // that is not UTF-8, a wrong header) means lines were not read at all.
@@ -127,7 +129,7 @@ fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
         Some(_) => println!("Avstämning per {as_of} (--as-of)."),
         None => println!("Avstämning per {as_of} (dagens datum; ange --as-of för ett annat)."),
     }
-    let printed = reconcile_to(&transcript, &kit, as_of, &out)?;
+    let printed = reconcile_scrubbed_to(&transcript, &kit, as_of, &out, &scrubber)?;
     print!("{printed}");
     Ok(())
 }
@@ -146,6 +148,33 @@ pub fn reconcile_to(
     as_of: Date,
     out: &Path,
 ) -> Result<String, Failure> {
+    let mut known = privacy::Collector::default();
+    known.add_entries(&transcript.entries);
+    reconcile_scrubbed_to(transcript, kit, as_of, out, &known.scrubber(kit))
+}
+
+/// Whether an output file may hold patient data: `fall.json` and the
+/// worklists. Every other file is scrubbed before it is written.
+pub fn holds_patient_data(path: &str) -> bool {
+    path == "fall.json" || path.starts_with("arbetslista-")
+}
+
+/// As [`reconcile_to`], with the scrubber of every name and reservnummer
+/// of the files read (rejected lines too): every file but those that hold
+/// patient data ([`holds_patient_data`]) goes through it, so a name or an
+/// identity number typed into a wrong column never reaches `rader.csv`,
+/// `avvikelser.csv`, `samtal.json` or the summary.
+///
+/// # Errors
+///
+/// As [`reconcile_to`].
+pub fn reconcile_scrubbed_to(
+    transcript: &Transcript,
+    kit: &Kit,
+    as_of: Date,
+    out: &Path,
+    scrubber: &privacy::Scrubber,
+) -> Result<String, Failure> {
     let rec = reconcile(transcript, kit, as_of);
     let accounting = report::accounting(&rec);
     if rec.ledger.check().is_err() {
@@ -153,9 +182,21 @@ pub fn reconcile_to(
             "avstämningen går inte ihop\n{accounting}"
         )));
     }
-    let files = report::files(&rec, transcript, kit);
-    // The worklist PDFs go into the staged folder as they are made; the
-    // folder is swapped in only when every file is written.
+    let mut files = report::files(&rec, transcript, kit);
+    // A long outage gives files of many megabytes: one thread per file.
+    std::thread::scope(|scope| {
+        for file in files.iter_mut().filter(|f| !holds_patient_data(&f.path)) {
+            scope.spawn(move || {
+                if let Ok(text) = std::str::from_utf8(&file.bytes) {
+                    let scrubbed = scrubber.scrub(text);
+                    file.bytes = scrubbed.into_bytes();
+                }
+            });
+        }
+    });
+    // The worklist PDFs (patient data, never scrubbed) go into the staged
+    // folder as they are made; the folder is swapped in only when every
+    // file is written.
     let staging = output::Staging::begin(out, Kind::Reconciliation)
         .map_err(|e| Failure::Failed(e.to_string()))?;
     let pdfs = std::sync::atomic::AtomicUsize::new(0);

@@ -10,8 +10,8 @@ use super::rows::{Fate, Resolution};
 use super::sheets::SheetStatus;
 use super::wording;
 use crate::model::Kit;
-use crate::transcript::entry::{Direction, Transcript};
-use std::collections::BTreeSet;
+use crate::transcript::entry::{Direction, Remark, RemarkKind, Transcript};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -35,6 +35,8 @@ pub enum Kind {
     SheetTwice,
     /// A sheet number above the number printed.
     SheetBeyondPrint,
+    /// What the transcription check warned about a row used in a call.
+    Remark(RemarkKind),
 }
 
 impl Kind {
@@ -50,6 +52,7 @@ impl Kind {
             Kind::MissingSheet => "saknat blad",
             Kind::SheetTwice => "blad transkriberat två gånger",
             Kind::SheetBeyondPrint => "bladnummer utöver tryckta",
+            Kind::Remark(kind) => kind.label(),
         }
     }
 }
@@ -69,7 +72,8 @@ pub struct Discrepancy {
 }
 
 /// Collects every discrepancy, in a fixed order: transcription first, then
-/// calls in time order, then cases, then sheets.
+/// calls in time order (with the check's remarks on their rows), then
+/// cases, then sheets.
 pub fn collect(
     transcript: &Transcript,
     resolution: &Resolution,
@@ -81,7 +85,12 @@ pub fn collect(
     let entries = &transcript.entries;
     let dir = &kit.directory;
     let mut out = Vec::new();
-    for r in &transcript.rejections {
+    for (r, replaced_by) in transcript.rejections.iter().zip(transcript.replacements()) {
+        // A later correction settled it: accounted as replaced, as
+        // `transcribe --check` says, not left for a human.
+        if replaced_by.is_some() {
+            continue;
+        }
         let place = match (&r.sheet, &r.row) {
             (Some(sheet), Some(row)) => format!("blad {sheet} rad {row} ({}:{})", r.file, r.line),
             _ => format!("{}:{}", r.file, r.line),
@@ -106,7 +115,7 @@ pub fn collect(
         out.push(Discrepancy {
             kind: Kind::DifferentContent,
             description: format!(
-                "{} är transkriberad {} gånger med olika innehåll; ingen av dem används förrän någon bestämt vilken som stämmer med pappret (lägg till en rättelse)",
+                "{} är transkriberad {} gånger med olika innehåll; ingen av dem används förrän en rättelse avgör vad som står på pappret",
                 wording::sheet_row(&first.source),
                 lines.len()
             ),
@@ -139,6 +148,10 @@ pub fn collect(
         .filter(|s| s.returned)
         .map(|s| s.unit.as_str())
         .collect();
+    let mut remarks: BTreeMap<usize, Vec<&Remark>> = BTreeMap::new();
+    for remark in &transcript.remarks {
+        remarks.entry(remark.entry).or_default().push(remark);
+    }
     for (c, call) in calls.iter().enumerate() {
         let case = Some(cases.number_of_call(c).to_owned());
         let mut units = vec![call.caller().to_owned(), call.receiver().to_owned()];
@@ -160,11 +173,11 @@ pub fn collect(
                 out.push(Discrepancy {
                     kind: Kind::TimeConflict,
                     description: format!(
-                        "{event}: {caller} noterade {}, {receiver} noterade {} ({} minuter isär, mer än {} minuter); bestäm vilken tid som gäller",
+                        "{event}: {caller} noterade {}, {receiver} noterade {} ({} isär, mer än {}); bestäm vilken tid som gäller",
                         wording::clock(&out_side.entry.at),
                         wording::clock(&in_side.entry.at),
-                        call.minutes_apart().unwrap_or_default().abs(),
-                        kit.settings.match_tolerance_minutes
+                        wording::minutes(call.minutes_apart().unwrap_or_default().abs()),
+                        wording::minutes(kit.settings.match_tolerance_minutes)
                     ),
                     case: case.clone(),
                     call: Some(call.id.clone()),
@@ -215,11 +228,30 @@ pub fn collect(
                     wording::yes_no(out_side.entry.reached),
                     wording::yes_no(in_side.entry.reached)
                 ),
-                case,
+                case: case.clone(),
                 call: Some(call.id.clone()),
-                units,
-                refs,
+                units: units.clone(),
+                refs: refs.clone(),
             });
+        }
+        // Warnings the check gave on this call's rows: on the terminal they
+        // are gone by next week, here they stay.
+        for side in call.sides() {
+            for remark in remarks.get(&side.index).into_iter().flatten() {
+                out.push(Discrepancy {
+                    kind: Kind::Remark(remark.kind),
+                    description: format!(
+                        "{}, rad från {}: {}",
+                        event,
+                        wording::unit_name(dir, &side.entry.unit),
+                        remark.text
+                    ),
+                    case: case.clone(),
+                    call: Some(call.id.clone()),
+                    units: units.clone(),
+                    refs: vec![wording::source(&side.entry.source)],
+                });
+            }
         }
     }
     for case in &cases.list {

@@ -20,10 +20,13 @@ pub enum Category {
     Duplicate,
     Discrepancy,
     Rejected,
+    /// Rejected, but a later `rättelse` or `makulering` of the same sheet
+    /// row replaced it: settled, like `transcribe --check` says.
+    RejectedReplaced,
 }
 
 impl Category {
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 9] = [
         Category::Matched,
         Category::TimeConflict,
         Category::OneSided,
@@ -32,6 +35,7 @@ impl Category {
         Category::Duplicate,
         Category::Discrepancy,
         Category::Rejected,
+        Category::RejectedReplaced,
     ];
 
     /// Swedish label, as in the summary and `rader.csv`.
@@ -45,6 +49,7 @@ impl Category {
             Category::Duplicate => "dubblett",
             Category::Discrepancy => "transkriberad två gånger med olika innehåll",
             Category::Rejected => "avvisad vid transkriberingen",
+            Category::RejectedReplaced => "avvisad, ersatt av senare rättelse",
         }
     }
 
@@ -66,6 +71,8 @@ pub struct Ledger {
     /// The call each live entry belongs to.
     pub entry_call: Vec<Option<usize>>,
     pub rejections: usize,
+    /// Rejected lines that a later correction replaced (of `rejections`).
+    pub rejections_replaced: usize,
     /// Lines counted twice or not at all, and totals that differ; empty when
     /// everything adds up. No patient data.
     pub problems: Vec<String>,
@@ -117,6 +124,11 @@ impl Ledger {
             entries,
             entry_call,
             rejections: transcript.rejections.len(),
+            rejections_replaced: transcript
+                .replacements()
+                .iter()
+                .filter(|r| r.is_some())
+                .count(),
             problems,
         };
         let total = ledger.total();
@@ -139,7 +151,8 @@ impl Ledger {
     /// Lines in a category.
     pub fn count(&self, category: Category) -> usize {
         match category {
-            Category::Rejected => self.rejections,
+            Category::Rejected => self.rejections - self.rejections_replaced,
+            Category::RejectedReplaced => self.rejections_replaced,
             other => self.entries.iter().filter(|&&c| c == Some(other)).count(),
         }
     }

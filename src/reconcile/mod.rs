@@ -73,7 +73,7 @@ pub fn reconcile<'t>(transcript: &'t Transcript, kit: &Kit, as_of: Date) -> Reco
     );
     let cases = cases::build(&calls);
     let responsibilities = responsibility::assess(&calls, &cases, kit, as_of);
-    let worklists = worklist::build(&calls, kit);
+    let worklists = worklist::build(&calls, &cases, &responsibilities, kit);
     let sheets = sheets::survey(transcript, &resolution, &kit.settings.print);
     let discrepancies =
         discrepancies::collect(transcript, &resolution, &calls, &cases, &sheets, kit);

@@ -14,7 +14,7 @@ use super::worklist::INSTRUCTION;
 use super::{json_out, wording};
 use crate::model::Kit;
 use crate::output::OutFile;
-use crate::transcript::entry::{EntryKind, Transcript};
+use crate::transcript::entry::{EntryKind, RemarkKind, Transcript};
 use std::fmt::Write as _;
 
 /// Every output file, sorted by name.
@@ -378,6 +378,33 @@ fn worklist_csv(
             wording::source(&own.source),
         ]);
     }
+    // A municipality's received notices: to check against its own records
+    // and its payment responsibility, not to register (`K1`, `K2`, …).
+    for (n, notice) in list.to_check.iter().enumerate() {
+        let call = &rec.calls[notice.call];
+        let own = call.incoming.map(|s| s.entry);
+        let told = call.notice_side().entry;
+        let sources: Vec<String> = call
+            .sides()
+            .map(|s| wording::source(&s.entry.source))
+            .collect();
+        csv.row(&[
+            format!("K{}", n + 1),
+            call.id.clone(),
+            "att kontrollera".to_owned(),
+            wording::clock(call.notice_at()),
+            own.map(|e| wording::clock(&e.at)).unwrap_or_default(),
+            wording::event_name(&kit.settings, call.event()),
+            rec.cases.number_of_call(notice.call).to_owned(),
+            told.patient_name.clone(),
+            told.patient_id.to_string(),
+            "mottaget".to_owned(),
+            wording::unit_name(&kit.directory, call.caller()),
+            notice.consequence.clone(),
+            String::new(),
+            sources.join(" | "),
+        ]);
+    }
     csv.into_bytes()
 }
 
@@ -460,7 +487,18 @@ fn lines_csv(rec: &Reconciliation<'_>, transcript: &Transcript) -> Vec<u8> {
             ],
         ));
     }
-    for r in &transcript.rejections {
+    for (r, replaced_by) in transcript.rejections.iter().zip(transcript.replacements()) {
+        let (category, reference) = match replaced_by {
+            Some(by) => (
+                Category::RejectedReplaced,
+                format!(
+                    "ersatt av {} (avvisad: {})",
+                    wording::source(&entries[by].source),
+                    r.reasons.join("; ")
+                ),
+            ),
+            None => (Category::Rejected, r.reasons.join("; ")),
+        };
         rows.push((
             r.file.clone(),
             r.line,
@@ -468,8 +506,8 @@ fn lines_csv(rec: &Reconciliation<'_>, transcript: &Transcript) -> Vec<u8> {
                 r.sheet.clone().unwrap_or_default(),
                 r.row.clone().unwrap_or_default(),
                 String::new(),
-                Category::Rejected.label().to_owned(),
-                r.reasons.join("; "),
+                category.label().to_owned(),
+                reference,
                 String::new(),
             ],
         ));
@@ -502,12 +540,17 @@ fn lines_csv(rec: &Reconciliation<'_>, transcript: &Transcript) -> Vec<u8> {
 pub fn settings_text(kit: &Kit) -> String {
     let p = &kit.settings.payment;
     let mut t = String::new();
-    let _ = writeln!(t, "Inställningar (content/kit.yaml)");
+    let _ = writeln!(t, "Inställningar ({})", kit.settings_file);
     let _ = writeln!(t, "  Regel: {}", p.law);
     let _ = writeln!(
         t,
-        "  Betalningsansvaret börjar {} kalenderdagar efter utskrivningsklar-samtalet, en dag senare om samtalet skedde efter kl. {:02}:{:02}.",
+        "  Betalningsansvaret börjar {} {} efter utskrivningsklar-samtalet, en dag senare om samtalet skedde efter kl. {:02}:{:02}.",
         p.grace_days,
+        if p.grace_days == 1 {
+            "kalenderdag"
+        } else {
+            "kalenderdagar"
+        },
         p.cutoff.hour(),
         p.cutoff.minute()
     );
@@ -557,8 +600,13 @@ pub fn settings_text(kit: &Kit) -> String {
     }
     let _ = writeln!(
         t,
-        "  Samtalens två sidor matchas om tiderna skiljer högst {} minuter.",
-        kit.settings.match_tolerance_minutes
+        "  Ett år utan dagbelopp ger «belopp saknas» för dagarna det året, tills beloppet förs in med sin källa i {}.",
+        kit.settings_file
+    );
+    let _ = writeln!(
+        t,
+        "  Samtalens två sidor matchas om tiderna skiljer högst {}.",
+        wording::minutes(kit.settings.match_tolerance_minutes)
     );
     let _ = writeln!(
         t,
@@ -605,11 +653,12 @@ pub fn summary(rec: &Reconciliation<'_>, kit: &Kit) -> String {
         };
         let _ = writeln!(
             t,
-            "  {} {}: från {}, {} dagar, {}{}",
+            "  {} {}: från {}, {} {}, {}{}",
             rec.cases.list[r.case].number,
             wording::unit_name(&kit.directory, &r.municipality),
             r.start.map(|d| d.to_string()).unwrap_or_default(),
             r.days,
+            wording::days(r.days),
             amount,
             if r.still_admitted {
                 format!(" (fortfarande inskriven per {})", rec.as_of)
@@ -621,14 +670,36 @@ pub fn summary(rec: &Reconciliation<'_>, kit: &Kit) -> String {
     let _ = writeln!(t, "Arbetslistor:");
     for list in &rec.worklists {
         let received = list.items.iter().filter(|i| i.received).count();
-        let _ = writeln!(
-            t,
-            "  {}: {} att registrera ({} rapporterade, {} mottagna)",
+        let mut line = format!(
+            "  {}: {} att registrera ({} {}, {} {})",
             wording::unit_name(&kit.directory, &list.unit),
             list.items.len(),
             list.items.len() - received,
-            received
+            if list.items.len() - received == 1 {
+                "rapporterad"
+            } else {
+                "rapporterade"
+            },
+            received,
+            if received == 1 {
+                "mottagen"
+            } else {
+                "mottagna"
+            }
         );
+        if !list.to_check.is_empty() {
+            let n = list.to_check.len();
+            let _ = write!(
+                line,
+                ", {n} {} att kontrollera",
+                if n == 1 {
+                    "mottaget meddelande"
+                } else {
+                    "mottagna meddelanden"
+                }
+            );
+        }
+        let _ = writeln!(t, "{line}");
     }
     let missing: Vec<String> = rec
         .sheets
@@ -639,7 +710,12 @@ pub fn summary(rec: &Reconciliation<'_>, kit: &Kit) -> String {
     let returned = rec.sheets.iter().filter(|s| s.returned).count();
     let _ = writeln!(
         t,
-        "Blad: {returned} inlämnade, {} saknas{}",
+        "Blad: {returned} {}, {} saknas{}",
+        if returned == 1 {
+            "inlämnat"
+        } else {
+            "inlämnade"
+        },
         missing.len(),
         if missing.is_empty() {
             String::new()
@@ -659,11 +735,32 @@ pub fn summary(rec: &Reconciliation<'_>, kit: &Kit) -> String {
         Kind::MissingSheet,
         Kind::SheetTwice,
         Kind::SheetBeyondPrint,
+        Kind::Remark(RemarkKind::OutsideHours),
+        Kind::Remark(RemarkKind::UnusualDirection),
+        Kind::Remark(RemarkKind::NoPersonNamed),
     ];
     for kind in kinds {
         let n = rec.discrepancies.iter().filter(|d| d.kind == kind).count();
         if n > 0 {
             let _ = writeln!(t, "  {}: {n}", kind.label());
+        }
+    }
+    let remarks: Vec<_> = rec
+        .discrepancies
+        .iter()
+        .filter(|d| matches!(d.kind, Kind::Remark(_)))
+        .collect();
+    if !remarks.is_empty() {
+        let _ = writeln!(t, "Anmärkningar från transkriberingen (se avvikelser.csv):");
+        for d in remarks {
+            let _ = writeln!(
+                t,
+                "  {} {} ({}): {}",
+                d.call.as_deref().unwrap_or(""),
+                d.case.as_deref().unwrap_or(""),
+                d.kind.label(),
+                d.description
+            );
         }
     }
     let _ = writeln!(t);
@@ -682,7 +779,12 @@ pub fn accounting(rec: &Reconciliation<'_>) -> String {
     let _ = writeln!(t, "  summa: {}", rec.ledger.total());
     match rec.ledger.check() {
         Ok(()) => {
-            let _ = writeln!(t, "Alla {} rader redovisade.", rec.ledger.lines_read);
+            let n = rec.ledger.lines_read;
+            if n == 1 {
+                let _ = writeln!(t, "Den enda raden redovisad.");
+            } else {
+                let _ = writeln!(t, "Alla {n} rader redovisade.");
+            }
         }
         Err(problems) => {
             let _ = writeln!(t, "FEL: raderna går inte ihop:");

@@ -132,26 +132,9 @@ pub fn resolve(entries: &[Entry]) -> Resolution {
     }
 }
 
-/// Whether two lines say the same thing about their row: everything but
-/// where they were transcribed, by whom and when.
-pub fn same_content(a: &Entry, b: &Entry) -> bool {
-    a.source.sheet == b.source.sheet
-        && a.source.row == b.source.row
-        && a.unit == b.unit
-        && a.outage_start.timestamp() == b.outage_start.timestamp()
-        && a.at.timestamp() == b.at.timestamp()
-        && a.direction == b.direction
-        && a.counterpart == b.counterpart
-        && a.counterpart_person == b.counterpart_person
-        && a.patient_name == b.patient_name
-        && a.patient_id == b.patient_id
-        && a.event == b.event
-        && a.fact_date == b.fact_date
-        && a.physician_or_contact == b.physician_or_contact
-        && a.reached == b.reached
-        && a.note == b.note
-        && a.signature == b.signature
-}
+/// Whether two lines say the same thing about their row (one rule, shared
+/// with `transcribe --check`).
+pub use crate::transcript::entry::same_content;
 
 #[cfg(test)]
 mod tests {

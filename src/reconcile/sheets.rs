@@ -155,6 +155,7 @@ mod tests {
                 reasons: vec!["fel".into()],
             }],
             lines_read: 4,
+            ..Transcript::default()
         };
         let resolution = resolve(&transcript.entries);
         let sheets = survey(

@@ -78,6 +78,43 @@ fn work_rows(
         .collect()
 }
 
+/// A municipality's received notices with their payment consequence, as
+/// table cells, unchecked.
+fn notice_rows(rec: &Reconciliation<'_>, kit: &Kit, unit: &str) -> Vec<Vec<String>> {
+    let notices = rec
+        .worklists
+        .iter()
+        .find(|w| w.unit == unit)
+        .map_or(&[][..], |w| w.to_check.as_slice());
+    notices
+        .iter()
+        .enumerate()
+        .map(|(n, notice)| {
+            let call = &rec.calls[notice.call];
+            let told = call.notice_side().entry;
+            vec![
+                format!("K{}", n + 1),
+                format!(
+                    "{}\n{}",
+                    wording::clock(call.notice_at()).replacen(' ', "\nkl. ", 1),
+                    call.id
+                ),
+                wording::event_name(&kit.settings, call.event()),
+                rec.cases.number_of_call(notice.call).to_owned(),
+                format!("{}\n{}", told.patient_name, told.patient_id),
+                wording::unit_name(&kit.directory, call.caller()),
+                if call.incoming.is_some() {
+                    "ja".to_owned()
+                } else {
+                    "nej: ingen rad från kommunen".to_owned()
+                },
+                notice.consequence.clone(),
+                String::new(),
+            ]
+        })
+        .collect()
+}
+
 /// The discrepancies that name the unit, as table cells, unchecked.
 fn discrepancy_rows(rec: &Reconciliation<'_>, unit: &str) -> Vec<Vec<String>> {
     rec.discrepancies
@@ -118,11 +155,16 @@ pub fn unit_pdf_document(
         rec.as_of
     );
     let work = work_rows(rec, transcript, kit, unit);
+    let notices = notice_rows(rec, kit, unit);
     let concerning = discrepancy_rows(rec, unit);
     let missing = missing_in(
-        [name.as_str(), footer.as_str()]
-            .into_iter()
-            .chain(work.iter().chain(&concerning).flatten().map(String::as_str)),
+        [name.as_str(), footer.as_str()].into_iter().chain(
+            work.iter()
+                .chain(&notices)
+                .chain(&concerning)
+                .flatten()
+                .map(String::as_str),
+        ),
     );
     let clean = |rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
         rows.into_iter()
@@ -165,6 +207,33 @@ pub fn unit_pdf_document(
             "Klar",
         ]);
         table.rows = clean(work);
+        f.table(&table)?;
+    }
+    if !notices.is_empty() {
+        f.heading("Att kontrollera: meddelanden som kommunen tog emot", 12.0)?;
+        f.paragraph(
+            "Meddelanden som nådde kommunen enligt samtalsloggarna och vad de betyder för betalningsansvaret. Jämför med egna anteckningar; registreras inte härifrån.",
+            TextStyle::regular(10.0),
+        )?;
+        let mut table = Table::new(
+            [8.0, 24.0, 28.0, 13.0, 36.0, 40.0, 26.0, 82.0, 10.0]
+                .into_iter()
+                .map(Column::new)
+                .collect(),
+        );
+        table.size_pt = 8.0;
+        table.header = strings(&[
+            "Nr",
+            "Rapporterad tid",
+            "Händelse",
+            "Fall",
+            "Patient",
+            "Från",
+            "Egen rad",
+            "Betalningsansvar",
+            "Klar",
+        ]);
+        table.rows = clean(notices);
         f.table(&table)?;
     }
     f.heading("Avvikelser att reda ut", 12.0)?;

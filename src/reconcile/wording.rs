@@ -110,6 +110,17 @@ pub fn event_name(settings: &Settings, code: u8) -> String {
         .map_or_else(|| format!("händelse {code}"), |event| event.name.clone())
 }
 
+/// `dag` or `dagar`, as the count asks.
+pub fn days(n: u32) -> &'static str {
+    if n == 1 { "dag" } else { "dagar" }
+}
+
+/// `1 minut`, `12 minuter`.
+pub fn minutes(n: impl Into<i64>) -> String {
+    let n = n.into();
+    format!("{n} {}", if n.abs() == 1 { "minut" } else { "minuter" })
+}
+
 /// `ja` / `nej`.
 pub fn yes_no(value: bool) -> &'static str {
     if value { "ja" } else { "nej" }

@@ -7,11 +7,13 @@
 //! a date to enter. Only reached rows are listed: an unanswered call told
 //! nobody anything.
 
+use super::cases::Cases;
 use super::matching::{Call, Side, Status};
+use super::responsibility::{ADMISSION, DISCHARGE, READY, READY_CHANGED, Responsibility};
 use super::wording;
-use crate::model::Kit;
+use crate::model::{Fact, Kit, UnitKind};
 use crate::transcript::entry::{Direction, Entry, FactDate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a unit must enter in Lifecare SP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +22,20 @@ pub struct Worklist {
     pub unit: String,
     /// In call-time order.
     pub items: Vec<WorkItem>,
+    /// For a municipality: the notices it received, whether or not it
+    /// logged them, with what they mean for its payment responsibility.
+    /// To check, not to register (the routine: each unit keeps watch over
+    /// its payment responsibility). In call-time order.
+    pub to_check: Vec<Notice>,
+}
+
+/// A notice a municipality received, to check against its own records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// Index into the calls.
+    pub call: usize,
+    /// What the notice means for payment responsibility, in Swedish.
+    pub consequence: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +55,14 @@ pub struct WorkItem {
 /// The header every worklist starts with.
 pub const INSTRUCTION: &str = "Registrera i Lifecare SP med aktuellt datum och klockslag när systemet är i drift igen. Redatera aldrig: klistra in anteckningen, som anger rapporterad tid.";
 
-/// Builds one worklist per unit that has something to enter, by unit id.
-pub fn build(calls: &[Call<'_>], kit: &Kit) -> Vec<Worklist> {
+/// Builds one worklist per unit that has something to enter or (for a
+/// municipality) a notice to check, by unit id.
+pub fn build(
+    calls: &[Call<'_>],
+    cases: &Cases<'_>,
+    responsibilities: &[Responsibility],
+    kit: &Kit,
+) -> Vec<Worklist> {
     let mut lists: BTreeMap<&str, Vec<WorkItem>> = BTreeMap::new();
     for (c, call) in calls.iter().enumerate() {
         for side in call.sides() {
@@ -60,13 +82,78 @@ pub fn build(calls: &[Call<'_>], kit: &Kit) -> Vec<Worklist> {
                 });
         }
     }
-    lists
+    let assessed: BTreeMap<(usize, &str), &Responsibility> = responsibilities
+        .iter()
+        .map(|r| ((r.case, r.municipality.as_str()), r))
+        .collect();
+    let mut notices: BTreeMap<&str, Vec<Notice>> = BTreeMap::new();
+    for (c, call) in calls.iter().enumerate() {
+        let receiver = call.receiver();
+        let municipality = kit
+            .directory
+            .unit(receiver)
+            .is_some_and(|u| u.kind == UnitKind::Municipality);
+        if municipality && call.reached() {
+            notices.entry(receiver).or_default().push(Notice {
+                call: c,
+                consequence: consequence(
+                    c,
+                    call,
+                    assessed.get(&(cases.of_call[c], receiver)).copied(),
+                ),
+            });
+        }
+    }
+    let units: BTreeSet<&str> = lists.keys().chain(notices.keys()).copied().collect();
+    units
         .into_iter()
-        .map(|(unit, items)| Worklist {
+        .map(|unit| Worklist {
             unit: unit.to_owned(),
-            items,
+            items: lists.remove(unit).unwrap_or_default(),
+            to_check: notices.remove(unit).unwrap_or_default(),
         })
         .collect()
+}
+
+/// What a reached notice to a municipality means for its payment
+/// responsibility for the patient, from the assessment.
+fn consequence(c: usize, call: &Call<'_>, r: Option<&Responsibility>) -> String {
+    let start = |r: &Responsibility| r.start.map(|d| d.to_string()).unwrap_or_default();
+    match (call.event(), r) {
+        (READY, Some(r)) if r.applies && r.notice_call == Some(c) => {
+            let until = if r.still_admitted {
+                "fortfarande inskriven".to_owned()
+            } else {
+                format!("utskriven {}", r.end.map(|d| d.to_string()).unwrap_or_default())
+            };
+            format!(
+                "startar betalningsansvar {} ({} {}, {until})",
+                start(r),
+                r.days,
+                wording::days(r.days)
+            )
+        }
+        (READY, Some(r)) if r.applies => format!(
+            "ersatt av ett senare utskrivningsklar-samtal; betalningsansvar från {}",
+            start(r)
+        ),
+        (READY, Some(r)) => format!("inget betalningsansvar: {}", r.reason),
+        (ADMISSION, Some(r)) if r.applies => format!(
+            "inskrivningsmeddelandet är villkor för betalningsansvaret från {}",
+            start(r)
+        ),
+        (ADMISSION, _) => {
+            "inskrivningsmeddelandet är villkor för betalningsansvar; inget utskrivningsklar-meddelande ännu".to_owned()
+        }
+        (READY_CHANGED, _) => {
+            "återkallar utskrivningsklar; betalningsansvaret räknas först från ett nytt utskrivningsklar-samtal".to_owned()
+        }
+        (DISCHARGE, Some(r)) if r.applies && r.discharge_call == Some(c) => format!(
+            "betalningsansvaret slutar {} (utskrivning)",
+            r.end.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        _ => "påverkar inte betalningsansvaret".to_owned(),
+    }
 }
 
 /// `Rapporterat per telefon under driftstopp i Lifecare SP 2025-03-03 kl.
@@ -79,11 +166,17 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
     let e = side.entry;
     let dir = &kit.directory;
     let me = format!("{} ({})", e.signature, wording::unit_name(dir, &e.unit));
-    let other = format!(
-        "{} ({})",
-        e.counterpart_person,
-        wording::unit_name(dir, &e.counterpart)
-    );
+    // Who was spoken to: as this row names them, else who signed the other
+    // party's row of the same call; the unit alone when neither says.
+    let other_row = call.sides().find(|s| s.index != side.index);
+    let person = Some(e.counterpart_person.as_str())
+        .filter(|p| !p.is_empty())
+        .or_else(|| other_row.map(|o| o.entry.signature.as_str()))
+        .filter(|p| !p.is_empty());
+    let other = match person {
+        Some(person) => format!("{person} ({})", wording::unit_name(dir, &e.counterpart)),
+        None => wording::unit_name(dir, &e.counterpart),
+    };
     let when = wording::clock_in_text(call.notice_at());
     let mut note = match e.direction {
         Direction::Outgoing => format!(
@@ -93,12 +186,21 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
             "Mottaget per telefon under driftstopp i Lifecare SP {when} av {me} från {other}."
         ),
     };
-    // The facts said on the call: as this unit noted them, or as the other
-    // party did when this unit did not.
-    let other = call.sides().find(|s| s.index != side.index);
-    if let Some(facts) = facts(e).or_else(|| other.and_then(|o| facts(o.entry))) {
+    // The facts said on the call, each as this unit noted it or, when it
+    // did not (the receiver need not), as the other party did.
+    let other = call
+        .sides()
+        .find(|s| s.index != side.index)
+        .map(|s| s.entry);
+    if let Some(facts) = facts(e, other, kit) {
         note.push(' ');
         note.push_str(&facts);
+    }
+    // The row's own summary of the handover, as the routine asks.
+    if !e.note.is_empty() {
+        note.push_str(" Noterat: ");
+        note.push_str(e.note.trim_end_matches('.'));
+        note.push('.');
     }
     note.push_str(
         " Datum i Lifecare avviker från rapporterat datum på grund av driftstörningen. Källa: ",
@@ -108,45 +210,38 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
     note
 }
 
-/// The event's extra facts as a sentence, when the row has any.
-fn facts(e: &Entry) -> Option<String> {
-    let date = e.fact_date.map(|d| match d {
-        FactDate::Date(d) => d.to_string(),
-        FactDate::DateTime(dt) => {
-            format!(
-                "{} kl. {:02}:{:02}",
-                dt.date(),
-                dt.time().hour(),
-                dt.time().minute()
-            )
-        }
-    });
-    let who = e.physician_or_contact.as_deref();
+/// The event's extra facts (from kit.yaml's `facts`) as sentences, when
+/// either row has any.
+fn facts(own: &Entry, other: Option<&Entry>, kit: &Kit) -> Option<String> {
+    let event = kit.settings.event(own.event)?;
+    let date = own
+        .fact_date
+        .or_else(|| other.and_then(|o| o.fact_date))
+        .map(|d| match d {
+            FactDate::Date(d) => d.to_string(),
+            FactDate::DateTime(dt) => {
+                format!(
+                    "{} kl. {:02}:{:02}",
+                    dt.date(),
+                    dt.time().hour(),
+                    dt.time().minute()
+                )
+            }
+        });
+    let who = own
+        .physician_or_contact
+        .as_deref()
+        .or_else(|| other.and_then(|o| o.physician_or_contact.as_deref()));
     let mut parts = Vec::new();
-    match e.event {
-        1 | 2 => {
-            if let Some(date) = date {
+    for fact in &event.facts {
+        match (fact, &date, who) {
+            (Fact::EstimatedDischargeDate, Some(date), _) => {
                 parts.push(format!("Beräknat utskrivningsdatum {date}."));
             }
-            if let Some(who) = who {
-                parts.push(format!("Bedömt av {who}."));
-            }
-        }
-        6 => {
-            if let Some(who) = who {
-                parts.push(format!("Fast vårdkontakt {who}."));
-            }
-            if let Some(date) = date {
-                parts.push(format!("SIP-möte {date}."));
-            }
-        }
-        _ => {
-            if let Some(who) = who {
-                parts.push(format!("Bedömt av {who}."));
-            }
-            if let Some(date) = date {
-                parts.push(format!("Datum {date}."));
-            }
+            (Fact::SipDate, Some(date), _) => parts.push(format!("SIP-möte {date}.")),
+            (Fact::Physician, _, Some(who)) => parts.push(format!("Bedömt av läkare {who}.")),
+            (Fact::CareContact, _, Some(who)) => parts.push(format!("Fast vårdkontakt {who}.")),
+            _ => {}
         }
     }
     (!parts.is_empty()).then(|| parts.join(" "))
@@ -157,8 +252,8 @@ fn checks(call: &Call<'_>, side: Side<'_>) -> Vec<String> {
     match call.status {
         Status::Matched => {}
         Status::TimeConflict => checks.push(format!(
-            "tidskonflikt mellan parterna ({} minuter): kontrollera tiden före registrering",
-            call.minutes_apart().unwrap_or_default().abs()
+            "tidskonflikt mellan parterna ({}): kontrollera tiden före registrering",
+            wording::minutes(call.minutes_apart().unwrap_or_default().abs())
         )),
         Status::OneSided => checks.push(match side.entry.direction {
             Direction::Outgoing => "mottagaren har ingen rad om samtalet".to_owned(),
@@ -200,7 +295,8 @@ mod tests {
             boden_from_ward(1, 2, "2025-03-03 10:18").build(),
         ];
         let calls = match_calls(&entries, &[0, 1], 10);
-        let lists = build(&calls, &kit());
+        let cases = crate::reconcile::cases::build(&calls);
+        let lists = build(&calls, &cases, &[], &kit());
         assert_eq!(lists.len(), 2);
         assert_eq!(lists[0].unit, "boden");
         let item = &lists[0].items[0];
@@ -216,9 +312,55 @@ mod tests {
     }
 
     #[test]
+    fn a_municipality_checks_the_notices_it_received_with_their_payment_consequence() {
+        use crate::transcript::entry::Transcript;
+        // Boden sent no sheets. The ward told it of utskrivningsklar on
+        // Monday 2025-03-03 at 10:15, but of no
+        // admission, so no responsibility; and, for another patient, of an
+        // admission only.
+        let entries = vec![
+            ward_to_boden(3, 4, "2025-03-03 10:15").event(3).build(),
+            ward_to_boden(3, 5, "2025-03-03 10:30")
+                .event(1)
+                .patient("201701012393")
+                .build(),
+            ward_to_boden(3, 6, "2025-03-03 10:45")
+                .event(3)
+                .unreached()
+                .build(),
+        ];
+        let transcript = Transcript {
+            lines_read: entries.len(),
+            entries,
+            ..Transcript::default()
+        };
+        let rec = crate::reconcile::reconcile(&transcript, &kit(), jiff::civil::date(2025, 3, 10));
+        let boden = rec
+            .worklists
+            .iter()
+            .find(|w| w.unit == "boden")
+            .expect("Boden has notices to check");
+        assert!(boden.items.is_empty());
+        let consequences: Vec<&str> = boden
+            .to_check
+            .iter()
+            .map(|n| n.consequence.as_str())
+            .collect();
+        // The unanswered call told Boden nothing and is not listed.
+        assert_eq!(
+            consequences,
+            vec![
+                "inget betalningsansvar: inget inskrivningsmeddelande nådde kommunen",
+                "inskrivningsmeddelandet är villkor för betalningsansvar; inget utskrivningsklar-meddelande ännu",
+            ]
+        );
+    }
+
+    #[test]
     fn unreached_calls_are_not_listed() {
         let entries = [ward_to_boden(3, 4, "2025-03-03 10:15").unreached().build()];
         let calls = match_calls(&entries, &[0], 10);
-        assert!(build(&calls, &kit()).is_empty());
+        let cases = crate::reconcile::cases::build(&calls);
+        assert!(build(&calls, &cases, &[], &kit()).is_empty());
     }
 }

@@ -1,10 +1,10 @@
-//! "Vem ringer vem": an SVG picture of the calls between the three roles,
-//! drawn from the events in kit.yaml, with the same calls in words as its
-//! text alternative. One lane per role, one row per event: a dot where the
-//! call starts, an arrowhead at each party that is called.
+//! "Vem ringer vem" as inline SVG, drawn from [`crate::model::calls`] (the
+//! quick cards draw the same rows on paper), with the calls in words as its
+//! text alternative.
 
 use crate::markdown::escape;
-use crate::model::{Event, Reporter, Role, Settings};
+use crate::model::calls::{self, CallRow};
+use crate::model::{Role, Settings};
 use std::fmt::Write as _;
 
 const WIDTH: f32 = 340.0;
@@ -12,31 +12,12 @@ const TOP: f32 = 34.0;
 const ROW: f32 = 40.0;
 const LANES: [f32; 3] = [52.0, 170.0, 288.0];
 
-fn lane(role: Role) -> f32 {
-    let i = Role::ALL.iter().position(|r| *r == role).unwrap_or(0);
-    LANES[i]
-}
-
-/// One sentence per event: "Slutenvård ringer kommun och öppenvård".
-pub fn sentences(s: &Settings) -> Vec<String> {
-    s.events.iter().map(sentence).collect()
-}
-
-fn sentence(e: &Event) -> String {
-    let to = crate::model::checklist::join_roles(&e.reported_to).to_lowercase();
-    match e.reported_by {
-        Reporter::Role(r) => format!("{} {}: {} ringer {to}.", e.code, e.name, r.name()),
-        Reporter::Anyone => format!(
-            "{} {}: alla parter ringer varandra vid behov.",
-            e.code, e.name
-        ),
-    }
-}
-
 /// The diagram as inline SVG markup. `id` makes the ids of its title and
 /// description unique on the page.
 pub fn svg(s: &Settings, id: &str) -> String {
-    let height = TOP + ROW * s.events.len() as f32 + 6.0;
+    let rows = calls::rows(s);
+    let height = TOP + ROW * rows.len() as f32 + 6.0;
+    let words: Vec<&str> = rows.iter().map(|r| r.sentence.as_str()).collect();
     let mut out = String::new();
     let _ = write!(
         out,
@@ -44,7 +25,7 @@ pub fn svg(s: &Settings, id: &str) -> String {
          aria-labelledby=\"{id}-titel {id}-text\" xmlns=\"http://www.w3.org/2000/svg\">\
          <title id=\"{id}-titel\">Vem ringer vem vid varje samverkanspunkt</title>\
          <desc id=\"{id}-text\">{}</desc>",
-        escape(&sentences(s).join(" "))
+        escape(&words.join(" "))
     );
     out.push_str(
         "<defs><marker id=\"pil\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" \
@@ -52,7 +33,7 @@ pub fn svg(s: &Settings, id: &str) -> String {
          <path d=\"M0 0L10 5L0 10z\" fill=\"#00558c\"/></marker></defs>",
     );
     for role in Role::ALL {
-        let x = lane(role);
+        let x = LANES[calls::lane(role)];
         let _ = write!(
             out,
             "<text x=\"{x}\" y=\"16\" text-anchor=\"middle\" class=\"roll\">{}</text>\
@@ -61,58 +42,45 @@ pub fn svg(s: &Settings, id: &str) -> String {
             height - 4.0
         );
     }
-    for (i, e) in s.events.iter().enumerate() {
-        let y = TOP + ROW * i as f32;
-        let _ = write!(
-            out,
-            "<text x=\"4\" y=\"{}\" class=\"handelse\">{} {}</text>",
-            y + 12.0,
-            e.code,
-            escape(&e.name)
-        );
-        let ay = y + 26.0;
-        match e.reported_by {
-            Reporter::Role(from) => {
-                let x0 = lane(from);
-                let _ = write!(
-                    out,
-                    "<circle cx=\"{x0}\" cy=\"{ay}\" r=\"4\" class=\"fran\"/>"
-                );
-                for to in &e.reported_to {
-                    if *to == from {
-                        continue;
-                    }
-                    let x1 = lane(*to);
-                    // Stop short of the lane so the arrowhead touches it.
-                    let end = if x1 > x0 { x1 - 6.0 } else { x1 + 6.0 };
-                    let start = if x1 > x0 { x0 + 4.0 } else { x0 - 4.0 };
-                    let _ = write!(
-                        out,
-                        "<line x1=\"{start}\" y1=\"{ay}\" x2=\"{end}\" y2=\"{ay}\" \
-                         class=\"samtal\" marker-end=\"url(#pil)\"/>"
-                    );
-                }
-            }
-            Reporter::Anyone => {
-                let (x0, x1) = (LANES[0], LANES[2]);
-                let _ = write!(
-                    out,
-                    "<line x1=\"{}\" y1=\"{ay}\" x2=\"{}\" y2=\"{ay}\" class=\"samtal alla\" \
-                     marker-start=\"url(#pil)\" marker-end=\"url(#pil)\"/>",
-                    x0 + 6.0,
-                    x1 - 6.0
-                );
-                for x in LANES {
-                    let _ = write!(
-                        out,
-                        "<circle cx=\"{x}\" cy=\"{ay}\" r=\"4\" class=\"fran\"/>"
-                    );
-                }
-            }
-        }
+    for (i, r) in rows.iter().enumerate() {
+        row(&mut out, r, TOP + ROW * i as f32);
     }
     out.push_str("</svg>");
     out
+}
+
+fn row(out: &mut String, r: &CallRow, y: f32) {
+    let _ = write!(
+        out,
+        "<text x=\"4\" y=\"{}\" class=\"handelse\">{} {}</text>",
+        y + 12.0,
+        r.code,
+        escape(&r.name)
+    );
+    let ay = y + 26.0;
+    for a in r.arrows() {
+        let (x0, x1) = (LANES[a.start], LANES[a.end]);
+        let dir = if x1 > x0 { 1.0 } else { -1.0 };
+        let (start, end) = (x0 + dir * if a.both { 6.0 } else { 4.0 }, x1 - dir * 6.0);
+        let class = if a.both { "samtal alla" } else { "samtal" };
+        let head_start = if a.both {
+            " marker-start=\"url(#pil)\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<line x1=\"{start}\" y1=\"{ay}\" x2=\"{end}\" y2=\"{ay}\" class=\"{class}\"{head_start} \
+             marker-end=\"url(#pil)\"/>"
+        );
+    }
+    for lane in r.dots() {
+        let _ = write!(
+            out,
+            "<circle cx=\"{}\" cy=\"{ay}\" r=\"4\" class=\"fran\"/>",
+            LANES[lane]
+        );
+    }
 }
 
 #[cfg(test)]
@@ -126,9 +94,12 @@ mod tests {
         for e in &kit.settings.events {
             assert!(svg.contains(&format!(">{} {}</text>", e.code, escape(&e.name))));
         }
-        let text = sentences(&kit.settings).join(" ");
-        assert!(text.contains("3 Utskrivningsklar: Slutenvård ringer kommun och öppenvård."));
-        assert!(text.contains("7 Redo för hemtagning: Kommun ringer slutenvård."));
+        assert!(svg.contains("3 Utskrivningsklar: Slutenvård ringer kommun och öppenvård."));
+        assert!(svg.contains("7 Redo för hemtagning: Kommun ringer slutenvård."));
         assert!(svg.contains("<desc id=\"d-text\">"));
+        // Event 6: öppenvård in the middle lane calls both sides.
+        let six = svg.split(">6 ").nth(1).expect("row 6");
+        let six = &six[..six.find(">7 ").expect("row 7")];
+        assert_eq!(six.matches("marker-end").count(), 2);
     }
 }

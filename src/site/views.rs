@@ -74,14 +74,26 @@ pub struct PhoneView {
     pub label: String,
     pub number: NumberView,
     pub hours: String,
+    /// "1 inskrivning, 3 utskrivningsklar": the events this number is for;
+    /// empty when it takes every call.
+    pub events: String,
 }
 
 impl PhoneView {
-    fn new(p: &Phone) -> Self {
+    fn new(p: &Phone, s: &crate::model::Settings) -> Self {
+        let events: Vec<String> = p
+            .events
+            .iter()
+            .map(|code| match s.event(*code) {
+                Some(e) => format!("{code} {}", checklist::in_sentence(&e.name)),
+                None => code.to_string(),
+            })
+            .collect();
         PhoneView {
             label: p.label.clone(),
             number: (&p.number).into(),
             hours: p.hours.to_string(),
+            events: events.join(", "),
         }
     }
 }
@@ -100,7 +112,7 @@ pub struct UnitView {
 }
 
 impl UnitView {
-    pub fn new(u: &Unit, stale_before: jiff::civil::Date) -> Self {
+    pub fn new(u: &Unit, s: &crate::model::Settings, stale_before: jiff::civil::Date) -> Self {
         UnitView {
             id: u.id.clone(),
             name: u.name.clone(),
@@ -108,7 +120,7 @@ impl UnitView {
             owner: u.owner.clone(),
             verified: u.verified.to_string(),
             stale: u.verified < stale_before,
-            phones: u.phones.iter().map(PhoneView::new).collect(),
+            phones: u.phones.iter().map(|p| PhoneView::new(p, s)).collect(),
         }
     }
 }
@@ -154,6 +166,8 @@ pub struct SectionView {
     pub intro: String,
     pub groups: Vec<GroupView>,
     pub count: usize,
+    /// What to do when these units do not answer (kit.yaml closed_hours).
+    pub closed: String,
 }
 
 pub fn section(kit: &Kit, kind: UnitKind, stale_before: jiff::civil::Date) -> SectionView {
@@ -161,11 +175,11 @@ pub fn section(kit: &Kit, kind: UnitKind, stale_before: jiff::civil::Date) -> Se
     for u in kit.directory.of_kind(kind) {
         let gid = format!("{}-{}", kind_id(kind), crate::markdown::slugify(&u.group));
         match groups.last_mut() {
-            Some(g) if g.id == gid => g.units.push(UnitView::new(u, stale_before)),
+            Some(g) if g.id == gid => g.units.push(UnitView::new(u, &kit.settings, stale_before)),
             _ => groups.push(GroupView {
                 id: gid,
                 name: u.group.clone(),
-                units: vec![UnitView::new(u, stale_before)],
+                units: vec![UnitView::new(u, &kit.settings, stale_before)],
             }),
         }
     }
@@ -182,6 +196,12 @@ pub fn section(kit: &Kit, kind: UnitKind, stale_before: jiff::civil::Date) -> Se
         title: kind.plural().into(),
         intro,
         count: groups.iter().map(|g| g.units.len()).sum(),
+        closed: kit
+            .settings
+            .closed_hours
+            .get(&kind)
+            .cloned()
+            .unwrap_or_default(),
         groups,
     }
 }
@@ -230,6 +250,8 @@ pub struct CallView {
     pub party: String,
     pub facts: Vec<String>,
     pub time_rule: String,
+    /// Which number to ring at each party, when contacts.yaml says.
+    pub numbers: Vec<String>,
 }
 
 /// `role.*` on a checklist page.
@@ -245,6 +267,8 @@ pub struct RoleView {
     pub numbers: Vec<NumbersLink>,
     /// "Vid varje samtal: uppge … samt avdelningens telefonnummer."
     pub every_call: String,
+    /// "Ring patientens hemkommun och …"
+    pub whom: String,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -255,12 +279,17 @@ pub struct NumbersLink {
 
 pub fn role_view(kit: &Kit, role: Role) -> RoleView {
     let c = checklist::for_role(&kit.settings, role);
-    let call = |c: &checklist::Call| CallView {
+    let call = |c: &checklist::Call, made: bool| CallView {
         code: c.code,
         name: c.name.clone(),
         party: c.party.clone(),
         facts: c.facts.clone(),
         time_rule: c.time_rule.clone(),
+        numbers: if made {
+            checklist::numbers_to_ring(&kit.settings, &kit.directory, role, c.code)
+        } else {
+            Vec::new()
+        },
     };
     let numbers = match role {
         Role::Slutenvard => vec![
@@ -280,12 +309,13 @@ pub fn role_view(kit: &Kit, role: Role) -> RoleView {
         id: role.id().into(),
         name: role.name().into(),
         who: role.who().into(),
-        makes: c.makes.iter().map(call).collect(),
-        receives: c.receives.iter().map(call).collect(),
+        makes: c.makes.iter().map(|m| call(m, true)).collect(),
+        receives: c.receives.iter().map(|r| call(r, false)).collect(),
         write_down: c.write_down,
         time_rules: c.time_rules,
         numbers,
         every_call: role.every_call(),
+        whom: role.whom_to_ring().into(),
     }
 }
 

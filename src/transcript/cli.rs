@@ -3,7 +3,7 @@
 //! SHEET`). Parses the options, loads the kit, runs the mode and turns the
 //! result into an exit code: 0 ok, 1 validation failure, 2 usage.
 
-use super::entry::{EntryKind, SheetNo, Transcript};
+use super::entry::{SheetNo, Transcript};
 use super::guided::{self, Clock, GuidedError};
 use super::prompt::Prompter;
 use super::{columns, fields, log_file, read_files};
@@ -151,8 +151,7 @@ fn check(args: &TranscribeArgs, clock: &Clock) -> ExitCode {
     };
     let (transcript, diags) = read_files(&args.files, &kit, clock.now());
     crate::cli::report(&diags);
-    let order: Vec<String> = args.files.iter().map(|p| display_path(p)).collect();
-    eprintln!("{}", summary(&transcript, &order));
+    eprintln!("{}", summary(&transcript));
     if diags.iter().any(|d| d.is_error()) {
         ExitCode::FAILURE
     } else {
@@ -162,11 +161,15 @@ fn check(args: &TranscribeArgs, clock: &Clock) -> ExitCode {
 
 /// "12 rader lästa: 11 giltiga, 1 avvisad", noting rejected lines that a
 /// later correction replaces.
-fn summary(transcript: &Transcript, file_order: &[String]) -> String {
+fn summary(transcript: &Transcript) -> String {
     let read = transcript.lines_read;
     let valid = transcript.entries.len();
     let rejected = transcript.rejections.len();
-    let replaced = replaced_rejections(transcript, file_order);
+    let replaced = transcript
+        .replacements()
+        .iter()
+        .filter(|r| r.is_some())
+        .count();
     let mut text = format!(
         "{read} {} {}: {valid} {}, {rejected} {}",
         if read == 1 { "rad" } else { "rader" },
@@ -180,38 +183,6 @@ fn summary(transcript: &Transcript, file_order: &[String]) -> String {
         n => text.push_str(&format!(" (varav {n} ersatta av senare rättelser)")),
     }
     text
-}
-
-/// How many rejected lines a later valid `rättelse` or `makulering` of the
-/// same sheet row replaces (files in the order given).
-pub fn replaced_rejections(transcript: &Transcript, file_order: &[String]) -> usize {
-    let position = |file: &str, line: usize| {
-        (
-            file_order
-                .iter()
-                .position(|f| f == file)
-                .unwrap_or(usize::MAX),
-            line,
-        )
-    };
-    transcript
-        .rejections
-        .iter()
-        .filter(|r| {
-            let sheet = r.sheet.as_deref().and_then(SheetNo::parse);
-            let row = r.row.as_deref().and_then(|s| s.trim().parse::<u32>().ok());
-            let (Some(sheet), Some(row)) = (sheet, row) else {
-                return false;
-            };
-            let at = position(&r.file, r.line);
-            transcript.entries.iter().any(|e| {
-                e.kind != EntryKind::Original
-                    && e.source.sheet == sheet
-                    && e.source.row == row
-                    && position(&e.source.file, e.source.line) > at
-            })
-        })
-        .count()
 }
 
 fn guided_entry(args: &TranscribeArgs, clock: Clock) -> ExitCode {

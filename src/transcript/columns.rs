@@ -101,6 +101,29 @@ impl Column {
         matches!(self, Column::Patient | Column::Personnummer)
     }
 
+    /// Whether the column takes free text (names, notes), where an identity
+    /// number does not belong.
+    pub fn is_free_text(self) -> bool {
+        matches!(
+            self,
+            Column::MotpartPerson
+                | Column::Patient
+                | Column::LakareKontakt
+                | Column::Notering
+                | Column::Signatur
+                | Column::TranskriberadAv
+        )
+    }
+
+    /// The most characters a value may have: what fits the paper form's
+    /// box and a row of the printed worklist.
+    pub fn max_chars(self) -> usize {
+        match self {
+            Column::Notering => 500,
+            _ => 100,
+        }
+    }
+
     /// The columns that describe the call itself: a line with all of them
     /// empty is an unused row of a prefilled template, not a data line.
     pub fn describes_call(self) -> bool {

@@ -75,6 +75,7 @@ mod tests {
             owner: "Ägare".into(),
             verified: date(2025, 1, 1),
             phones: vec![Phone {
+                events: Vec::new(),
                 label: "Expedition".into(),
                 number: PhoneNumber::parse("0980-31 92 00").expect("PTS fiction number"),
                 hours: Hours::Always,

@@ -136,4 +136,116 @@ pub struct Transcript {
     pub rejections: Vec<Rejection>,
     /// Number of data lines read (header and comment lines excluded).
     pub lines_read: usize,
+    /// The files in the order read: a correction replaces lines before it
+    /// in this order.
+    pub files: Vec<String>,
+    /// What the check noted about accepted lines that a coordinator must
+    /// see in the records, not only on the terminal.
+    pub remarks: Vec<Remark>,
+}
+
+/// A warning about an accepted line that belongs in the records
+/// (`avvikelser.csv`, the unit's worklist, the summary).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remark {
+    /// Index into `Transcript::entries`.
+    pub entry: usize,
+    pub kind: RemarkKind,
+    /// In Swedish, naming units and times, never the patient.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RemarkKind {
+    /// A call to a municipality outside its phone hours.
+    OutsideHours,
+    /// An event reported in a direction its roles do not usually take.
+    UnusualDirection,
+    /// A reached call with nobody named at the other party.
+    NoPersonNamed,
+}
+
+impl RemarkKind {
+    /// The `typ` in `avvikelser.csv`.
+    pub fn label(self) -> &'static str {
+        match self {
+            RemarkKind::OutsideHours => "utanför kommunens telefontid",
+            RemarkKind::UnusualDirection => "ovanlig riktning",
+            RemarkKind::NoPersonNamed => "nådd utan namngiven person",
+        }
+    }
+}
+
+impl Transcript {
+    /// For each rejection, the entry (a later valid `rättelse` or
+    /// `makulering` of the same sheet row, files in the order read) that
+    /// replaces it, if any. `transcribe --check` and `reconcile` both count
+    /// replaced lines from this.
+    pub fn replacements(&self) -> Vec<Option<usize>> {
+        let position = |file: &str, line: usize| {
+            (
+                self.files
+                    .iter()
+                    .position(|f| f == file)
+                    .unwrap_or(usize::MAX),
+                line,
+            )
+        };
+        // Corrections and voids by sheet row, so a long outage with many
+        // rejected lines is not a scan of every entry per rejection.
+        let mut replacing: std::collections::BTreeMap<(&SheetNo, u32), Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.kind != EntryKind::Original {
+                replacing
+                    .entry((&e.source.sheet, e.source.row))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        self.rejections
+            .iter()
+            .map(|r| {
+                let sheet = r.sheet.as_deref().and_then(SheetNo::parse)?;
+                let row = r
+                    .row
+                    .as_deref()
+                    .and_then(|s| s.trim().parse::<u32>().ok())?;
+                let at = position(&r.file, r.line);
+                replacing
+                    .get(&(&sheet, row))?
+                    .iter()
+                    .map(|&i| {
+                        let e = &self.entries[i];
+                        (i, position(&e.source.file, e.source.line))
+                    })
+                    .filter(|(_, p)| *p > at)
+                    .min_by_key(|(_, p)| *p)
+                    .map(|(i, _)| i)
+            })
+            .collect()
+    }
+}
+
+/// Whether two transcriptions of one paper row say the same thing:
+/// everything but where they were transcribed, by whom and when. The one
+/// comparison behind both `transcribe --check` (a row typed into two files)
+/// and reconciliation (`dubblett` or held for a human), so they agree.
+pub fn same_content(a: &Entry, b: &Entry) -> bool {
+    a.source.sheet == b.source.sheet
+        && a.source.row == b.source.row
+        && a.unit == b.unit
+        && a.outage_start.timestamp() == b.outage_start.timestamp()
+        && a.at.timestamp() == b.at.timestamp()
+        && a.direction == b.direction
+        && a.counterpart == b.counterpart
+        && a.counterpart_person == b.counterpart_person
+        && a.patient_name == b.patient_name
+        && a.patient_id == b.patient_id
+        && a.event == b.event
+        && a.fact_date == b.fact_date
+        && a.physician_or_contact == b.physician_or_contact
+        && a.reached == b.reached
+        && a.note == b.note
+        && a.signature == b.signature
 }

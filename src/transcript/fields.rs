@@ -21,7 +21,8 @@ use jiff::tz::Offset;
 pub const FIRST_YEAR: i16 = 2018;
 
 /// A value in «quotes» for a message, unless it might be an identity number
-/// (six or more digits in a row) or is long enough to be free text.
+/// (six or more digits in a row), is long enough to be free text, or may be
+/// a person's name (two words of letters).
 pub fn shown(value: &str) -> String {
     let value = value.trim();
     let mut run = 0;
@@ -30,7 +31,7 @@ pub fn shown(value: &str) -> String {
         run = if c.is_ascii_digit() { run + 1 } else { 0 };
         longest = longest.max(run);
     }
-    if longest >= 6 || value.chars().count() > 40 {
+    if longest >= 6 || value.chars().count() > 40 || super::privacy::may_be_a_name(value) {
         "(värdet visas inte)".to_owned()
     } else {
         format!("«{value}»")

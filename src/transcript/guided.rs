@@ -121,7 +121,16 @@ pub fn run<R: BufRead, W: Write>(
 ) -> Result<Summary, GuidedError> {
     let (sheet, unit) =
         fields::sheet(&options.sheet, &kit.directory).map_err(GuidedError::Usage)?;
-    let opened = LogFile::open(&options.file).map_err(GuidedError::File)?;
+    let mut opened = LogFile::open(&options.file).map_err(GuidedError::File)?;
+    let started = fields::format_point(&clock.now());
+    let by = options
+        .by
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty());
+    opened
+        .log
+        .announce(by.unwrap_or("namnet är inte angivet ännu"), &started);
     let name = display_path(&options.file);
     let mut validator = Validator::new(kit, clock.now());
     validator.read_text(&name, &opened.text);
@@ -141,7 +150,11 @@ pub fn run<R: BufRead, W: Write>(
         saved: 0,
     };
     session.introduce(opened.created, opened.readable_by_others)?;
-    if session.set_up(options.by.as_deref())? {
+    let ready = session.set_up(options.by.as_deref())?;
+    if by.is_none() && !session.by.is_empty() {
+        session.log.announce(&session.by, &started);
+    }
+    if ready {
         session.main_loop()?;
     }
     Ok(Summary {
@@ -330,16 +343,29 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
                 Command::Void(n) => pending = self.void(n)?.err(),
                 Command::Done => {
                     let text = format!(
-                        "Klart. {} rader sparades den här gången i {}.",
-                        self.saved, self.name
+                        "Klart. {} {} den här gången i {}.",
+                        self.saved,
+                        if self.saved == 1 {
+                            "rad sparades"
+                        } else {
+                            "rader sparades"
+                        },
+                        self.name
                     );
                     self.io.say(&text)?;
                     return Ok(());
                 }
                 Command::EndOfInput => {
                     let text = format!(
-                        "Inmatningen tog slut. {} rader sparades den här gången; de finns kvar i {}.",
-                        self.saved, self.name
+                        "Inmatningen tog slut. {} {} den här gången; {} finns kvar i {}.",
+                        self.saved,
+                        if self.saved == 1 {
+                            "rad sparades"
+                        } else {
+                            "rader sparades"
+                        },
+                        if self.saved == 1 { "den" } else { "de" },
+                        self.name
                     );
                     self.io.say(&text)?;
                     return Ok(());
@@ -452,8 +478,10 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
             self.io.say(&text)?;
         }
         let prefix = format!("blad {} rad {row}, ", self.sheet);
+        let scrubber = trial.scrubber();
         for d in &checked.diagnostics {
-            let message = d.message.strip_prefix(&prefix).unwrap_or(&d.message);
+            let message = scrubber.scrub(&d.message);
+            let message = message.strip_prefix(&prefix).unwrap_or(&message);
             if d.is_error() {
                 self.io.error(message)?;
             } else {

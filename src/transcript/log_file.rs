@@ -13,7 +13,11 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// An open transcription file that lines are appended to.
+/// An open transcription file that lines are appended to. While it is open
+/// it holds an exclusive advisory lock on the file, so a second guided entry
+/// on the same file is refused instead of saving the same rows twice; a
+/// small note beside it (`FILE.lås`, see [`LogFile::announce`]) says who
+/// holds it, and the CSV itself is left untouched.
 #[derive(Debug)]
 pub struct LogFile {
     path: PathBuf,
@@ -21,6 +25,8 @@ pub struct LogFile {
     separator: char,
     /// The 1-based line the next appended record will start on.
     next_line: usize,
+    /// The note on who holds the lock, once written (removed on drop).
+    note: Option<PathBuf>,
 }
 
 /// What was in the file when it was opened.
@@ -46,6 +52,11 @@ pub enum OpenError {
         path: PathBuf,
         reason: String,
     },
+    /// Another guided entry holds the file; `holder` is its note, if any.
+    Locked {
+        path: PathBuf,
+        holder: Option<String>,
+    },
 }
 
 impl std::fmt::Display for OpenError {
@@ -59,6 +70,18 @@ impl std::fmt::Display for OpenError {
                 "{} är ingen transkriberingsfil: {reason}; inget skrevs",
                 path.display()
             ),
+            OpenError::Locked { path, holder } => {
+                let who = match holder {
+                    Some(h) => format!(" ({h})"),
+                    None => String::new(),
+                };
+                write!(
+                    f,
+                    "{} används redan av en annan guidad inmatning{who}; inget skrevs. \
+                     Vänta tills den avslutas med «klar», eller skriv in i en egen fil",
+                    path.display()
+                )
+            }
         }
     }
 }
@@ -79,78 +102,111 @@ impl LogFile {
             path: path.to_owned(),
             source,
         };
-        match std::fs::metadata(path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let file = create_private(path).map_err(io_error)?;
-                let mut log = LogFile {
-                    path: path.to_owned(),
-                    file,
-                    separator: ';',
-                    next_line: 1,
-                };
-                let text = columns::template(None, 0);
-                log.write_durably(&text).map_err(io_error)?;
-                sync_parent(path);
-                log.next_line = 2;
-                Ok(Opened {
-                    log,
-                    text,
-                    created: true,
-                    readable_by_others: None,
-                })
+        let file = match create_private(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                return Self::open_existing(path);
             }
-            Err(e) => Err(io_error(e)),
-            Ok(meta) => {
-                let mut text =
-                    super::read_text_file(path).map_err(|p| OpenError::NotTranscription {
-                        path: path.to_owned(),
-                        reason: p.with_file("").message,
-                    })?;
-                let file = OpenOptions::new()
-                    .append(true)
-                    .open(path)
-                    .map_err(io_error)?;
-                let mut log = LogFile {
+            Err(e) => return Err(io_error(e)),
+        };
+        lock(path, &file)?;
+        let mut log = LogFile {
+            path: path.to_owned(),
+            file,
+            separator: ';',
+            next_line: 1,
+            note: None,
+        };
+        let text = columns::template(None, 0);
+        log.write_durably(&text).map_err(io_error)?;
+        sync_parent(path);
+        log.next_line = 2;
+        Ok(Opened {
+            log,
+            text,
+            created: true,
+            readable_by_others: None,
+        })
+    }
+
+    /// Opens an existing file: locks it first, then reads it, so what is
+    /// read is what the next line is appended to.
+    fn open_existing(path: &Path) -> Result<Opened, OpenError> {
+        let io_error = |source| OpenError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(io_error)?;
+        lock(path, &file)?;
+        let meta = file.metadata().map_err(io_error)?;
+        let mut text = super::read_text_file(path).map_err(|p| OpenError::NotTranscription {
+            path: path.to_owned(),
+            reason: p.with_file("").message,
+        })?;
+        let mut log = LogFile {
+            path: path.to_owned(),
+            file,
+            separator: ';',
+            next_line: 1,
+            note: None,
+        };
+        if text.trim_start_matches(csv::BOM).trim().is_empty() {
+            // An empty file (perhaps created by hand): give it a header.
+            let header = columns::template(None, 0);
+            let header = if text.starts_with(csv::BOM) {
+                header.trim_start_matches(csv::BOM).to_owned()
+            } else {
+                header
+            };
+            log.write_durably(&header).map_err(io_error)?;
+            text.push_str(&header);
+        } else {
+            let table = csv::parse(&text).map_err(|e| OpenError::NotTranscription {
+                path: path.to_owned(),
+                reason: e.message,
+            })?;
+            columns::check_header(&table.header.fields).map_err(|reason| {
+                OpenError::NotTranscription {
                     path: path.to_owned(),
-                    file,
-                    separator: ';',
-                    next_line: 1,
-                };
-                if text.trim_start_matches(csv::BOM).trim().is_empty() {
-                    // An empty file (perhaps created by hand): give it a header.
-                    let header = columns::template(None, 0);
-                    let header = if text.starts_with(csv::BOM) {
-                        header.trim_start_matches(csv::BOM).to_owned()
-                    } else {
-                        header
-                    };
-                    log.write_durably(&header).map_err(io_error)?;
-                    text.push_str(&header);
-                } else {
-                    let table = csv::parse(&text).map_err(|e| OpenError::NotTranscription {
-                        path: path.to_owned(),
-                        reason: e.message,
-                    })?;
-                    columns::check_header(&table.header.fields).map_err(|reason| {
-                        OpenError::NotTranscription {
-                            path: path.to_owned(),
-                            reason,
-                        }
-                    })?;
-                    log.separator = table.separator;
-                    if !text.ends_with('\n') {
-                        log.write_durably(csv::LINE_END).map_err(io_error)?;
-                        text.push_str(csv::LINE_END);
-                    }
+                    reason,
                 }
-                log.next_line = text.matches('\n').count() + 1;
-                Ok(Opened {
-                    log,
-                    text,
-                    created: false,
-                    readable_by_others: readable_by_others(&meta),
-                })
+            })?;
+            log.separator = table.separator;
+            if !text.ends_with('\n') {
+                log.write_durably(csv::LINE_END).map_err(io_error)?;
+                text.push_str(csv::LINE_END);
             }
+        }
+        log.next_line = text.matches('\n').count() + 1;
+        Ok(Opened {
+            log,
+            text,
+            created: false,
+            readable_by_others: readable_by_others(&meta),
+        })
+    }
+
+    /// Writes (or rewrites) the note beside the file that says who holds
+    /// it: `who`, this process and `since`, for a second session to show.
+    /// Best effort: the lock itself is what keeps sessions apart.
+    pub fn announce(&mut self, who: &str, since: &str) {
+        let note = note_path(&self.path);
+        let text = format!("{who}, process {}, sedan {since}\n", std::process::id());
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        if let Ok(mut file) = options.open(&note)
+            && file.write_all(text.as_bytes()).is_ok()
+        {
+            self.note = Some(note);
         }
     }
 
@@ -181,6 +237,45 @@ impl LogFile {
         self.file.write_all(text.as_bytes())?;
         self.file.flush()?;
         self.file.sync_all()
+    }
+}
+
+impl Drop for LogFile {
+    /// Removes the note; closing the file then releases the lock.
+    fn drop(&mut self) {
+        if let Some(note) = self.note.take() {
+            let _ = std::fs::remove_file(note);
+        }
+    }
+}
+
+/// The note beside `path` that names who holds it: `logg.csv.lås`.
+pub fn note_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(".lås");
+    path.with_file_name(name)
+}
+
+/// Takes the exclusive advisory lock on the open file, without waiting.
+///
+/// # Errors
+///
+/// [`OpenError::Locked`] with the holder's note when another session holds
+/// it; [`OpenError::Io`] when locking fails otherwise.
+fn lock(path: &Path, file: &File) -> Result<(), OpenError> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(OpenError::Locked {
+            path: path.to_owned(),
+            holder: std::fs::read_to_string(note_path(path))
+                .ok()
+                .map(|t| t.trim().chars().take(200).collect::<String>())
+                .filter(|t| !t.is_empty()),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(OpenError::Io {
+            path: path.to_owned(),
+            source,
+        }),
     }
 }
 
@@ -260,6 +355,27 @@ mod tests {
         assert_eq!(opened.log.next_line(), 4);
         let text = std::fs::read_to_string(&path).expect("readable");
         assert!(text.ends_with("# kommentar\r\na,\"b,c\"\r\n"), "{text:?}");
+    }
+
+    #[test]
+    fn a_second_open_is_refused_while_the_first_holds_the_file() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("logg.csv");
+        let mut first = LogFile::open(&path).expect("created");
+        first.log.announce("Eva Skrivare", "2025-03-05 09:00");
+        let before = std::fs::read(&path).expect("readable");
+        match LogFile::open(&path) {
+            Err(OpenError::Locked { holder, .. }) => {
+                let holder = holder.expect("the note is read");
+                assert!(holder.starts_with("Eva Skrivare, process "), "{holder}");
+                assert!(holder.ends_with("sedan 2025-03-05 09:00"), "{holder}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(std::fs::read(&path).expect("readable"), before);
+        drop(first);
+        assert!(!note_path(&path).exists(), "the note goes with the session");
+        LogFile::open(&path).expect("free again");
     }
 
     #[test]

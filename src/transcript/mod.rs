@@ -26,6 +26,7 @@ pub mod entry;
 pub mod fields;
 pub mod guided;
 pub mod log_file;
+pub mod privacy;
 pub mod prompt;
 pub mod validate;
 
@@ -49,6 +50,19 @@ pub fn read_files(
     kit: &Kit,
     now: ZonedDateTime,
 ) -> (Transcript, Vec<Diagnostic>) {
+    let (transcript, diags, _) = read_files_private(paths, kit, now);
+    (transcript, diags)
+}
+
+/// As [`read_files`], and also returns the [`privacy::Scrubber`] that knows
+/// every patient name and reservnummer of the files, for what is written
+/// from them. The diagnostics and the rejections' reasons are already
+/// scrubbed with it.
+pub fn read_files_private(
+    paths: &[PathBuf],
+    kit: &Kit,
+    now: ZonedDateTime,
+) -> (Transcript, Vec<Diagnostic>, privacy::Scrubber) {
     let mut validator = validate::Validator::new(kit, now);
     for path in paths {
         let name = display_path(path);
@@ -60,7 +74,7 @@ pub fn read_files(
             }
         }
     }
-    validator.finish()
+    validator.finish_private()
 }
 
 /// Why a file could not be read as text: the diagnostic to report, without

@@ -15,8 +15,12 @@
 
 use super::columns::{self, COUNT, Column};
 use super::csv;
-use super::entry::{Direction, Entry, EntryKind, Rejection, SheetNo, SourceRef, Transcript};
+use super::entry::{
+    Direction, Entry, EntryKind, Rejection, Remark, RemarkKind, SheetNo, SourceRef, Transcript,
+    same_content,
+};
 use super::fields::{self, shown};
+use super::privacy;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Kit;
 use jiff::ZonedDateTime;
@@ -41,6 +45,14 @@ pub struct Latest {
     pub line: usize,
     pub fields: Vec<String>,
     pub accepted: bool,
+}
+
+/// One line read for a sheet row: where, and the entry it became.
+#[derive(Debug, Clone)]
+struct Seen {
+    file: String,
+    line: usize,
+    entry: Option<usize>,
 }
 
 /// What became of one line.
@@ -69,12 +81,16 @@ pub struct Validator<'k> {
     /// The first valid outage start per sheet across all files, with where.
     starts: BTreeMap<SheetNo, (ZonedDateTime, String, usize)>,
     latest: BTreeMap<(SheetNo, u32), Latest>,
+    /// Every line read per sheet row, in order.
+    seen: BTreeMap<(SheetNo, u32), Vec<Seen>>,
     max_row: BTreeMap<SheetNo, u32>,
     /// Rejected lines per sheet row that a later correction may replace: the
     /// range of their diagnostics.
     open: BTreeMap<(SheetNo, u32), Vec<std::ops::Range<usize>>>,
     transcript: Transcript,
     diags: Vec<Diagnostic>,
+    /// Every patient name and reservnummer read, for scrubbing messages.
+    known: privacy::Collector,
 }
 
 impl<'k> Validator<'k> {
@@ -88,10 +104,12 @@ impl<'k> Validator<'k> {
             starts_in_file: BTreeMap::new(),
             starts: BTreeMap::new(),
             latest: BTreeMap::new(),
+            seen: BTreeMap::new(),
             max_row: BTreeMap::new(),
             open: BTreeMap::new(),
             transcript: Transcript::default(),
             diags: Vec::new(),
+            known: privacy::Collector::default(),
         }
     }
 
@@ -120,7 +138,10 @@ impl<'k> Validator<'k> {
                     file,
                     table.header.line,
                     0,
-                    format!("{message}; filens {count} rader kan inte läsas"),
+                    format!(
+                        "{message}; filens {count} {} inte läsas",
+                        if count == 1 { "rad kan" } else { "rader kan" }
+                    ),
                 )
                 .with_hint(format!(
                     "första raden ska vara: {}",
@@ -172,6 +193,9 @@ impl<'k> Validator<'k> {
     pub fn begin_file(&mut self, file: &str) {
         self.file = file.to_owned();
         self.starts_in_file.clear();
+        if !self.transcript.files.iter().any(|f| f == file) {
+            self.transcript.files.push(file.to_owned());
+        }
     }
 
     /// Records a problem with a whole file (unreadable, not UTF-8).
@@ -202,11 +226,37 @@ impl<'k> Validator<'k> {
         self.diags.iter().filter(|d| d.is_error()).count()
     }
 
-    /// Everything read, with the diagnostics sorted.
+    /// Everything read, with the diagnostics sorted and scrubbed of every
+    /// patient name and identity number read (see [`Validator::finish_private`]).
     pub fn finish(self) -> (Transcript, Vec<Diagnostic>) {
+        let (transcript, diags, _) = self.finish_private();
+        (transcript, diags)
+    }
+
+    /// The scrubber for every patient name and reservnummer read so far.
+    pub fn scrubber(&self) -> privacy::Scrubber {
+        self.known.scrubber(self.kit)
+    }
+
+    /// Everything read, and the scrubber that knows every patient name and
+    /// reservnummer of all lines. The diagnostics (sorted) and the
+    /// rejections' reasons are scrubbed with it, so a name written in a
+    /// wrong column of one file is hidden even in a message about another.
+    pub fn finish_private(self) -> (Transcript, Vec<Diagnostic>, privacy::Scrubber) {
+        let scrubber = self.scrubber();
         let mut diags = self.diags;
+        for d in &mut diags {
+            d.message = scrubber.scrub(&d.message);
+            d.hint = d.hint.as_deref().map(|h| scrubber.scrub(h));
+        }
         crate::diag::sort(&mut diags);
-        (self.transcript, diags)
+        let mut transcript = self.transcript;
+        for r in &mut transcript.rejections {
+            for reason in &mut r.reasons {
+                *reason = scrubber.scrub(reason);
+            }
+        }
+        (transcript, diags, scrubber)
     }
 
     /// Checks one record of the current file, starting at `line`. A record
@@ -226,33 +276,26 @@ impl<'k> Validator<'k> {
         }
         let first_diag = self.diags.len();
         if fields.len() != COUNT {
-            let sheet = fields.first().map(|s| s.trim().to_owned());
-            let row = fields.get(1).map(|s| s.trim().to_owned());
+            // The fields are shifted: any of them may be the patient's name
+            // or number, so none is copied anywhere, not even the sheet.
             let message = format!(
                 "raden har {} fält; väntade {COUNT} (ett per kolumn i rubrikraden)",
                 fields.len()
             );
             self.diags.push(
-                Diagnostic::error(
-                    &self.file,
-                    line,
-                    0,
-                    format!(
-                        "{}: {message}",
-                        label(sheet.as_deref().unwrap_or(""), row.as_deref().unwrap_or(""))
-                    ),
-                )
-                .with_hint("ett värde som innehåller skiljetecknet ska stå inom citattecken"),
+                Diagnostic::error(&self.file, line, 0, message.clone())
+                    .with_hint("ett värde som innehåller skiljetecknet ska stå inom citattecken"),
             );
             self.transcript.rejections.push(Rejection {
                 file: self.file.clone(),
                 line,
-                sheet,
-                row,
+                sheet: None,
+                row: None,
                 reasons: vec![message],
             });
             return Some(self.checked(first_diag, false));
         }
+        self.known.add_line(&fields);
         let accepted = self.check_line(line, fields);
         Some(self.checked(first_diag, accepted))
     }
@@ -273,6 +316,27 @@ impl<'k> Validator<'k> {
         let mut p = Problems::default();
         let written_sheet = f[Column::Blad.index()].trim().to_owned();
         let written_row = f[Column::Rad.index()].trim().to_owned();
+        for c in Column::ALL {
+            let value = f[c.index()].trim();
+            let chars = value.chars().count();
+            if chars > c.max_chars() {
+                p.error_hint(
+                    c,
+                    format!(
+                        "värdet har {chars} tecken; högst {} får plats (värdet visas inte)",
+                        c.max_chars()
+                    ),
+                    "skriv det väsentliga kort; hela texten finns kvar på pappersblanketten",
+                );
+            }
+            if c.is_free_text() && privacy::contains_identity_number(value) {
+                p.warning(
+                    c,
+                    "innehåller något som liknar ett personnummer (värdet visas inte); \
+                     identitetsnummer hör hemma bara i «personnummer»",
+                );
+            }
+        }
 
         // Sheet, row and kind first: a makulering line takes what it leaves
         // empty from the line it voids.
@@ -295,20 +359,33 @@ impl<'k> Validator<'k> {
         };
         let previous = key.as_ref().and_then(|k| self.latest.get(k)).cloned();
         let mut inherited_from = None;
+        // Two coordinators may type the same paper sheet into their own
+        // files: a second transcription from another file is compared with
+        // the first once it is read (see `second_transcription`). Within one
+        // file, a row typed twice needs a correction.
+        let earlier_in_file = key
+            .as_ref()
+            .and_then(|k| self.seen.get(k))
+            .and_then(|lines| lines.iter().rev().find(|l| l.file == self.file))
+            .map(|l| l.line);
+        let mut other_file = false;
         match (kind, &previous) {
             (Some(EntryKind::Correction), None) if key.is_some() => p.error_hint(
                 Column::Post,
                 "rättelse men ingen tidigare rad för samma blad och rad",
                 "en rättelse står efter raden den ersätter; skriv originalraden först (post tomt)",
             ),
-            (Some(EntryKind::Original), Some(prev)) => p.error_hint(
-                Column::Post,
-                format!(
-                    "blad och rad finns redan på {}",
-                    where_(&prev.file, prev.line, &self.file)
+            (Some(EntryKind::Original), Some(_)) => match earlier_in_file {
+                Some(earlier) => p.error_hint(
+                    Column::Post,
+                    format!(
+                        "blad och rad finns redan på {}",
+                        where_(&self.file, earlier, &self.file)
+                    ),
+                    "för att ändra en rad: lägg till en ny rad med «rättelse» i post; skriv aldrig över",
                 ),
-                "för att ändra en rad: lägg till en ny rad med «rättelse» i post; skriv aldrig över",
-            ),
+                None => other_file = true,
+            },
             (Some(EntryKind::Void), Some(prev)) => {
                 let mut any = false;
                 for c in Column::ALL {
@@ -341,8 +418,11 @@ impl<'k> Validator<'k> {
                 .map_err(|m| p.error(Column::Nadd, m))
                 .ok()
         });
+        // Warnings a coordinator must also find in the records.
+        let mut remarks: Vec<(RemarkKind, usize)> = Vec::new();
         let person = f[Column::MotpartPerson.index()].trim().to_owned();
         if person.is_empty() && reached == Some(true) {
+            remarks.push((RemarkKind::NoPersonNamed, p.items.len()));
             p.warning(
                 Column::MotpartPerson,
                 "saknas; skriv vem hos motparten samtalet fördes med",
@@ -373,8 +453,11 @@ impl<'k> Validator<'k> {
         let mut fact_date = None;
         let mut contact = None;
         if let Some(event) = event {
-            fact_date = check_fact_date(&mut p, &f, event, date);
-            contact = check_contact(&mut p, &f, event);
+            // Without a valid direction the row is rejected anyway; ask for
+            // every fact then.
+            let caller_row = direction != Some(Direction::Incoming);
+            fact_date = check_fact_date(&mut p, &f, event, date, caller_row);
+            contact = check_contact(&mut p, &f, event, caller_row);
         }
         let signature = f[Column::Signatur.index()].trim().to_owned();
         if signature.is_empty() {
@@ -400,11 +483,32 @@ impl<'k> Validator<'k> {
         if let (Some(unit), Some(cp), Some(event), Some(direction)) =
             (unit, counterpart, event, direction)
         {
+            let before = p.items.len();
             check_roles(&mut p, unit, cp, event, direction);
+            if p.items.len() > before {
+                remarks.push((RemarkKind::UnusualDirection, before));
+            }
         }
         if let (Some(cp), Some(at), Some(Direction::Outgoing)) = (counterpart, &at, direction) {
+            let before = p.items.len();
             check_municipality_hours(&mut p, cp, at, settings.municipality_hours);
+            if p.items.len() > before {
+                remarks.push((RemarkKind::OutsideHours, before));
+            }
         }
+        let remarks: Vec<(RemarkKind, String)> = remarks
+            .into_iter()
+            .map(|(kind, i)| {
+                let text = match (kind, counterpart) {
+                    (RemarkKind::NoPersonNamed, Some(cp)) => format!(
+                        "samtalet nådde fram, men ingen person hos {} är antecknad",
+                        cp.full_name()
+                    ),
+                    _ => p.items[i].message.clone(),
+                };
+                (kind, text)
+            })
+            .collect();
 
         if kind == Some(EntryKind::Void) {
             // Remarks about a call that did not count are noise.
@@ -485,8 +589,34 @@ impl<'k> Validator<'k> {
             _ => None,
         };
         let accepted = entry.is_some();
+        let entry_index = self.transcript.entries.len();
         match entry {
-            Some(entry) => self.transcript.entries.push(entry),
+            Some(entry) => {
+                if other_file
+                    && let Some(k) = &key
+                    && let Some((severity, message)) = self.second_transcription(k, &entry)
+                {
+                    let label = label(
+                        written_sheet.as_deref().unwrap_or("(värdet visas inte)"),
+                        written_row.as_deref().unwrap_or("(värdet visas inte)"),
+                    );
+                    let message = secrets.scrub(&format!("{label}, {message}"));
+                    self.diags.push(match severity {
+                        Severity::Error => Diagnostic::error(&self.file, line, 0, message),
+                        Severity::Warning => Diagnostic::warning(&self.file, line, 0, message),
+                    });
+                }
+                if kind != Some(EntryKind::Void) {
+                    for (kind, text) in remarks {
+                        self.transcript.remarks.push(Remark {
+                            entry: entry_index,
+                            kind,
+                            text: secrets.scrub(&text),
+                        });
+                    }
+                }
+                self.transcript.entries.push(entry);
+            }
             None => self.transcript.rejections.push(Rejection {
                 file: self.file.clone(),
                 line,
@@ -507,6 +637,11 @@ impl<'k> Validator<'k> {
                 let range = first_diag..self.diags.len();
                 self.open.entry(key.clone()).or_default().push(range);
             }
+            self.seen.entry(key.clone()).or_default().push(Seen {
+                file: self.file.clone(),
+                line,
+                entry: accepted.then_some(entry_index),
+            });
             let max = self.max_row.entry(key.0.clone()).or_insert(0);
             *max = (*max).max(key.1);
             self.latest.insert(
@@ -520,6 +655,74 @@ impl<'k> Validator<'k> {
             );
         }
         accepted
+    }
+
+    /// What a row typed again in another file amounts to, read the way
+    /// reconciliation reads it (`reconcile::rows`): the same content as a
+    /// transcription in force is a `dubblett`, counted once; different
+    /// content holds the row for a human until a `rättelse` settles it.
+    /// Both are warnings: typing a sheet twice is no mistake.
+    fn second_transcription(
+        &self,
+        key: &(SheetNo, u32),
+        entry: &Entry,
+    ) -> Option<(Severity, String)> {
+        let entries = &self.transcript.entries;
+        // The transcriptions in force: the latest correction, or every
+        // original since; none after a void.
+        let mut in_force: Vec<&Seen> = Vec::new();
+        let mut voided_by: Option<&Seen> = None;
+        for seen in self.seen.get(key)? {
+            let Some(i) = seen.entry else { continue };
+            match entries[i].kind {
+                EntryKind::Original => {
+                    if voided_by.is_none() {
+                        in_force.push(seen);
+                    }
+                }
+                EntryKind::Correction => {
+                    in_force = vec![seen];
+                    voided_by = None;
+                }
+                EntryKind::Void => {
+                    in_force.clear();
+                    voided_by = Some(seen);
+                }
+            }
+        }
+        let at = |s: &Seen| where_(&s.file, s.line, &self.file);
+        if let Some(void) = voided_by {
+            return Some((
+                Severity::Warning,
+                format!(
+                    "fält «post»: raden är makulerad på {}; den här avskriften används inte",
+                    at(void)
+                ),
+            ));
+        }
+        let same = in_force
+            .iter()
+            .find(|s| s.entry.is_some_and(|i| same_content(&entries[i], entry)));
+        if let Some(same) = same {
+            return Some((
+                Severity::Warning,
+                format!(
+                    "fält «post»: dubblett: samma blad och rad med samma innehåll finns på {}; raden räknas en gång",
+                    at(same)
+                ),
+            ));
+        }
+        if in_force.is_empty() {
+            return None;
+        }
+        let others: Vec<String> = in_force.iter().map(|s| at(s)).collect();
+        Some((
+            Severity::Warning,
+            format!(
+                "fält «post»: transkriberad två gånger med olika innehåll: samma blad och rad finns på {}; raden används inte förrän en rättelse avgör vad som står på pappret",
+                others.join(" och ")
+            ),
+        ))
     }
 
     /// The outage start that applies to this line: its own, or the one

@@ -231,6 +231,7 @@ fn generate(kit: &Kit) -> Transcript {
         entries: w.entries,
         rejections,
         lines_read,
+        ..Transcript::default()
     }
 }
 

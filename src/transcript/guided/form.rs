@@ -236,29 +236,29 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
         ));
         f[Column::Handelse.index()] = event.code.to_string();
 
+        // kit.yaml's `fact_rows` says whose row must carry a fact; on the
+        // other party's row it may be left empty.
+        let caller_row = direction == Direction::Outgoing;
         if event.facts.contains(&Fact::SipDate) {
             let (meeting, _) = step!(self.field(
                 "Datum och tid för SIP-möte (ÅÅÅÅ-MM-DD TT:MM)",
                 "När SIP-mötet ska hållas, t.ex. 2025-03-10 13:00.",
                 default(Column::DatumUppgift).as_deref(),
-                true,
-                fields::civil_date_time
+                event.requires_on_row(Fact::SipDate, caller_row),
+                |v| optional(v, fields::civil_date_time)
             ));
-            f[Column::DatumUppgift.index()] = format!(
-                "{} {:02}:{:02}",
-                meeting.date(),
-                meeting.hour(),
-                meeting.minute()
-            );
+            f[Column::DatumUppgift.index()] = meeting
+                .map(|m| format!("{} {:02}:{:02}", m.date(), m.hour(), m.minute()))
+                .unwrap_or_default();
         } else if event.facts.contains(&Fact::EstimatedDischargeDate) {
             let (discharge, _) = step!(self.field(
                 "Beräknat utskrivningsdatum (ÅÅÅÅ-MM-DD)",
                 "Det beräknade utskrivningsdatum som rapporterades.",
                 default(Column::DatumUppgift).as_deref(),
-                true,
-                fields::date
+                event.requires_on_row(Fact::EstimatedDischargeDate, caller_row),
+                |v| optional(v, fields::date)
             ));
-            f[Column::DatumUppgift.index()] = discharge.to_string();
+            f[Column::DatumUppgift.index()] = discharge.map(|d| d.to_string()).unwrap_or_default();
         }
         let contact = [Fact::Physician, Fact::CareContact]
             .into_iter()
@@ -272,7 +272,7 @@ impl<R: BufRead, W: Write> Session<'_, R, W> {
                 question,
                 fact.label(),
                 default(Column::LakareKontakt).as_deref(),
-                true,
+                event.requires_on_row(fact, caller_row),
                 |_| Ok(())
             ));
             f[Column::LakareKontakt.index()] = text;
@@ -340,5 +340,17 @@ fn counterpart<'d>(typed: &str, directory: &'d Directory, own: &str) -> Result<&
             "ingen enhet i kontaktkatalogen har id eller namn som börjar med {}",
             shown(typed)
         )),
+    }
+}
+
+/// An optional value: empty is `None`, anything else must parse.
+fn optional<T>(
+    value: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<Option<T>, String> {
+    if value.is_empty() {
+        Ok(None)
+    } else {
+        parse(value).map(Some)
     }
 }

@@ -3,6 +3,7 @@
 //! message even when they were typed into the wrong column.
 
 use super::super::columns::Column;
+use super::super::entry::SheetNo;
 use super::super::fields::shown;
 use crate::diag::Severity;
 
@@ -100,10 +101,20 @@ impl Secrets {
         text
     }
 
-    /// A sheet or row number as written, for a `Rejection`: left out when
-    /// it might be patient data.
+    /// A sheet or row number as written, for a `Rejection` and the label:
+    /// left out unless it is empty or has the shape of a sheet number
+    /// (`enhet-007`, lower-case id) or a row number (one to three digits),
+    /// so a shifted name or number is never echoed.
     pub(super) fn written(&self, value: &str) -> Option<String> {
-        let safe = shown(value) != "(värdet visas inte)" && self.scrub(value) == value;
+        let row_shaped =
+            (1..=3).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit());
+        let sheet_shaped = SheetNo::parse(value).is_some()
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let safe = (value.is_empty() || row_shaped || sheet_shaped)
+            && shown(value) != "(värdet visas inte)"
+            && self.scrub(value) == value;
         safe.then(|| value.to_owned())
     }
 }

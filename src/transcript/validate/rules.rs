@@ -12,12 +12,14 @@ use jiff::ZonedDateTime;
 use jiff::civil::Date;
 
 /// The `datum_uppgift` column for an event: a date for an estimated
-/// discharge, a date and time for a SIP meeting, otherwise nothing.
+/// discharge, a date and time for a SIP meeting, otherwise nothing. Empty
+/// is an error only on the rows kit.yaml's `fact_rows` names.
 pub(super) fn check_fact_date(
     p: &mut Problems,
     f: &[String],
     event: &Event,
     call_date: Option<Date>,
+    caller_row: bool,
 ) -> Option<FactDate> {
     let column = Column::DatumUppgift;
     let value = f[column.index()].trim();
@@ -41,15 +43,18 @@ pub(super) fn check_fact_date(
         return None;
     };
     if value.is_empty() {
-        p.error(
-            column,
-            format!(
-                "saknas; händelse {} ({}) kräver {}",
-                event.code,
-                event.name,
-                fact.label()
-            ),
-        );
+        // kit.yaml says whose row must carry the fact (`fact_rows`).
+        if event.requires_on_row(fact, caller_row) {
+            p.error(
+                column,
+                format!(
+                    "saknas; händelse {} ({}) kräver {}",
+                    event.code,
+                    event.name,
+                    fact.label()
+                ),
+            );
+        }
         return None;
     }
     let parsed = match fact {
@@ -80,8 +85,13 @@ pub(super) fn check_fact_date(
 }
 
 /// The `lakare_kontakt` column: required for events that name a physician
-/// or a fast vårdkontakt.
-pub(super) fn check_contact(p: &mut Problems, f: &[String], event: &Event) -> Option<String> {
+/// or a fast vårdkontakt, on the rows kit.yaml's `fact_rows` names.
+pub(super) fn check_contact(
+    p: &mut Problems,
+    f: &[String],
+    event: &Event,
+    caller_row: bool,
+) -> Option<String> {
     let column = Column::LakareKontakt;
     let value = f[column.index()].trim();
     let fact = [Fact::Physician, Fact::CareContact]
@@ -89,6 +99,9 @@ pub(super) fn check_contact(p: &mut Problems, f: &[String], event: &Event) -> Op
         .find(|fact| event.facts.contains(fact));
     match fact {
         Some(fact) if value.is_empty() => {
+            if !event.requires_on_row(fact, caller_row) {
+                return None;
+            }
             p.error(
                 column,
                 format!(

@@ -180,8 +180,8 @@ fn rejects_a_malformed_sheet_number() {
 
 #[test]
 fn rejects_a_row_outside_the_sheet() {
-    for row in ["0", "13", "tre"] {
-        assert_rejected(&[(Column::Rad, row)], Column::Rad, "bladet har rad 1–12");
+    for row in ["0", "9", "tre"] {
+        assert_rejected(&[(Column::Rad, row)], Column::Rad, "bladet har rad 1–8");
     }
 }
 
@@ -467,10 +467,52 @@ fn requires_the_date_and_time_of_the_sip_meeting() {
 }
 
 #[test]
-fn requires_the_named_care_contact() {
+fn requires_the_named_care_contact_on_the_callers_row() {
+    // The health centre's own sheet: it called the ward (kit.yaml:
+    // fact_rows says the caller's row carries the contact).
+    let changes = vec![
+        (Column::Blad, "hc-hertson-001"),
+        (Column::Riktning, "ut"),
+        (Column::Motpart, "sunderby-medicin-61"),
+        (Column::Handelse, "6"),
+        (Column::DatumUppgift, "2025-03-12 13:00"),
+        (Column::LakareKontakt, ""),
+    ];
+    assert_rejected(&changes, Column::LakareKontakt, "kräver fast vårdkontakt");
+}
+
+#[test]
+fn the_receivers_row_is_evidence_without_the_callers_facts() {
+    // The ward was told about the care contact and SIP meeting but noted
+    // neither; its row still shows that the notice arrived.
     let mut changes = care_contact_call();
     changes.push((Column::LakareKontakt, ""));
-    assert_rejected(&changes, Column::LakareKontakt, "kräver fast vårdkontakt");
+    changes.push((Column::DatumUppgift, ""));
+    let (t, diags) = read(&[line(&changes)]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(t.entries.len(), 1);
+    assert_eq!(t.entries[0].physician_or_contact, None);
+    // Luleå kommun was called about a new estimated discharge date and
+    // noted neither the date nor the physician.
+    let (t, diags) = read(&[line(&[
+        (Column::Blad, "lulea-001"),
+        (Column::Riktning, "in"),
+        (Column::Motpart, "sunderby-medicin-61"),
+        (Column::Handelse, "2"),
+        (Column::DatumUppgift, ""),
+        (Column::LakareKontakt, ""),
+    ])]);
+    assert!(errors(&diags).is_empty(), "{diags:#?}");
+    assert_eq!(t.entries.len(), 1);
+    // The ward that called must give both.
+    assert_rejected(
+        &[
+            (Column::Handelse, "2"),
+            (Column::DatumUppgift, "2025-03-10"),
+        ],
+        Column::LakareKontakt,
+        "kräver läkare som bedömt",
+    );
 }
 
 #[test]
@@ -600,6 +642,106 @@ fn rejects_a_row_transcribed_twice() {
     );
 }
 
+/// Reads each text as its own file (`a.csv`, `b.csv`, …) in order.
+fn read_files(files: &[&[String]]) -> (Transcript, Vec<Diagnostic>) {
+    let mut v = Validator::new(kit(), now());
+    for (i, lines) in files.iter().enumerate() {
+        let mut text = columns::header_line(';');
+        text.push('\n');
+        for l in lines.iter() {
+            text.push_str(l);
+        }
+        v.read_text(&format!("{}.csv", (b'a' + i as u8) as char), &text);
+    }
+    v.finish()
+}
+
+#[test]
+fn the_same_row_typed_alike_in_another_file_is_a_duplicate_warning() {
+    let by_other = line(&[(Column::TranskriberadAv, "Olle Omskrivare")]);
+    let (t, diags) = read_files(&[&[line(&[])], &[by_other]]);
+    assert!(errors(&diags).is_empty(), "{diags:#?}");
+    assert_eq!(t.entries.len(), 2);
+    let warnings = warnings(&diags);
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0]
+            .contains("dubblett: samma blad och rad med samma innehåll finns på rad 2 i a.csv"),
+        "{}",
+        warnings[0]
+    );
+    assert!(!warnings[0].contains("rättelse"), "{}", warnings[0]);
+    assert_eq!(diags[0].file, "b.csv");
+}
+
+#[test]
+fn the_same_row_typed_differently_in_another_file_is_held_with_a_warning() {
+    let (t, diags) = read_files(&[&[line(&[])], &[line(&[(Column::Klockslag, "10:51")])]]);
+    assert!(errors(&diags).is_empty(), "{diags:#?}");
+    assert_eq!(t.entries.len(), 2);
+    let warnings = warnings(&diags);
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].contains(
+            "transkriberad två gånger med olika innehåll: samma blad och rad finns på rad 2 i a.csv"
+        ),
+        "{}",
+        warnings[0]
+    );
+    // The same comparison as reconciliation: neither line is used.
+    let resolution = crate::reconcile::rows::resolve(&t.entries);
+    assert!(resolution.rows.is_empty());
+    assert_eq!(resolution.conflicts, vec![vec![0, 1]]);
+}
+
+#[test]
+fn a_row_typed_twice_in_one_file_is_still_an_error_after_another_file() {
+    let (_, diags) = read_files(&[&[line(&[])], &[line(&[]), line(&[])]]);
+    let errors = errors(&diags);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("blad och rad finns redan på rad 2 i filen"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(diags.iter().filter(|d| d.file == "b.csv").count(), 2);
+}
+
+#[test]
+fn warnings_for_the_records_are_kept_with_the_entry() {
+    let (t, diags) = read(&[line(&[
+        (Column::Klockslag, "23:30"),
+        (Column::MotpartPerson, ""),
+    ])]);
+    assert!(errors(&diags).is_empty(), "{diags:#?}");
+    let kinds: Vec<RemarkKind> = t.remarks.iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![RemarkKind::NoPersonNamed, RemarkKind::OutsideHours]
+    );
+    assert!(t.remarks.iter().all(|r| r.entry == 0));
+    assert!(
+        t.remarks[1]
+            .text
+            .contains("kl 23:30 är utanför kommunens telefontider"),
+        "{}",
+        t.remarks[1].text
+    );
+    // The ward telling the municipality it is ready to take the patient
+    // home is the wrong way round.
+    let (t, _) = read(&[line(&[(Column::Handelse, "7")])]);
+    let kinds: Vec<RemarkKind> = t.remarks.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, vec![RemarkKind::UnusualDirection]);
+    // A void carries no remarks: the call did not count.
+    let void = vec![
+        (Column::Post, "makulering"),
+        (Column::Klockslag, "23:30"),
+        (Column::MotpartPerson, ""),
+    ];
+    let (t, _) = read(&[line(&[]), line(&void)]);
+    assert!(t.remarks.is_empty(), "{:?}", t.remarks);
+}
+
 #[test]
 fn a_correction_replaces_the_row_and_turns_its_errors_into_warnings() {
     let (t, diags) = read(&[
@@ -653,9 +795,14 @@ fn requires_who_transcribed_and_when() {
 fn rejects_a_line_with_too_few_fields() {
     let (t, diags) = read(&["sunderby-medicin-61-001;1;2025-03-03 08:00;2025-03-03\n".into()]);
     assert_eq!(t.rejections.len(), 1);
+    // The fields may be shifted, so not even the sheet is echoed.
     assert_eq!(
         diags[0].message,
-        "blad sunderby-medicin-61-001 rad 1: raden har 4 fält; väntade 21 (ett per kolumn i rubrikraden)"
+        "raden har 4 fält; väntade 21 (ett per kolumn i rubrikraden)"
+    );
+    assert_eq!(
+        (&t.rejections[0].sheet, &t.rejections[0].row),
+        (&None, &None)
     );
 }
 
