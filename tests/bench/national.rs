@@ -33,7 +33,6 @@ const MUNICIPALITIES: usize = 290;
 const HOSPITALS: usize = 70;
 const WARDS: usize = 1_500;
 const CENTRES: usize = 1_100;
-const ROWS_PER_SHEET: usize = 12;
 
 /// Skatteverket's test personnummer and samordningsnummer.
 const TEST_IDS: [&str; 8] = [
@@ -304,6 +303,12 @@ fn generate(dir: &Path, rows: usize) -> std::io::Result<()> {
     }
     let d = directory();
     std::fs::write(content.join("contacts.yaml"), &d.yaml)?;
+    // Rows per sheet as the shipped kit.yaml prints them.
+    let rows_per_sheet: usize = std::fs::read_to_string(content.join("kit.yaml"))?
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("rows_per_sheet:"))
+        .and_then(|v| v.split('#').next()?.trim().parse().ok())
+        .unwrap_or(12);
 
     // Patient stories: a ward reports admission, ready for discharge and
     // discharge to the patient's municipality (and sometimes the
@@ -457,8 +462,8 @@ fn generate(dir: &Path, rows: usize) -> std::io::Result<()> {
         text.push('\n');
         let mut corrections = String::new();
         for (n, l) in lines.iter().enumerate() {
-            let sheet = format!("{}-{:03}", unit.id, 1 + n / ROWS_PER_SHEET);
-            let row = 1 + n % ROWS_PER_SHEET;
+            let sheet = format!("{}-{:03}", unit.id, 1 + n / rows_per_sheet);
+            let row = 1 + n % rows_per_sheet;
             let start = if row == 1 { "2025-03-03 08:00" } else { "" };
             let (date, time) = when(l.minute);
             let (name, id_type, id) = patient_fields(l.patient);
