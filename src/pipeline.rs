@@ -3,7 +3,7 @@
 
 use crate::diag::{self, Diagnostic};
 use crate::load;
-use crate::output::{self, Kind, OutFile, Tree};
+use crate::output::{self, Kind, OutFile, Staging};
 use crate::printouts;
 use crate::site::{self, BuildInfo, Templates};
 use jiff::civil::Date;
@@ -27,6 +27,9 @@ pub struct Built {
     pub version: String,
     /// What the write did about leftovers of an interrupted build.
     pub notes: Vec<String>,
+    /// PDFs written straight to the output folder by `build` (in `print/`
+    /// and `site/utskrifter/`) and therefore in neither list above.
+    pub streamed: usize,
 }
 
 /// The date of SOURCE_DATE_EPOCH in Europe/Stockholm, if it is set. An
@@ -68,7 +71,29 @@ pub fn today(source: Option<Date>) -> Date {
 /// Loads and renders everything in memory; writes nothing. With `strict`,
 /// warnings count as errors.
 pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
-    let source = source_date().map_err(|d| vec![d])?;
+    match make_to(paths, strict, None) {
+        Ok((built, _)) => Ok(built),
+        Err(BuildError::Invalid(diags)) => Err(diags),
+        // Nothing is written without an output folder.
+        Err(BuildError::Output(e)) => Err(vec![Diagnostic::error(
+            diag::display_path(&paths.out),
+            0,
+            0,
+            e.to_string(),
+        )]),
+    }
+}
+
+/// Loads and renders everything; with `out`, each PDF is written into the
+/// staged output folder as soon as it is made (and not kept in memory), and
+/// the staging is returned for the site files and the swap. Without `out`
+/// the PDFs are kept in [`Built::print`].
+fn make_to(
+    paths: &Paths,
+    strict: bool,
+    out: Option<&Path>,
+) -> Result<(Built, Option<Staging>), BuildError> {
+    let source = source_date().map_err(|d| BuildError::Invalid(vec![d]))?;
     let loaded = load::load(&paths.content, today(source));
     let templates = Templates::load(&paths.templates);
     let mut diags = loaded.diagnostics;
@@ -81,7 +106,7 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
     };
     let (Some(kit), Some(templates)) = (loaded.kit, templates) else {
         diag::sort(&mut diags);
-        return Err(diags);
+        return Err(BuildError::Invalid(diags));
     };
     let info = BuildInfo {
         build_date: source.map(|d| d.to_string()),
@@ -90,11 +115,31 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
     if !glyphs.is_empty() {
         diags.extend(glyphs.iter().map(|m| glyph_diagnostic(&paths.content, m)));
         diag::sort(&mut diags);
-        return Err(diags);
+        return Err(BuildError::Invalid(diags));
     }
-    let (catalogue, pdfs) = match printouts::make(&kit) {
-        Ok(made) => made,
-        Err(failures) => {
+    let staging = match out {
+        Some(dir) => Some(Staging::begin(dir, Kind::Build).map_err(BuildError::Output)?),
+        None => None,
+    };
+    let kept = std::sync::Mutex::new(Vec::new());
+    let made = printouts::make_each(&kit, |i, p, bytes| match &staging {
+        // The same PDF in print/ and on the site, written once.
+        Some(staging) => {
+            let print = format!("print/{}", p.file);
+            staging.add(&print, &bytes)?;
+            staging.add_same(&format!("site/utskrifter/{}", p.file), &print, &bytes)
+        }
+        None => {
+            kept.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((i, OutFile::new(p.file.clone(), bytes)));
+            Ok(())
+        }
+    });
+    let catalogue = match made {
+        Ok(list) => list,
+        Err(printouts::Stopped::Sink(e)) => return Err(BuildError::Output(e)),
+        Err(printouts::Stopped::Failed(failures)) => {
             let kit_yaml = paths.content.join("kit.yaml");
             // The rows asked for per sheet are what a form that does not fit
             // can give up; point at that setting.
@@ -120,9 +165,30 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
                 )
             }));
             diag::sort(&mut diags);
-            return Err(diags);
+            return Err(BuildError::Invalid(diags));
         }
     };
+    let mut pdfs = kept
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    pdfs.sort_by_key(|(i, _)| *i);
+    let mut pdfs: Vec<OutFile> = pdfs.into_iter().map(|(_, f)| f).collect();
+    let mut extra_streamed = 0;
+    for f in printouts::extra_files(&kit) {
+        match &staging {
+            Some(staging) => {
+                let print = format!("print/{}", f.path);
+                staging
+                    .add(&print, &f.bytes)
+                    .and_then(|()| {
+                        staging.add_same(&format!("site/utskrifter/{}", f.path), &print, &f.bytes)
+                    })
+                    .map_err(BuildError::Output)?;
+                extra_streamed += 1;
+            }
+            None => pdfs.push(f),
+        }
+    }
     let extra = [site::ExtraPage {
         slug: "utskrifter".to_string(),
         title: "Utskrifter".to_string(),
@@ -141,46 +207,47 @@ pub fn make(paths: &Paths, strict: bool) -> Result<Built, Vec<Diagnostic>> {
                 for d in &mut diags {
                     d.severity = diag::Severity::Error;
                 }
-                return Err(diags);
+                return Err(BuildError::Invalid(diags));
             }
-            Ok(Built {
-                site: files,
-                print: pdfs,
-                warnings: diags,
-                version: kit.version,
-                notes: Vec::new(),
-            })
+            Ok((
+                Built {
+                    site: files,
+                    print: pdfs,
+                    warnings: diags,
+                    version: kit.version,
+                    notes: Vec::new(),
+                    streamed: if staging.is_some() {
+                        catalogue.len() + extra_streamed
+                    } else {
+                        0
+                    },
+                },
+                staging,
+            ))
         }
         Err(mut errs) => {
             diags.append(&mut errs);
             diag::sort(&mut diags);
-            Err(diags)
+            Err(BuildError::Invalid(diags))
         }
     }
 }
 
 /// Builds and writes `out/site` and `out/print`, swapping `out` as a whole
 /// so that the two always belong to the same build.
+/// The PDFs are written into the staged folder as they are made; the site
+/// files follow, and the folder is swapped in only when all are written.
 pub fn build(paths: &Paths, strict: bool) -> Result<Built, BuildError> {
-    let mut built = make(paths, strict).map_err(BuildError::Invalid)?;
-    built.notes = write(&paths.out, &built).map_err(BuildError::Output)?;
+    let (mut built, staging) = make_to(paths, strict, Some(&paths.out))?;
+    if let Some(staging) = staging {
+        for f in &built.site {
+            staging
+                .add(&format!("site/{}", f.path), &f.bytes)
+                .map_err(BuildError::Output)?;
+        }
+        built.notes = staging.finish().map_err(BuildError::Output)?;
+    }
     Ok(built)
-}
-
-fn write(out: &Path, built: &Built) -> Result<Vec<String>, output::OutputError> {
-    let site = built
-        .site
-        .iter()
-        .map(|f| OutFile::new(format!("site/{}", f.path), f.bytes.clone()));
-    let print = built
-        .print
-        .iter()
-        .map(|f| OutFile::new(format!("print/{}", f.path), f.bytes.clone()));
-    output::write_tree(&Tree {
-        dir: out.to_path_buf(),
-        files: site.chain(print).collect(),
-        kind: Kind::Build,
-    })
 }
 
 /// Points at the first character the fonts lack, in the content file the

@@ -20,7 +20,7 @@ pub fn run(paths: Paths, strict: bool) -> ExitCode {
                 "Byggde kitet {} till {}: {} filer på {:.2} s.",
                 built.version,
                 paths.out.join("site").display(),
-                built.site.len(),
+                built.site.len() + built.streamed,
                 start.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS

@@ -7,7 +7,7 @@
 //! input or the accounting failed (nothing written), 2 usage.
 
 use crate::model::Kit;
-use crate::output::{self, Kind, Tree};
+use crate::output::{self, Kind};
 use crate::reconcile::{reconcile, report};
 use crate::transcript::entry::Transcript;
 use crate::transcript::privacy;
@@ -181,8 +181,6 @@ pub fn reconcile_scrubbed_to(
         )));
     }
     let mut files = report::files(&rec, transcript, kit);
-    files.extend(report::unit_pdfs(&rec, transcript, kit).map_err(Failure::Failed)?);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     // A long outage gives files of many megabytes: one thread per file.
     std::thread::scope(|scope| {
         for file in files.iter_mut().filter(|f| !holds_patient_data(&f.path)) {
@@ -194,13 +192,26 @@ pub fn reconcile_scrubbed_to(
             });
         }
     });
-    let count = files.len();
-    let notes = output::write_tree(&Tree {
-        dir: out.to_path_buf(),
-        files,
-        kind: Kind::Reconciliation,
+    // The worklist PDFs (patient data, never scrubbed) go into the staged
+    // folder as they are made; the folder is swapped in only when every
+    // file is written.
+    let staging = output::Staging::begin(out, Kind::Reconciliation)
+        .map_err(|e| Failure::Failed(e.to_string()))?;
+    let pdfs = std::sync::atomic::AtomicUsize::new(0);
+    report::unit_pdfs_each(&rec, transcript, kit, |_, f| {
+        pdfs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        staging.add(&f.path, &f.bytes).map_err(|e| e.to_string())
     })
-    .map_err(|e| Failure::Failed(e.to_string()))?;
+    .map_err(Failure::Failed)?;
+    for f in &files {
+        staging
+            .add(&f.path, &f.bytes)
+            .map_err(|e| Failure::Failed(e.to_string()))?;
+    }
+    let count = files.len() + pdfs.into_inner();
+    let notes = staging
+        .finish()
+        .map_err(|e| Failure::Failed(e.to_string()))?;
     for note in notes {
         eprintln!("{note}");
     }

@@ -192,7 +192,61 @@ pub struct Failure {
 /// # Errors
 /// Every printout that failed, with its [`PrintError`].
 pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
-    let mut jobs: Vec<(Printout, Result<Document, PrintError>)> = Vec::new();
+    let made = std::sync::Mutex::new(Vec::new());
+    let list = make_each(kit, |i, p: &Printout, bytes| {
+        made.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((i, OutFile::new(p.file.clone(), bytes)));
+        Ok::<(), std::convert::Infallible>(())
+    });
+    let list = match list {
+        Ok(list) => list,
+        Err(Stopped::Failed(failures)) => return Err(failures),
+        Err(Stopped::Sink(never)) => match never {},
+    };
+    let mut made = made
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    made.sort_by_key(|(i, _)| *i);
+    let mut files: Vec<OutFile> = made.into_iter().map(|(_, f)| f).collect();
+    files.extend(extra_files(kit));
+    Ok((list, files))
+}
+
+/// The files beside the PDFs: where every field of the numbered forms is
+/// (`samtalslogg/layout.json`), for scanning them back.
+pub fn extra_files(kit: &Kit) -> Vec<OutFile> {
+    vec![OutFile::new(
+        "samtalslogg/layout.json".to_string(),
+        form::layout_json(kit).into_bytes(),
+    )]
+}
+
+/// Why [`make_each`] stopped.
+#[derive(Debug)]
+pub enum Stopped<E> {
+    /// Printouts that could not be made; every one is listed.
+    Failed(Vec<Failure>),
+    /// The first error of the sink; the remaining printouts were not made.
+    Sink(E),
+}
+
+/// A printout's layout, made when a worker takes it, so that only the
+/// printouts being exported are in memory at once.
+type Layout<'a> = Box<dyn Fn() -> Result<Document, PrintError> + Send + Sync + 'a>;
+
+/// Lays out and exports every printout and hands each PDF to `sink` as soon
+/// as it is made (index in the list, the printout, its bytes), from several
+/// threads at once, so that a national directory's thousands of PDFs are
+/// never all in memory. Returns the list of printouts in a fixed order.
+///
+/// # Errors
+/// Every printout that failed, or the sink's first error.
+pub fn make_each<E: Send>(
+    kit: &Kit,
+    sink: impl Fn(usize, &Printout, Vec<u8>) -> Result<(), E> + Sync,
+) -> Result<Vec<Printout>, Stopped<E>> {
+    let mut jobs: Vec<(Printout, Layout<'_>)> = Vec::new();
     let s = &kit.settings;
     for role in [Role::Slutenvard, Role::Oppenvard, Role::Kommun] {
         let who = match role {
@@ -210,7 +264,7 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
                 pages: 0,
                 group: "Telefonlistor",
             },
-            call_sheet::layout(kit, role),
+            Box::new(move || call_sheet::layout(kit, role)),
         ));
     }
     jobs.push((
@@ -223,7 +277,7 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
             pages: 0,
             group: "Loggblad",
         },
-        form::layout(kit, None, 1..=1),
+        Box::new(|| form::layout(kit, None, 1..=1)),
     ));
     let sheets = s.print.sheets_per_unit;
     for kind in [
@@ -248,7 +302,7 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
                         UnitKind::Municipality => "Loggblad för kommuner",
                     },
                 },
-                form::layout(kit, Some(unit), 1..=sheets),
+                Box::new(move || form::layout(kit, Some(unit), 1..=sheets)),
             ));
         }
     }
@@ -263,7 +317,7 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
             pages: 0,
             group: "Rutin och snabbkort",
         },
-        routine::layout(kit),
+        Box::new(|| routine::layout(kit)),
     ));
     for role in [Role::Slutenvard, Role::Oppenvard, Role::Kommun] {
         jobs.push((
@@ -276,66 +330,89 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
                 pages: 0,
                 group: "Rutin och snabbkort",
             },
-            card::layout(kit, role),
+            Box::new(move || card::layout(kit, role)),
         ));
     }
 
-    // Exporting is the slow part (hundreds of form pages): spread it over
-    // the cores. Results keep the order of `jobs`, so output is the same.
-    let export = |(mut p, doc): (Printout, Result<Document, PrintError>)| {
-        let pdf = doc.and_then(|doc| {
+    // Exporting is the slow part (thousands of form pages): spread it over
+    // the cores, each worker taking the next printout as it finishes one.
+    // The list keeps the order of `jobs`, so output is the same.
+    let export = |p: &mut Printout, layout: &Layout<'_>| {
+        layout().and_then(|doc| {
             p.pages = doc.pages.len();
             let mut meta = PdfMeta::new(p.title.clone(), kit.data_date);
             meta.author = s.organisation.name.clone();
             meta.subject = "Reservrutin vid driftstopp i Lifecare SP".to_string();
             meta.keywords = vec![format!("kitversion {}", kit.version)];
             print::to_pdf(&doc, &meta)
-        });
-        (p, pdf)
+        })
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 4);
-    let chunk = jobs.len().div_ceil(workers).max(1);
-    let mut chunks: Vec<Vec<(Printout, Result<Document, PrintError>)>> = Vec::new();
-    let mut jobs = jobs.into_iter().peekable();
-    while jobs.peek().is_some() {
-        chunks.push(jobs.by_ref().take(chunk).collect());
-    }
-    let results: Vec<(Printout, Result<Vec<u8>, PrintError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| scope.spawn(move || c.into_iter().map(export).collect::<Vec<_>>()))
-            .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let jobs: Vec<std::sync::Mutex<(Printout, Layout<'_>)>> =
+        jobs.into_iter().map(std::sync::Mutex::new).collect();
+    let work = || {
+        let mut failures = Vec::new();
+        let mut sink_error = None;
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= jobs.len() || stop.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
+            let mut job = jobs[i]
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (p, layout) = &mut *job;
+            match export(p, layout) {
+                Ok(bytes) => {
+                    if let Err(e) = sink(i, p, bytes) {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        sink_error = Some(e);
+                        break;
+                    }
+                }
+                Err(error) => failures.push((
+                    i,
+                    Failure {
+                        file: p.file.clone(),
+                        error,
+                    },
+                )),
+            }
+        }
+        (failures, sink_error)
+    };
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
     let mut failures = Vec::new();
-    let mut files = Vec::new();
-    let mut list = Vec::new();
-    for (p, pdf) in results {
-        match pdf {
-            Ok(bytes) => {
-                files.push(OutFile::new(p.file.clone(), bytes));
-                list.push(p);
-            }
-            Err(error) => failures.push(Failure {
-                file: p.file,
-                error,
-            }),
+    for (mut f, sink_error) in results {
+        if let Some(e) = sink_error {
+            return Err(Stopped::Sink(e));
         }
+        failures.append(&mut f);
     }
     if failures.is_empty() {
-        // Where every field of the numbered forms is, for scanning them back.
-        files.push(OutFile::new(
-            "samtalslogg/layout.json".to_string(),
-            form::layout_json(kit).into_bytes(),
-        ));
-        Ok((list, files))
+        Ok(jobs
+            .into_iter()
+            .map(|j| {
+                j.into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .0
+            })
+            .collect())
     } else {
-        Err(failures)
+        failures.sort_by_key(|(i, _)| *i);
+        Err(Stopped::Failed(
+            failures.into_iter().map(|(_, f)| f).collect(),
+        ))
     }
 }
 

@@ -50,6 +50,34 @@ pub fn unit_pdfs(
     transcript: &Transcript,
     kit: &Kit,
 ) -> Result<Vec<OutFile>, String> {
+    let made = std::sync::Mutex::new(Vec::new());
+    unit_pdfs_each(rec, transcript, kit, |i, f| {
+        made.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((i, f));
+        Ok(())
+    })?;
+    let mut made = made
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    made.sort_by_key(|(i, _)| *i);
+    Ok(made.into_iter().map(|(_, f)| f).collect())
+}
+
+/// As [`unit_pdfs`], but hands each PDF (with its place in the units'
+/// order) to `sink` as soon as it is made, from several threads at once, so
+/// that the worklists of a national outage are never all in memory.
+///
+/// # Errors
+///
+/// The first layout failure (the unit and a reason without patient data) or
+/// the sink's first error; the remaining units are then not made.
+pub fn unit_pdfs_each(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+    sink: impl Fn(usize, OutFile) -> Result<(), String> + Sync,
+) -> Result<(), String> {
     let mut units: Vec<&str> = rec.worklists.iter().map(|w| w.unit.as_str()).collect();
     units.extend(
         rec.discrepancies
@@ -70,21 +98,45 @@ pub fn unit_pdfs(
             })
     };
     // A long outage gives thousands of worklist pages: spread the units over
-    // the cores. Results keep the units' order, so the output is the same.
+    // the cores, each worker taking the next unit as it finishes one.
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 4);
-    let chunk = units.len().div_ceil(workers).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::Mutex::new(None::<(usize, String)>);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= units.len() {
+                break;
+            }
+            if let Err(e) = one(units[i]).and_then(|f| sink(i, f)) {
+                let mut failed = failed
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                // The first unit in order that failed, so the message does
+                // not depend on the threads.
+                if failed.as_ref().is_none_or(|(j, _)| i < *j) {
+                    *failed = Some((i, e));
+                }
+                next.store(units.len(), std::sync::atomic::Ordering::Relaxed);
+                break;
+            }
+        }
+    };
     std::thread::scope(|scope| {
-        let handles: Vec<_> = units
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|u| one(u)).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+        for h in handles {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+    });
+    match failed
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
 }
 
 fn calls_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
