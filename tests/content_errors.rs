@@ -439,3 +439,58 @@ fn an_empty_closed_hours_text_is_refused_at_its_line() {
         ONE_ERROR.into(),
     ]);
 }
+
+#[test]
+fn an_unknown_event_meaning_is_refused_at_its_value() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "meaning: ready_for_home",
+        b"meaning: ready_home",
+    );
+    ws.check_fails_with(&[
+        format!(
+            "content/kit.yaml:{line}:{}: error: okänd betydelse «ready_home»",
+            col + 9
+        ),
+        "  hjälp: väntade admission, new_discharge_date, ready, ready_changed, discharge, care_contact, ready_for_home, other".into(),
+        ONE_ERROR.into(),
+    ]);
+}
+
+#[test]
+fn a_meaning_given_to_two_events_is_refused_at_the_second() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "meaning: new_discharge_date",
+        b"meaning: admission",
+    );
+    ws.check_fails_with(&[
+        format!(
+            "content/kit.yaml:{line}:{}: error: betydelsen «admission» har redan händelse 1",
+            col + 9
+        ),
+        "  hjälp: varje betydelse utom other får höra till en händelse".into(),
+        ONE_ERROR.into(),
+    ]);
+}
+
+#[test]
+fn an_event_the_payment_rule_needs_is_required_by_meaning() {
+    let ws = Workspace::shipped();
+    // The discharge event becomes "other": reconciliation could not tell
+    // when payment responsibility ends.
+    ws.replace("content/kit.yaml", "meaning: discharge", b"meaning: other");
+    // Located at the list of events.
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "events:\n  - code: 1",
+        b"events:\n  - code: 1",
+    );
+    ws.check_fails_with(&[
+        format!("content/kit.yaml:{line}:{col}: error: ingen händelse har betydelsen «discharge»"),
+        "  hjälp: betalningsansvaret räknas från händelserna admission, ready, ready_changed och discharge; ange meaning på var och en".into(),
+        ONE_ERROR.into(),
+    ]);
+}

@@ -11,9 +11,9 @@ pub mod yaml;
 
 use crate::diag::{self, Diagnostic};
 use crate::model::{
-    Directory, Event, Fact, FactRow, Hospital, Hours, Kit, NamedNumber, Organisation, Page,
-    PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, ServiceDesk,
-    Settings, Unit, UnitKind, collate,
+    Directory, Event, EventMeaning, Fact, FactRow, Hospital, Hours, Kit, NamedNumber, Organisation,
+    Page, PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role,
+    ServiceDesk, Settings, Unit, UnitKind, collate,
 };
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -401,6 +401,7 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
 }
 
 fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
+    let before = diags.len();
     let mut out: Vec<Event> = Vec::new();
     for (path, e) in doc.get_list::<raw::Event>(&[key("events")], diags) {
         if !(1..=9).contains(&e.code) {
@@ -419,6 +420,28 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
                 format!("händelsekoden {} finns redan", e.code),
             ));
             continue;
+        }
+        let meaning = EventMeaning::from_id(&e.meaning);
+        match meaning {
+            None => diags.push(
+                doc.error(
+                    &path_with(&path, "meaning"),
+                    format!("okänd betydelse «{}»", e.meaning),
+                )
+                .with_hint(meaning_hint()),
+            ),
+            Some(m) if m != EventMeaning::Other => {
+                if let Some(first) = out.iter().find(|o| o.meaning == m) {
+                    diags.push(
+                        doc.error(
+                            &path_with(&path, "meaning"),
+                            format!("betydelsen «{}» har redan händelse {}", m.id(), first.code),
+                        )
+                        .with_hint("varje betydelse utom other får höra till en händelse"),
+                    );
+                }
+            }
+            Some(_) => {}
         }
         let reported_by = match e.reported_by.as_str() {
             "alla" => Some(Reporter::Anyone),
@@ -473,10 +496,11 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
                 ),
             }
         }
-        if let Some(reported_by) = reported_by {
+        if let (Some(reported_by), Some(meaning)) = (reported_by, meaning) {
             out.push(Event {
                 code: e.code,
                 name: e.name,
+                meaning,
                 reported_by,
                 reported_to,
                 facts,
@@ -490,9 +514,28 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
             &[key("events")],
             "inga händelser (samverkanspunkter) är angivna",
         ));
+    } else if diags.len() == before {
+        // Reconciliation reads these events by meaning to decide payment
+        // responsibility; without one of them it could not.
+        for m in EventMeaning::PAYMENT {
+            if !out.iter().any(|e| e.meaning == m) {
+                diags.push(
+                    doc.error(
+                        &[key("events")],
+                        format!("ingen händelse har betydelsen «{}»", m.id()),
+                    )
+                    .with_hint("betalningsansvaret räknas från händelserna admission, ready, ready_changed och discharge; ange meaning på var och en"),
+                );
+            }
+        }
     }
     out.sort_by_key(|e| e.code);
     out
+}
+
+fn meaning_hint() -> String {
+    let ids: Vec<&str> = EventMeaning::ALL.iter().map(|m| m.id()).collect();
+    format!("väntade {}", ids.join(", "))
 }
 
 fn payment(

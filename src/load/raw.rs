@@ -33,6 +33,8 @@ pub struct ServiceDesk {
 pub struct Event {
     pub code: u8,
     pub name: String,
+    /// `admission`, `ready`, … (see `model::EventMeaning`).
+    pub meaning: String,
     pub reported_by: String,
     pub reported_to: Vec<String>,
     pub facts: Vec<String>,

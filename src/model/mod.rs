@@ -164,12 +164,68 @@ impl Fact {
     }
 }
 
+/// What an event is in the routine, whatever its code and name: the code a
+/// region prints is its own; reconciliation and the payment rule ask for an
+/// event by its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventMeaning {
+    Admission,
+    NewDischargeDate,
+    Ready,
+    ReadyChanged,
+    Discharge,
+    CareContact,
+    ReadyForHome,
+    Other,
+}
+
+impl EventMeaning {
+    pub const ALL: [EventMeaning; 8] = [
+        EventMeaning::Admission,
+        EventMeaning::NewDischargeDate,
+        EventMeaning::Ready,
+        EventMeaning::ReadyChanged,
+        EventMeaning::Discharge,
+        EventMeaning::CareContact,
+        EventMeaning::ReadyForHome,
+        EventMeaning::Other,
+    ];
+
+    /// The meanings the payment rule reads; each must be an event's.
+    pub const PAYMENT: [EventMeaning; 4] = [
+        EventMeaning::Admission,
+        EventMeaning::Ready,
+        EventMeaning::ReadyChanged,
+        EventMeaning::Discharge,
+    ];
+
+    /// The value in kit.yaml.
+    pub fn id(self) -> &'static str {
+        match self {
+            EventMeaning::Admission => "admission",
+            EventMeaning::NewDischargeDate => "new_discharge_date",
+            EventMeaning::Ready => "ready",
+            EventMeaning::ReadyChanged => "ready_changed",
+            EventMeaning::Discharge => "discharge",
+            EventMeaning::CareContact => "care_contact",
+            EventMeaning::ReadyForHome => "ready_for_home",
+            EventMeaning::Other => "other",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<EventMeaning> {
+        EventMeaning::ALL.into_iter().find(|m| m.id() == id)
+    }
+}
+
 /// One of the coordination points ("samverkanspunkter") of the routine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// The number printed on the form (1–9).
     pub code: u8,
     pub name: String,
+    /// What the event is; unique among the events except `Other`.
+    pub meaning: EventMeaning,
     pub reported_by: Reporter,
     pub reported_to: Vec<Role>,
     pub facts: Vec<Fact>,
@@ -297,6 +353,20 @@ pub struct Settings {
 impl Settings {
     pub fn event(&self, code: u8) -> Option<&Event> {
         self.events.iter().find(|e| e.code == code)
+    }
+
+    /// What the event with `code` is; `None` for a code kit.yaml lacks.
+    pub fn meaning(&self, code: u8) -> Option<EventMeaning> {
+        self.event(code).map(|e| e.meaning)
+    }
+
+    /// The code of the event that has `meaning` (the first, for `Other`).
+    /// The loader makes sure every meaning the payment rule reads has one.
+    pub fn code_of(&self, meaning: EventMeaning) -> Option<u8> {
+        self.events
+            .iter()
+            .find(|e| e.meaning == meaning)
+            .map(|e| e.code)
     }
 }
 

@@ -524,7 +524,8 @@ pub fn settings_text(kit: &Kit) -> String {
     );
     let _ = writeln!(
         t,
-        "  Nytt utskrivningsklar efter ändrat (4): {}.",
+        "  Nytt utskrivningsklar efter ändrat ({}): {}.",
+        super::responsibility::changed_code(kit),
         if p.latest_ready_restarts {
             "klockan räknas från det senaste samtalet"
         } else {

@@ -9,9 +9,9 @@
 
 use super::cases::Cases;
 use super::matching::{Call, Side, Status};
-use super::responsibility::{ADMISSION, DISCHARGE, READY, READY_CHANGED, Responsibility};
+use super::responsibility::Responsibility;
 use super::wording;
-use crate::model::{Fact, Kit, UnitKind};
+use crate::model::{EventMeaning, Fact, Kit, UnitKind};
 use crate::transcript::entry::{Direction, Entry, FactDate};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -100,6 +100,7 @@ pub fn build(
                     c,
                     call,
                     assessed.get(&(cases.of_call[c], receiver)).copied(),
+                    kit,
                 ),
             });
         }
@@ -117,10 +118,11 @@ pub fn build(
 
 /// What a reached notice to a municipality means for its payment
 /// responsibility for the patient, from the assessment.
-fn consequence(c: usize, call: &Call<'_>, r: Option<&Responsibility>) -> String {
+fn consequence(c: usize, call: &Call<'_>, r: Option<&Responsibility>, kit: &Kit) -> String {
+    use EventMeaning::{Admission, Discharge, Ready, ReadyChanged};
     let start = |r: &Responsibility| r.start.map(|d| d.to_string()).unwrap_or_default();
-    match (call.event(), r) {
-        (READY, Some(r)) if r.applies && r.notice_call == Some(c) => {
+    match (kit.settings.meaning(call.event()), r) {
+        (Some(Ready), Some(r)) if r.applies && r.notice_call == Some(c) => {
             let until = if r.still_admitted {
                 "fortfarande inskriven".to_owned()
             } else {
@@ -133,22 +135,22 @@ fn consequence(c: usize, call: &Call<'_>, r: Option<&Responsibility>) -> String 
                 wording::days(r.days)
             )
         }
-        (READY, Some(r)) if r.applies => format!(
+        (Some(Ready), Some(r)) if r.applies => format!(
             "ersatt av ett senare utskrivningsklar-samtal; betalningsansvar från {}",
             start(r)
         ),
-        (READY, Some(r)) => format!("inget betalningsansvar: {}", r.reason),
-        (ADMISSION, Some(r)) if r.applies => format!(
+        (Some(Ready), Some(r)) => format!("inget betalningsansvar: {}", r.reason),
+        (Some(Admission), Some(r)) if r.applies => format!(
             "inskrivningsmeddelandet är villkor för betalningsansvaret från {}",
             start(r)
         ),
-        (ADMISSION, _) => {
+        (Some(Admission), _) => {
             "inskrivningsmeddelandet är villkor för betalningsansvar; inget utskrivningsklar-meddelande ännu".to_owned()
         }
-        (READY_CHANGED, _) => {
+        (Some(ReadyChanged), _) => {
             "återkallar utskrivningsklar; betalningsansvaret räknas först från ett nytt utskrivningsklar-samtal".to_owned()
         }
-        (DISCHARGE, Some(r)) if r.applies && r.discharge_call == Some(c) => format!(
+        (Some(Discharge), Some(r)) if r.applies && r.discharge_call == Some(c) => format!(
             "betalningsansvaret slutar {} (utskrivning)",
             r.end.map(|d| d.to_string()).unwrap_or_default()
         ),
