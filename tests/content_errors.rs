@@ -322,6 +322,7 @@ fn values_at_the_limits_are_laid_out_in_every_printout() {
             let limit = match key {
                 "name" if section == "events" => 40,
                 "name" if section == "organisation" => 80,
+                "name" | "short_name" if section == "system" => 20,
                 "time_rule" | "law" | "source" => 500,
                 "name"
                 | "full_name"
@@ -493,4 +494,61 @@ fn an_event_the_payment_rule_needs_is_required_by_meaning() {
         "  hjälp: betalningsansvaret räknas från händelserna admission, ready, ready_changed och discharge; ange meaning på var och en".into(),
         ONE_ERROR.into(),
     ]);
+}
+
+#[test]
+fn the_failing_systems_name_is_taken_from_kit_yaml() {
+    // Another region's outage routine for another system: the texts the
+    // code writes name that system, in full or short where already named.
+    let ws = Workspace::shipped();
+    ws.replace(
+        "content/kit.yaml",
+        "system:\n  name: Lifecare SP\n  short_name: Lifecare\n",
+        "system:\n  name: Cosmic Nova\n  short_name: Cosmic\n".as_bytes(),
+    );
+    let run = ws.run("build");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let page = |name: &str| ws.read(&format!("output/site/{name}"));
+    let index = page("index.html");
+    assert!(index.contains("<title>Driftstopp i Cosmic Nova"), "{index}");
+    assert!(index.contains("<h1>Cosmic Nova fungerar inte – så gör du</h1>"));
+    let checklist = page("slutenvard.html");
+    assert!(checklist.contains("inte när det senare förs in i Cosmic."));
+    assert!(checklist.contains("Redatera aldrig: när Cosmic Nova fungerar igen"));
+    let printouts = page("utskrifter.html");
+    assert!(printouts.contains("Hela rutinen vid driftstopp i Cosmic Nova"));
+    for name in [
+        "index.html",
+        "slutenvard.html",
+        "oppenvard.html",
+        "kommun.html",
+    ] {
+        // The routine pages in content/ still name Lifecare (their titles
+        // are in the menus); the code's and templates' own texts do not.
+        let text = page(name);
+        let own: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("Lifecare") && !l.contains(".html\">"))
+            .collect();
+        assert!(own.is_empty(), "{name}: {own:?}");
+    }
+}
+
+#[test]
+fn a_system_name_too_long_for_the_printed_titles_is_refused() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "name: Lifecare SP",
+        format!("name: {}", "L".repeat(21)).as_bytes(),
+    );
+    let run = ws.run("check");
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .starts_with(&format!("content/kit.yaml:{line}:{}: error: ", col + 6)),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("20"), "{}", run.stderr);
 }

@@ -31,6 +31,11 @@ pub const MAX_EVENT_NAME: usize = 40;
 /// every printed page, which must leave room for the logging form's rows.
 pub const MAX_ORGANISATION_NAME: usize = 80;
 
+/// Characters allowed in the failing system's names: they are in the title
+/// of every printout and in the footer of the logging form, which must
+/// leave room for its rows.
+pub const MAX_SYSTEM_NAME: usize = 20;
+
 /// How many characters of a refused value are quoted in the message.
 const QUOTED: usize = 40;
 
@@ -73,8 +78,10 @@ fn walk(
                 matches!(path.first(), Some(Seg::Key(k)) if k == "events") && field == Some("name");
             let organisation_name = matches!(path.first(), Some(Seg::Key(k)) if k == "organisation")
                 && field == Some("name");
+            let system_name = matches!(path.first(), Some(Seg::Key(k)) if k == "system");
             let limit = match field {
                 _ if event_name => MAX_EVENT_NAME,
+                _ if system_name => MAX_SYSTEM_NAME,
                 _ if organisation_name => MAX_ORGANISATION_NAME,
                 Some(f) if LONG_FIELDS.contains(&f) => MAX_LONG,
                 _ if matches!(path.first(), Some(Seg::Key(k)) if k == "closed_hours") => MAX_LONG,

@@ -13,7 +13,7 @@ use crate::diag::{self, Diagnostic};
 use crate::model::{
     Directory, Event, EventMeaning, Fact, FactRow, Hospital, Hours, Kit, NamedNumber, Organisation,
     Page, PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role,
-    ServiceDesk, Settings, Unit, UnitKind, collate,
+    ServiceDesk, Settings, System, Unit, UnitKind, collate,
 };
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -267,6 +267,12 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
             intranet_name: o.intranet_name,
             record_system: o.record_system,
         });
+    let system = doc
+        .get::<raw::System>(&top.system, &p("system"), diags)
+        .map(|s| System {
+            name: s.name,
+            short_name: s.short_name,
+        });
     let base_url = top.base_url.clone().and_then(|u| {
         let ok = (u.starts_with("https://") || u.starts_with("http://"))
             && u.ends_with('/')
@@ -385,6 +391,7 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
     }
     Some(Settings {
         organisation: organisation?,
+        system: system?,
         sample_data: top.sample_data,
         base_url,
         threshold_hours: top.threshold_hours,

@@ -66,6 +66,13 @@ pub struct Payment {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct System {
+    pub name: String,
+    pub short_name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Print {
     pub sheets_per_unit: u32,
     pub rows_per_sheet: u32,
@@ -83,6 +90,7 @@ pub struct Reconcile {
 #[serde(deny_unknown_fields)]
 pub struct Kit {
     pub organisation: serde_yaml::Value,
+    pub system: serde_yaml::Value,
     pub sample_data: bool,
     #[serde(default)]
     pub base_url: Option<String>,

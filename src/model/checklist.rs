@@ -149,7 +149,7 @@ pub fn for_role(s: &Settings, role: Role) -> Checklist {
         s.organisation.record_system
     ));
     let mut time_rules = vec![
-        "Det är klockslaget när samtalet sker som räknas, inte när det senare förs in i Lifecare.".to_string(),
+        format!("Det är klockslaget när samtalet sker som räknas, inte när det senare förs in i {}.", s.system.short_name),
         "Ett samtal där ingen svarar är inget meddelande. Ring igen och skriv klockslaget för samtalet då du når mottagaren.".to_string(),
     ];
     match role {
@@ -167,7 +167,7 @@ pub fn for_role(s: &Settings, role: Role) -> Checklist {
             "Skriv klockslaget när du meddelar fast vårdkontakt och datum för SIP-möte.".into(),
         ),
     }
-    time_rules.push("Redatera aldrig: när Lifecare SP fungerar igen förs allt in med dagens datum och tid och en notering om att datumet avviker på grund av driftstörningen.".into());
+    time_rules.push(format!("Redatera aldrig: när {} fungerar igen förs allt in med dagens datum och tid och en notering om att datumet avviker på grund av driftstörningen.", s.system.name));
     Checklist {
         role,
         makes,

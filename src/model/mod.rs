@@ -291,6 +291,15 @@ pub struct Organisation {
     pub record_system: String,
 }
 
+/// The system whose outage the routine is for, as the kit names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct System {
+    /// In titles and wherever the text first names it ("Lifecare SP").
+    pub name: String,
+    /// Where the text has already named it ("Datum i Lifecare avviker …").
+    pub short_name: String,
+}
+
 /// A named number outside the directory: the switchboard, the service desk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedNumber {
@@ -334,6 +343,7 @@ pub struct PrintSettings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub organisation: Organisation,
+    pub system: System,
     pub sample_data: bool,
     /// Public address of the site, ending in `/`.
     pub base_url: Option<String>,

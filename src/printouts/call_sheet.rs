@@ -32,7 +32,8 @@ const HOURS_PT: f64 = 9.0;
 pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
     let s = &kit.settings;
     let title = format!(
-        "Telefonlista vid driftstopp i Lifecare SP – {}",
+        "Telefonlista vid driftstopp i {} – {}",
+        s.system.name,
         audience.name().to_lowercase()
     );
     let mut f = Flow::new(
@@ -42,12 +43,15 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
         FlowStyle::default(),
         decor(kit),
     )?;
-    f.heading("Telefonlista vid driftstopp i Lifecare SP", 18.0)?;
+    f.heading(
+        &format!("Telefonlista vid driftstopp i {}", s.system.name),
+        18.0,
+    )?;
     f.paragraph(&format!("För {}.", audience.who()), TextStyle::bold(12.0))?;
     let mut notice = vec![
         format!(
-            "Gäller när Lifecare SP inte går att använda och driftstörningen varat mer än {} timmar.",
-            s.threshold_hours
+            "Gäller när {} inte går att använda och driftstörningen varat mer än {} timmar.",
+            s.system.name, s.threshold_hours
         ),
         audience.every_call(),
         "Skriv varje samtal på loggbladet. Samtalets klockslag är det som räknas. Redatera aldrig."

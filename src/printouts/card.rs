@@ -41,7 +41,8 @@ fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> 
     };
     let mut f = Flow::new(
         format!(
-            "Snabbkort vid driftstopp i Lifecare SP – {}",
+            "Snabbkort vid driftstopp i {} – {}",
+            kit.settings.system.name,
             role.name().to_lowercase()
         ),
         PageSize::A4Portrait,
@@ -51,8 +52,9 @@ fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> 
     )?;
     f.heading(
         &format!(
-            "Snabbkort: {} vid driftstopp i Lifecare SP",
-            role.name().to_lowercase()
+            "Snabbkort: {} vid driftstopp i {}",
+            role.name().to_lowercase(),
+            kit.settings.system.name
         ),
         16.0 * scale,
     )?;

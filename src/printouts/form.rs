@@ -94,8 +94,7 @@ pub fn layout(
         let mut d = decor(kit);
         d.footer_lines.insert(
             0,
-            "Tiden = samtalets klockslag. Redatera aldrig. Efter driftstoppet: lämna bladen till den som samordnar efterregistreringen i Lifecare SP."
-                .to_string(),
+            format!("Tiden = samtalets klockslag. Redatera aldrig. Efter driftstoppet: lämna bladen till den som samordnar efterregistreringen i {}.", kit.settings.system.name),
         );
         // The form carries its own QR code with the sheet number, top right.
         d.qr_url = None;
@@ -215,7 +214,7 @@ fn page(
         top + 6.0,
         15.0,
         true,
-        "Samtalslogg vid driftstopp i Lifecare SP",
+        format!("Samtalslogg vid driftstopp i {}", kit.settings.system.name),
     ));
     let sb = grid.sheet_box;
     items.push(Item::boxed(sb.x, sb.y, sb.w, sb.h, 1.2));

@@ -108,8 +108,8 @@ pub fn check_glyphs(kit: &Kit) -> Vec<MissingGlyph> {
 pub fn decor(kit: &Kit) -> PageDecor {
     let s = &kit.settings;
     let mut lines = vec![format!(
-        "{} · Reservrutin vid driftstopp i Lifecare SP · kitversion {} · uppgifter per {}",
-        s.organisation.name, kit.version, kit.data_date
+        "{} · Reservrutin vid driftstopp i {} · kitversion {} · uppgifter per {}",
+        s.organisation.name, s.system.name, kit.version, kit.data_date
     )];
     lines.push(match &s.base_url {
         Some(url) => {
@@ -256,8 +256,10 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
         Printout {
             file: "rutin.pdf".to_string(),
             title: "Rutinen på papper".to_string(),
-            purpose: "Hela rutinen vid driftstopp i Lifecare SP med samverkanspunkterna."
-                .to_string(),
+            purpose: format!(
+                "Hela rutinen vid driftstopp i {} med samverkanspunkterna.",
+                kit.settings.system.name
+            ),
             who: "Varje enhet".to_string(),
             copies: "1 i pärmen".to_string(),
             pages: 0,
@@ -287,7 +289,7 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
             p.pages = doc.pages.len();
             let mut meta = PdfMeta::new(p.title.clone(), kit.data_date);
             meta.author = s.organisation.name.clone();
-            meta.subject = "Reservrutin vid driftstopp i Lifecare SP".to_string();
+            meta.subject = format!("Reservrutin vid driftstopp i {}", s.system.name);
             meta.keywords = vec![format!("kitversion {}", kit.version)];
             print::to_pdf(&doc, &meta)
         });

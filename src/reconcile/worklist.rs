@@ -53,7 +53,17 @@ pub struct WorkItem {
 }
 
 /// The header every worklist starts with.
-pub const INSTRUCTION: &str = "Registrera i Lifecare SP med aktuellt datum och klockslag när systemet är i drift igen. Redatera aldrig: klistra in anteckningen, som anger rapporterad tid.";
+pub fn instruction(kit: &Kit) -> String {
+    format!(
+        "Registrera i {} med aktuellt datum och klockslag när systemet är i drift igen. Redatera aldrig: klistra in anteckningen, som anger rapporterad tid.",
+        kit.settings.system.name
+    )
+}
+
+/// The heading of the column with the note to paste.
+pub fn note_heading(kit: &Kit) -> String {
+    format!("anteckning för {}", kit.settings.system.short_name)
+}
 
 /// Builds one worklist per unit that has something to enter or (for a
 /// municipality) a notice to check, by unit id.
@@ -180,12 +190,15 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
         None => wording::unit_name(dir, &e.counterpart),
     };
     let when = wording::clock_in_text(call.notice_at());
+    let system = &kit.settings.system;
     let mut note = match e.direction {
         Direction::Outgoing => format!(
-            "Rapporterat per telefon under driftstopp i Lifecare SP {when} av {me} till {other}."
+            "Rapporterat per telefon under driftstopp i {} {when} av {me} till {other}.",
+            system.name
         ),
         Direction::Incoming => format!(
-            "Mottaget per telefon under driftstopp i Lifecare SP {when} av {me} från {other}."
+            "Mottaget per telefon under driftstopp i {} {when} av {me} från {other}.",
+            system.name
         ),
     };
     // The facts said on the call, each as this unit noted it or, when it
@@ -204,9 +217,10 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
         note.push_str(e.note.trim_end_matches('.'));
         note.push('.');
     }
-    note.push_str(
-        " Datum i Lifecare avviker från rapporterat datum på grund av driftstörningen. Källa: ",
-    );
+    note.push_str(&format!(
+        " Datum i {} avviker från rapporterat datum på grund av driftstörningen. Källa: ",
+        system.short_name
+    ));
     note.push_str(&wording::sheet_row(&e.source));
     note.push('.');
     note

@@ -396,6 +396,10 @@ pub fn render(
 
     let site = |current: &str| SiteView {
         organisation: s.organisation.name.clone(),
+        system: SystemView {
+            name: s.system.name.clone(),
+            short_name: s.system.short_name.clone(),
+        },
         municipalities_name: s.organisation.municipalities_name.clone(),
         intranet_name: s.organisation.intranet_name.clone(),
         record_system: s.organisation.record_system.clone(),
@@ -462,7 +466,7 @@ pub fn render(
     page(
         "index.html".into(),
         "index.html",
-        "Driftstopp i Lifecare SP",
+        &format!("Driftstopp i {}", kit.settings.system.name),
         ctx,
         &mut diags,
     );

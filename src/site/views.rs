@@ -9,6 +9,9 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 pub struct SiteView {
     pub organisation: String,
+    /// The system whose outage the routine is for: `site.system.name`,
+    /// `site.system.short_name`.
+    pub system: SystemView,
     pub municipalities_name: String,
     pub intranet_name: String,
     pub record_system: String,
@@ -28,6 +31,12 @@ pub struct SiteView {
     pub service_desk_portal: String,
     pub nav: Vec<NavItem>,
     pub roles: Vec<RoleLink>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct SystemView {
+    pub name: String,
+    pub short_name: String,
 }
 
 #[derive(Debug, Serialize, Clone)]
