@@ -153,17 +153,17 @@ pub fn for_role(s: &Settings, role: Role) -> Checklist {
         "Ett samtal där ingen svarar är inget meddelande. Ring igen och skriv klockslaget för samtalet då du når mottagaren.".to_string(),
     ];
     match role {
-        Role::Slutenvard => {
+        Role::Inpatient => {
             time_rules.push("Vid inskrivning är samtalets klockslag tid för inskrivning.".into());
             time_rules.push(format!(
                 "Vid utskrivningsklar är samtalets klockslag tid för utskrivningsklar och grunden för kommunens betalningsansvar. Kommunerna nås {}: blir patienten utskrivningsklar när kommunen inte svarar, räknas tiden från det samtal där ni når kommunen.",
                 s.municipality_hours
             ));
         }
-        Role::Kommun => time_rules.push(
+        Role::Municipality => time_rules.push(
             "Skriv klockslaget för varje samtal från slutenvården: utskrivningsklar-samtalet avgör när betalningsansvaret börjar.".into(),
         ),
-        Role::Oppenvard => time_rules.push(
+        Role::Outpatient => time_rules.push(
             "Skriv klockslaget när du meddelar fast vårdkontakt och datum för SIP-möte.".into(),
         ),
     }

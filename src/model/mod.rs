@@ -16,22 +16,24 @@ pub use phone::PhoneNumber;
 use jiff::civil::{Date, Time};
 
 /// The three parties of the routine. The site has one checklist per role.
+/// Content files name them by their Swedish ids (`slutenvard`, `oppenvard`,
+/// `kommun`, see [`Role::id`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
-    Slutenvard,
-    Oppenvard,
-    Kommun,
+    Inpatient,
+    Outpatient,
+    Municipality,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Slutenvard, Role::Oppenvard, Role::Kommun];
+    pub const ALL: [Role; 3] = [Role::Inpatient, Role::Outpatient, Role::Municipality];
 
     /// The id used in content files and page names.
     pub fn id(self) -> &'static str {
         match self {
-            Role::Slutenvard => "slutenvard",
-            Role::Oppenvard => "oppenvard",
-            Role::Kommun => "kommun",
+            Role::Inpatient => "slutenvard",
+            Role::Outpatient => "oppenvard",
+            Role::Municipality => "kommun",
         }
     }
 
@@ -42,18 +44,18 @@ impl Role {
     /// Swedish name, capitalised, e.g. "Slutenvård".
     pub fn name(self) -> &'static str {
         match self {
-            Role::Slutenvard => "Slutenvård",
-            Role::Oppenvard => "Öppenvård",
-            Role::Kommun => "Kommun",
+            Role::Inpatient => "Slutenvård",
+            Role::Outpatient => "Öppenvård",
+            Role::Municipality => "Kommun",
         }
     }
 
     /// Who this is in a sentence, e.g. "slutenvårdens avdelningar".
     pub fn who(self) -> &'static str {
         match self {
-            Role::Slutenvard => "slutenvårdens avdelningar",
-            Role::Oppenvard => "öppenvården (hälsocentralerna)",
-            Role::Kommun => "kommunerna (socialtjänst och kommunal hälso- och sjukvård)",
+            Role::Inpatient => "slutenvårdens avdelningar",
+            Role::Outpatient => "öppenvården (hälsocentralerna)",
+            Role::Municipality => "kommunerna (socialtjänst och kommunal hälso- och sjukvård)",
         }
     }
 
@@ -62,9 +64,9 @@ impl Role {
     /// each role names its own unit.
     pub fn own_number(self) -> &'static str {
         match self {
-            Role::Slutenvard => "avdelningens telefonnummer",
-            Role::Oppenvard => "hälsocentralens telefonnummer",
-            Role::Kommun => "ditt eget telefonnummer i kommunen",
+            Role::Inpatient => "avdelningens telefonnummer",
+            Role::Outpatient => "hälsocentralens telefonnummer",
+            Role::Municipality => "ditt eget telefonnummer i kommunen",
         }
     }
 
@@ -72,20 +74,20 @@ impl Role {
     /// "avdelningen".
     pub fn party_name(self) -> &'static str {
         match self {
-            Role::Slutenvard => "avdelningen",
-            Role::Oppenvard => "hälsocentralen",
-            Role::Kommun => "kommunen",
+            Role::Inpatient => "avdelningen",
+            Role::Outpatient => "hälsocentralen",
+            Role::Municipality => "kommunen",
         }
     }
 
     /// Which unit of each party to ring, as the routine means it.
     pub fn whom_to_ring(self) -> &'static str {
         match self {
-            Role::Slutenvard => {
+            Role::Inpatient => {
                 "Ring patientens hemkommun och den hälsocentral där patienten är listad."
             }
-            Role::Oppenvard => "Ring avdelningen där patienten vårdas och patientens hemkommun.",
-            Role::Kommun => "Ring avdelningen där patienten vårdas.",
+            Role::Outpatient => "Ring avdelningen där patienten vårdas och patientens hemkommun.",
+            Role::Municipality => "Ring avdelningen där patienten vårdas.",
         }
     }
 
@@ -99,9 +101,9 @@ impl Role {
 
     pub fn unit_kind(self) -> UnitKind {
         match self {
-            Role::Slutenvard => UnitKind::Ward,
-            Role::Oppenvard => UnitKind::HealthCentre,
-            Role::Kommun => UnitKind::Municipality,
+            Role::Inpatient => UnitKind::Ward,
+            Role::Outpatient => UnitKind::HealthCentre,
+            Role::Municipality => UnitKind::Municipality,
         }
     }
 }
@@ -390,9 +392,9 @@ pub enum UnitKind {
 impl UnitKind {
     pub fn role(self) -> Role {
         match self {
-            UnitKind::Municipality => Role::Kommun,
-            UnitKind::Ward => Role::Slutenvard,
-            UnitKind::HealthCentre => Role::Oppenvard,
+            UnitKind::Municipality => Role::Municipality,
+            UnitKind::Ward => Role::Inpatient,
+            UnitKind::HealthCentre => Role::Outpatient,
         }
     }
 

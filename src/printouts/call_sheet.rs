@@ -11,9 +11,9 @@ use crate::print::{Document, Flow, FlowStyle, Item, Margins, PageSize, PrintErro
 /// The kinds of unit each audience needs, in the order they are listed.
 pub fn kinds_for(audience: Role) -> &'static [UnitKind] {
     match audience {
-        Role::Slutenvard => &[UnitKind::Municipality, UnitKind::HealthCentre],
-        Role::Kommun => &[UnitKind::Ward, UnitKind::HealthCentre],
-        Role::Oppenvard => &[UnitKind::Ward, UnitKind::Municipality],
+        Role::Inpatient => &[UnitKind::Municipality, UnitKind::HealthCentre],
+        Role::Municipality => &[UnitKind::Ward, UnitKind::HealthCentre],
+        Role::Outpatient => &[UnitKind::Ward, UnitKind::Municipality],
     }
 }
 
@@ -57,7 +57,7 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
         "Skriv varje samtal på loggbladet. Samtalets klockslag är det som räknas. Redatera aldrig."
             .to_string(),
     ];
-    if audience != Role::Kommun {
+    if audience != Role::Municipality {
         notice.push(format!(
             "Felanmälan: {} {} (internt) eller {}.",
             s.service_desk.name, s.service_desk.number, s.service_desk.portal_name
@@ -73,7 +73,7 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
         s.switchboard.number.national(),
         "dygnet runt".to_string(),
     )];
-    if audience != Role::Kommun {
+    if audience != Role::Municipality {
         fixed.push((
             format!("{} – felanmälan", s.service_desk.name),
             s.service_desk.number.national(),

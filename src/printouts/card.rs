@@ -59,7 +59,7 @@ fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> 
         16.0 * scale,
     )?;
     let felanmalan = match role {
-        Role::Kommun => "Felanmäl enligt kommunens lokala rutin.".to_string(),
+        Role::Municipality => "Felanmäl enligt kommunens lokala rutin.".to_string(),
         _ => format!(
             "Felanmäl till {} {} (internt) eller via {}.",
             s.service_desk.name, s.service_desk.number, s.service_desk.portal_name

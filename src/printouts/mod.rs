@@ -194,11 +194,13 @@ pub struct Failure {
 pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
     let mut jobs: Vec<(Printout, Result<Document, PrintError>)> = Vec::new();
     let s = &kit.settings;
-    for role in [Role::Slutenvard, Role::Oppenvard, Role::Kommun] {
+    for role in [Role::Inpatient, Role::Outpatient, Role::Municipality] {
         let who = match role {
-            Role::Slutenvard => "Varje slutenvårdsavdelning",
-            Role::Oppenvard => "Varje hälsocentral",
-            Role::Kommun => "Varje kommuns biståndshandläggare och kommunala hälso- och sjukvård",
+            Role::Inpatient => "Varje slutenvårdsavdelning",
+            Role::Outpatient => "Varje hälsocentral",
+            Role::Municipality => {
+                "Varje kommuns biståndshandläggare och kommunala hälso- och sjukvård"
+            }
         };
         jobs.push((
             Printout {
@@ -267,7 +269,7 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
         },
         routine::layout(kit),
     ));
-    for role in [Role::Slutenvard, Role::Oppenvard, Role::Kommun] {
+    for role in [Role::Inpatient, Role::Outpatient, Role::Municipality] {
         jobs.push((
             Printout {
                 file: format!("snabbkort-{}.pdf", role.id()),

@@ -301,15 +301,15 @@ pub fn role_view(kit: &Kit, role: Role) -> RoleView {
         },
     };
     let numbers = match role {
-        Role::Slutenvard => vec![
+        Role::Inpatient => vec![
             link("kontakter.html#kommuner", "Kommunernas nummer"),
             link("kontakter.html#halsocentraler", "Hälsocentralernas nummer"),
         ],
-        Role::Oppenvard => vec![
+        Role::Outpatient => vec![
             link("kontakter.html#avdelningar", "Avdelningarnas nummer"),
             link("kontakter.html#kommuner", "Kommunernas nummer"),
         ],
-        Role::Kommun => vec![
+        Role::Municipality => vec![
             link("kontakter.html#avdelningar", "Avdelningarnas nummer"),
             link("kontakter.html#halsocentraler", "Hälsocentralernas nummer"),
         ],
