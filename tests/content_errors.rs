@@ -323,6 +323,7 @@ fn values_at_the_limits_are_laid_out_in_every_printout() {
                 "name" if section == "events" => 40,
                 "name" if section == "organisation" => 80,
                 "name" | "short_name" if section == "system" => 20,
+                "name" if section == "roles" => 20,
                 "time_rule" | "law" | "source" => 500,
                 "name"
                 | "full_name"
@@ -551,4 +552,81 @@ fn a_system_name_too_long_for_the_printed_titles_is_refused() {
         run.stderr
     );
     assert!(run.stderr.contains("20"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unknown_placeholder_in_a_roles_time_rule_is_refused_at_its_line() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "Kommunerna nås {kommunernas_tider}",
+        b"Kommunerna n\xc3\xa5s {kommunens_tider}",
+    );
+    let text = ws.read("content/kit.yaml");
+    let start = text
+        .lines()
+        .nth(line - 1)
+        .expect("the line")
+        .find('"')
+        .expect("quoted")
+        + 1;
+    assert!(start < col);
+    ws.check_fails_with(&[
+        format!("content/kit.yaml:{line}:{start}: error: okänd platshållare «{{kommunens_tider}}»"),
+        "  hjälp: väntade {kommunernas_tider} eller {system}".into(),
+        ONE_ERROR.into(),
+    ]);
+}
+
+#[test]
+fn every_role_is_named_in_kit_yaml_and_no_other() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "  kommun:\n    name: Kommun",
+        b"  kommuner:\n    name: Kommun",
+    );
+    let roles = ws
+        .read("content/kit.yaml")
+        .lines()
+        .position(|l| l == "roles:")
+        .expect("roles")
+        + 1;
+    ws.check_fails_with(&[
+        format!("content/kit.yaml:{roles}:1: error: rollen «kommun» saknas"),
+        format!(
+            "content/kit.yaml:{line}:{}: error: okänd roll «kommuner»",
+            col + 2
+        ),
+        "  hjälp: väntade slutenvard, oppenvard och kommun".into(),
+        "2 fel, 0 varningar".into(),
+    ]);
+}
+
+#[test]
+fn a_roles_name_and_time_rules_come_from_kit_yaml() {
+    let ws = Workspace::shipped();
+    ws.replace(
+        "content/kit.yaml",
+        "    name: Kommun\n",
+        b"    name: Socialtj\xc3\xa4nst\n",
+    );
+    ws.replace(
+        "content/kit.yaml",
+        "      - Skriv klockslaget när du meddelar",
+        "      - Ring före {system} kommer tillbaka.\n      - Skriv klockslaget när du meddelar"
+            .as_bytes(),
+    );
+    let run = ws.run("build");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let municipality = ws.read("output/site/kommun.html");
+    assert!(
+        municipality.contains("Checklista: socialtjänst"),
+        "{municipality}"
+    );
+    let outpatient = ws.read("output/site/oppenvard.html");
+    assert!(
+        outpatient.contains("Ring före Lifecare SP kommer tillbaka."),
+        "{outpatient}"
+    );
 }

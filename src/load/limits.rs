@@ -21,7 +21,11 @@ pub const MAX_LONG: usize = 500;
 
 /// Fields that hold a sentence rather than a name: an event's time rule,
 /// the law and a rate's source in kit.yaml, a page's description.
-pub const LONG_FIELDS: &[&str] = &["time_rule", "law", "source", "description"];
+pub const LONG_FIELDS: &[&str] = &["time_rule", "time_rules", "law", "source", "description"];
+
+/// Characters allowed in a role's name: it heads a lane of the call diagram
+/// printed on the routine and the cards.
+pub const MAX_ROLE_NAME: usize = 20;
 
 /// Characters allowed in an event's name: it is printed in a numbered box
 /// on every logging form, next to the others.
@@ -79,9 +83,12 @@ fn walk(
             let organisation_name = matches!(path.first(), Some(Seg::Key(k)) if k == "organisation")
                 && field == Some("name");
             let system_name = matches!(path.first(), Some(Seg::Key(k)) if k == "system");
+            let role_name =
+                matches!(path.first(), Some(Seg::Key(k)) if k == "roles") && field == Some("name");
             let limit = match field {
                 _ if event_name => MAX_EVENT_NAME,
                 _ if system_name => MAX_SYSTEM_NAME,
+                _ if role_name => MAX_ROLE_NAME,
                 _ if organisation_name => MAX_ORGANISATION_NAME,
                 Some(f) if LONG_FIELDS.contains(&f) => MAX_LONG,
                 _ if matches!(path.first(), Some(Seg::Key(k)) if k == "closed_hours") => MAX_LONG,

@@ -12,7 +12,7 @@ pub mod yaml;
 use crate::diag::{self, Diagnostic};
 use crate::model::{
     Directory, Event, EventMeaning, Fact, FactRow, Hospital, Hours, Kit, NamedNumber, Organisation,
-    Page, PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role,
+    Page, PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, RoleText,
     ServiceDesk, Settings, System, Unit, UnitKind, collate,
 };
 use jiff::civil::Date;
@@ -386,11 +386,26 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
                 Some(r.match_tolerance_minutes)
             }
         });
+    // Placeholders a role's time rules may use.
+    let fill: Vec<(&str, String)> = vec![
+        (
+            "kommunernas_tider",
+            municipality_hours
+                .map(|h| h.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "system",
+            system.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+        ),
+    ];
+    let roles = roles(doc, &top.roles, &fill, diags);
     if diags.len() > before {
         return None;
     }
     Some(Settings {
         organisation: organisation?,
+        roles: roles?,
         system: system?,
         sample_data: top.sample_data,
         base_url,
@@ -538,6 +553,77 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
     }
     out.sort_by_key(|e| e.code);
     out
+}
+
+/// The three roles, each named once under its content id, with every
+/// `{placeholder}` in their time rules replaced from `fill`.
+fn roles(
+    doc: &YamlDoc,
+    value: &serde_yaml::Value,
+    fill: &[(&str, String)],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<[RoleText; 3]> {
+    let base = [key("roles")];
+    let raw: BTreeMap<String, raw::Role> = doc.get(value, &base, diags)?;
+    let mut found: [Option<RoleText>; 3] = [None, None, None];
+    for (id, r) in raw {
+        let at = path_with(&base, &id);
+        let Some(role) = Role::from_id(&id) else {
+            diags.push(
+                doc.error(&at, format!("okänd roll «{id}»"))
+                    .with_hint("väntade slutenvard, oppenvard och kommun"),
+            );
+            continue;
+        };
+        let mut time_rules = Vec::new();
+        for (i, rule) in r.time_rules.iter().enumerate() {
+            let mut p = path_with(&at, "time_rules");
+            p.push(Seg::Index(i));
+            match fill_placeholders(rule, fill) {
+                Ok(text) => time_rules.push(text),
+                Err(unknown) => {
+                    let known: Vec<String> = fill.iter().map(|(k, _)| format!("{{{k}}}")).collect();
+                    diags.push(
+                        doc.error(&p, format!("okänd platshållare «{{{unknown}}}»"))
+                            .with_hint(format!("väntade {}", known.join(" eller "))),
+                    );
+                }
+            }
+        }
+        found[role.index()] = Some(RoleText {
+            name: r.name,
+            who: r.who,
+            time_rules,
+        });
+    }
+    for role in Role::ALL {
+        if found[role.index()].is_none() {
+            diags.push(doc.error(&base, format!("rollen «{}» saknas", role.id())));
+        }
+    }
+    let [a, b, c] = found;
+    Some([a?, b?, c?])
+}
+
+/// `text` with each `{name}` replaced by its value, or the first unknown name.
+fn fill_placeholders(text: &str, fill: &[(&str, String)]) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(after.to_owned());
+        };
+        let name = &after[..close];
+        match fill.iter().find(|(k, _)| *k == name) {
+            Some((_, value)) => out.push_str(value),
+            None => return Err(name.to_owned()),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 fn meaning_hint() -> String {

@@ -66,6 +66,14 @@ pub struct Payment {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Role {
+    pub name: String,
+    pub who: String,
+    pub time_rules: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct System {
     pub name: String,
     pub short_name: String,
@@ -91,6 +99,7 @@ pub struct Reconcile {
 pub struct Kit {
     pub organisation: serde_yaml::Value,
     pub system: serde_yaml::Value,
+    pub roles: serde_yaml::Value,
     pub sample_data: bool,
     #[serde(default)]
     pub base_url: Option<String>,

@@ -41,21 +41,12 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.id() == id)
     }
 
-    /// Swedish name, capitalised, e.g. "Slutenvård".
-    pub fn name(self) -> &'static str {
+    /// Position in [`Role::ALL`] and in [`Settings::roles`].
+    pub fn index(self) -> usize {
         match self {
-            Role::Inpatient => "Slutenvård",
-            Role::Outpatient => "Öppenvård",
-            Role::Municipality => "Kommun",
-        }
-    }
-
-    /// Who this is in a sentence, e.g. "slutenvårdens avdelningar".
-    pub fn who(self) -> &'static str {
-        match self {
-            Role::Inpatient => "slutenvårdens avdelningar",
-            Role::Outpatient => "öppenvården (hälsocentralerna)",
-            Role::Municipality => "kommunerna (socialtjänst och kommunal hälso- och sjukvård)",
+            Role::Inpatient => 0,
+            Role::Outpatient => 1,
+            Role::Municipality => 2,
         }
     }
 
@@ -293,6 +284,17 @@ pub struct Organisation {
     pub record_system: String,
 }
 
+/// How kit.yaml names a role and what it adds to the role's checklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleText {
+    /// Capitalised, e.g. "Slutenvård".
+    pub name: String,
+    /// Who this is in a sentence, e.g. "slutenvårdens avdelningar".
+    pub who: String,
+    /// The role's own rules about the time of a call, placeholders filled.
+    pub time_rules: Vec<String>,
+}
+
 /// The system whose outage the routine is for, as the kit names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct System {
@@ -346,6 +348,8 @@ pub struct PrintSettings {
 pub struct Settings {
     pub organisation: Organisation,
     pub system: System,
+    /// In [`Role::ALL`] order; read with [`Settings::role`].
+    pub roles: [RoleText; 3],
     pub sample_data: bool,
     /// Public address of the site, ending in `/`.
     pub base_url: Option<String>,
@@ -363,6 +367,10 @@ pub struct Settings {
 }
 
 impl Settings {
+    pub fn role(&self, role: Role) -> &RoleText {
+        &self.roles[role.index()]
+    }
+
     pub fn event(&self, code: u8) -> Option<&Event> {
         self.events.iter().find(|e| e.code == code)
     }

@@ -34,7 +34,7 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
     let title = format!(
         "Telefonlista vid driftstopp i {} – {}",
         s.system.name,
-        audience.name().to_lowercase()
+        s.role(audience).name.to_lowercase()
     );
     let mut f = Flow::new(
         title,
@@ -47,7 +47,10 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
         &format!("Telefonlista vid driftstopp i {}", s.system.name),
         18.0,
     )?;
-    f.paragraph(&format!("För {}.", audience.who()), TextStyle::bold(12.0))?;
+    f.paragraph(
+        &format!("För {}.", s.role(audience).who),
+        TextStyle::bold(12.0),
+    )?;
     let mut notice = vec![
         format!(
             "Gäller när {} inte går att använda och driftstörningen varat mer än {} timmar.",

@@ -43,7 +43,7 @@ fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> 
         format!(
             "Snabbkort vid driftstopp i {} – {}",
             kit.settings.system.name,
-            role.name().to_lowercase()
+            kit.settings.role(role).name.to_lowercase()
         ),
         PageSize::A4Portrait,
         margins,
@@ -53,7 +53,7 @@ fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> 
     f.heading(
         &format!(
             "Snabbkort: {} vid driftstopp i {}",
-            role.name().to_lowercase(),
+            kit.settings.role(role).name.to_lowercase(),
             kit.settings.system.name
         ),
         16.0 * scale,

@@ -205,8 +205,8 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
         jobs.push((
             Printout {
                 file: format!("telefonlista-{}.pdf", role.id()),
-                title: format!("Telefonlista för {}", role.name().to_lowercase()),
-                purpose: format!("Vilka {} ringer och blir uppringd av under driftstoppet, med nummer och öppettider.", role.who()),
+                title: format!("Telefonlista för {}", s.role(role).name.to_lowercase()),
+                purpose: format!("Vilka {} ringer och blir uppringd av under driftstoppet, med nummer och öppettider.", s.role(role).who),
                 who: who.to_string(),
                 copies: "2: en vid telefonen, en i pärmen".to_string(),
                 pages: 0,
@@ -273,9 +273,9 @@ pub fn make(kit: &Kit) -> Result<(Vec<Printout>, Vec<OutFile>), Vec<Failure>> {
         jobs.push((
             Printout {
                 file: format!("snabbkort-{}.pdf", role.id()),
-                title: format!("Snabbkort för {}", role.name().to_lowercase()),
+                title: format!("Snabbkort för {}", s.role(role).name.to_lowercase()),
                 purpose: "En sida: när rutinen gäller, vilka samtal du ringer och tar emot, vad du skriver ner och vad som räknas som tiden.".to_string(),
-                who: format!("Varje enhet inom {}", role.name().to_lowercase()),
+                who: format!("Varje enhet inom {}", s.role(role).name.to_lowercase()),
                 copies: "1 vid telefonen, 1 i pärmen".to_string(),
                 pages: 0,
                 group: "Rutin och snabbkort",
@@ -367,7 +367,7 @@ pub fn who_calls_whom(f: &mut Flow, kit: &Kit) -> Result<(), PrintError> {
             y_mm: 3.2,
             size_pt: TEXT_PT,
             bold: true,
-            text: role.name().to_string(),
+            text: kit.settings.role(role).name.clone(),
             align: Align::Center,
         });
         items.push(Item::Line {

@@ -221,7 +221,7 @@ pub fn events_table(kit: &Kit, f: &mut Flow) -> Result<(), PrintError> {
     t.size_pt = 8.5;
     for e in &kit.settings.events {
         let by = match e.reported_by {
-            crate::model::Reporter::Role(r) => r.name().to_string(),
+            crate::model::Reporter::Role(r) => kit.settings.role(r).name.clone(),
             crate::model::Reporter::Anyone => "Alla".to_string(),
         };
         let facts: Vec<&str> = e.facts.iter().map(|f| f.label()).collect();
@@ -229,7 +229,7 @@ pub fn events_table(kit: &Kit, f: &mut Flow) -> Result<(), PrintError> {
             e.code.to_string(),
             e.name.clone(),
             by,
-            crate::model::checklist::join_roles(&e.reported_to),
+            crate::model::checklist::join_roles(&kit.settings, &e.reported_to),
             if facts.is_empty() {
                 "–".to_string()
             } else {

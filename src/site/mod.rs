@@ -278,7 +278,7 @@ pub fn render(
     let s = &kit.settings;
 
     // Markdown first: headings are needed to check links between pages.
-    let events: Vec<EventView> = s.events.iter().map(EventView::new).collect();
+    let events: Vec<EventView> = s.events.iter().map(|e| EventView::new(s, e)).collect();
     let event_table = event_table_html(&events);
     let directive = |name: &str| (name == "händelsetabell").then(|| event_table.clone());
     let rendered: Vec<_> = kit
@@ -427,8 +427,8 @@ pub fn render(
             .map(|r| RoleLink {
                 id: r.id().into(),
                 href: format!("{}.html", r.id()),
-                name: r.name().into(),
-                who: r.who().into(),
+                name: s.role(*r).name.clone(),
+                who: s.role(*r).who.clone(),
                 current: format!("{}.html", r.id()) == current,
             })
             .collect(),
@@ -504,7 +504,7 @@ pub fn render(
     for role in Role::ALL {
         let mut ctx = tera::Context::new();
         let view = role_view(kit, role);
-        let title = format!("Checklista: {}", role.name().to_lowercase());
+        let title = format!("Checklista: {}", s.role(role).name.to_lowercase());
         ctx.insert("role", &view);
         page(
             format!("{}.html", role.id()),

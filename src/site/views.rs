@@ -2,7 +2,7 @@
 //! place; templates never see the domain types. Documented in README.
 
 use crate::model::checklist::{self, join_roles};
-use crate::model::{Event, Kit, Phone, PhoneNumber, Reporter, Role, Unit, UnitKind};
+use crate::model::{Event, Kit, Phone, PhoneNumber, Reporter, Role, Settings, Unit, UnitKind};
 use serde::Serialize;
 
 /// Shared by every page: `site.*` in templates.
@@ -235,15 +235,15 @@ pub struct EventView {
 }
 
 impl EventView {
-    pub fn new(e: &Event) -> Self {
+    pub fn new(s: &Settings, e: &Event) -> Self {
         EventView {
             code: e.code,
             name: e.name.clone(),
             reported_by: match e.reported_by {
-                Reporter::Role(r) => r.name().into(),
+                Reporter::Role(r) => s.role(r).name.clone(),
                 Reporter::Anyone => "Alla".into(),
             },
-            reported_to: join_roles(&e.reported_to),
+            reported_to: join_roles(s, &e.reported_to),
             facts: e.facts.iter().map(|f| f.label().to_string()).collect(),
             time_rule: e.time_rule.clone(),
         }
@@ -316,8 +316,8 @@ pub fn role_view(kit: &Kit, role: Role) -> RoleView {
     };
     RoleView {
         id: role.id().into(),
-        name: role.name().into(),
-        who: role.who().into(),
+        name: kit.settings.role(role).name.clone(),
+        who: kit.settings.role(role).who.clone(),
         makes: c.makes.iter().map(|m| call(m, true)).collect(),
         receives: c.receives.iter().map(|r| call(r, false)).collect(),
         write_down: c.write_down,
