@@ -235,7 +235,7 @@ fn misspelt_field_in_contacts_yaml_is_reported_once() {
 fn misspelt_setting_in_kit_yaml_lists_the_allowed_settings() {
     Workspace::with_fixture("kit-unknown-field").build_fails_with(&[
         "content/kit.yaml:39:1: error: okänt fält «verify_within_day»",
-        "  hjälp: tillåtna fält här: organisation, sample_data, base_url, threshold_hours, municipality_hours, closed_hours, switchboard, service_desk, verify_within_days, events, payment, print, reconcile",
+        "  hjälp: tillåtna fält här: organisation, system, roles, sample_data, base_url, threshold_hours, municipality_hours, closed_hours, switchboard, service_desk, verify_within_days, events, payment, print, reconcile",
         "1 fel, 0 varningar",
     ]);
 }

@@ -322,6 +322,8 @@ fn values_at_the_limits_are_laid_out_in_every_printout() {
             let limit = match key {
                 "name" if section == "events" => 40,
                 "name" if section == "organisation" => 80,
+                "name" | "short_name" if section == "system" => 20,
+                "name" if section == "roles" => 20,
                 "time_rule" | "law" | "source" => 500,
                 "name"
                 | "full_name"
@@ -438,4 +440,193 @@ fn an_empty_closed_hours_text_is_refused_at_its_line() {
         ),
         ONE_ERROR.into(),
     ]);
+}
+
+#[test]
+fn an_unknown_event_meaning_is_refused_at_its_value() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "meaning: ready_for_home",
+        b"meaning: ready_home",
+    );
+    ws.check_fails_with(&[
+        format!(
+            "content/kit.yaml:{line}:{}: error: okänd betydelse «ready_home»",
+            col + 9
+        ),
+        "  hjälp: väntade admission, new_discharge_date, ready, ready_changed, discharge, care_contact, ready_for_home, other".into(),
+        ONE_ERROR.into(),
+    ]);
+}
+
+#[test]
+fn a_meaning_given_to_two_events_is_refused_at_the_second() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "meaning: new_discharge_date",
+        b"meaning: admission",
+    );
+    ws.check_fails_with(&[
+        format!(
+            "content/kit.yaml:{line}:{}: error: betydelsen «admission» har redan händelse 1",
+            col + 9
+        ),
+        "  hjälp: varje betydelse utom other får höra till en händelse".into(),
+        ONE_ERROR.into(),
+    ]);
+}
+
+#[test]
+fn an_event_the_payment_rule_needs_is_required_by_meaning() {
+    let ws = Workspace::shipped();
+    // The discharge event becomes "other": reconciliation could not tell
+    // when payment responsibility ends.
+    ws.replace("content/kit.yaml", "meaning: discharge", b"meaning: other");
+    // Located at the list of events.
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "events:\n  - code: 1",
+        b"events:\n  - code: 1",
+    );
+    ws.check_fails_with(&[
+        format!("content/kit.yaml:{line}:{col}: error: ingen händelse har betydelsen «discharge»"),
+        "  hjälp: betalningsansvaret räknas från händelserna admission, ready, ready_changed och discharge; ange meaning på var och en".into(),
+        ONE_ERROR.into(),
+    ]);
+}
+
+#[test]
+fn the_failing_systems_name_is_taken_from_kit_yaml() {
+    // Another region's outage routine for another system: the texts the
+    // code writes name that system, in full or short where already named.
+    let ws = Workspace::shipped();
+    ws.replace(
+        "content/kit.yaml",
+        "system:\n  name: Lifecare SP\n  short_name: Lifecare\n",
+        "system:\n  name: Cosmic Nova\n  short_name: Cosmic\n".as_bytes(),
+    );
+    let run = ws.run("build");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let page = |name: &str| ws.read(&format!("output/site/{name}"));
+    let index = page("index.html");
+    assert!(index.contains("<title>Driftstopp i Cosmic Nova"), "{index}");
+    assert!(index.contains("<h1>Cosmic Nova fungerar inte – så gör du</h1>"));
+    let checklist = page("slutenvard.html");
+    assert!(checklist.contains("inte när det senare förs in i Cosmic."));
+    assert!(checklist.contains("Redatera aldrig: när Cosmic Nova fungerar igen"));
+    let printouts = page("utskrifter.html");
+    assert!(printouts.contains("Hela rutinen vid driftstopp i Cosmic Nova"));
+    for name in [
+        "index.html",
+        "slutenvard.html",
+        "oppenvard.html",
+        "kommun.html",
+    ] {
+        // The routine pages in content/ still name Lifecare (their titles
+        // are in the menus); the code's and templates' own texts do not.
+        let text = page(name);
+        let own: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("Lifecare") && !l.contains(".html\">"))
+            .collect();
+        assert!(own.is_empty(), "{name}: {own:?}");
+    }
+}
+
+#[test]
+fn a_system_name_too_long_for_the_printed_titles_is_refused() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "name: Lifecare SP",
+        format!("name: {}", "L".repeat(21)).as_bytes(),
+    );
+    let run = ws.run("check");
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .starts_with(&format!("content/kit.yaml:{line}:{}: error: ", col + 6)),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("20"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unknown_placeholder_in_a_roles_time_rule_is_refused_at_its_line() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "Kommunerna nås {kommunernas_tider}",
+        b"Kommunerna n\xc3\xa5s {kommunens_tider}",
+    );
+    let text = ws.read("content/kit.yaml");
+    let start = text
+        .lines()
+        .nth(line - 1)
+        .expect("the line")
+        .find('"')
+        .expect("quoted")
+        + 1;
+    assert!(start < col);
+    ws.check_fails_with(&[
+        format!("content/kit.yaml:{line}:{start}: error: okänd platshållare «{{kommunens_tider}}»"),
+        "  hjälp: väntade {kommunernas_tider} eller {system}".into(),
+        ONE_ERROR.into(),
+    ]);
+}
+
+#[test]
+fn every_role_is_named_in_kit_yaml_and_no_other() {
+    let ws = Workspace::shipped();
+    let (line, col) = ws.replace(
+        "content/kit.yaml",
+        "  kommun:\n    name: Kommun",
+        b"  kommuner:\n    name: Kommun",
+    );
+    let roles = ws
+        .read("content/kit.yaml")
+        .lines()
+        .position(|l| l == "roles:")
+        .expect("roles")
+        + 1;
+    ws.check_fails_with(&[
+        format!("content/kit.yaml:{roles}:1: error: rollen «kommun» saknas"),
+        format!(
+            "content/kit.yaml:{line}:{}: error: okänd roll «kommuner»",
+            col + 2
+        ),
+        "  hjälp: väntade slutenvard, oppenvard och kommun".into(),
+        "2 fel, 0 varningar".into(),
+    ]);
+}
+
+#[test]
+fn a_roles_name_and_time_rules_come_from_kit_yaml() {
+    let ws = Workspace::shipped();
+    ws.replace(
+        "content/kit.yaml",
+        "    name: Kommun\n",
+        b"    name: Socialtj\xc3\xa4nst\n",
+    );
+    ws.replace(
+        "content/kit.yaml",
+        "      - Skriv klockslaget när du meddelar",
+        "      - Ring före {system} kommer tillbaka.\n      - Skriv klockslaget när du meddelar"
+            .as_bytes(),
+    );
+    let run = ws.run("build");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let municipality = ws.read("output/site/kommun.html");
+    assert!(
+        municipality.contains("Checklista: socialtjänst"),
+        "{municipality}"
+    );
+    let outpatient = ws.read("output/site/oppenvard.html");
+    assert!(
+        outpatient.contains("Ring före Lifecare SP kommer tillbaka."),
+        "{outpatient}"
+    );
 }

@@ -177,7 +177,7 @@ fn first_page(doc: &Document) -> Document {
 #[test]
 fn slutenvard_call_sheet_first_page_layout_is_stable() {
     let kit = snapshot_kit();
-    let doc = call_sheet::layout(&kit, Role::Slutenvard).expect("call sheet");
+    let doc = call_sheet::layout(&kit, Role::Inpatient).expect("call sheet");
     insta::assert_snapshot!(first_page(&doc).dump());
 }
 
@@ -197,7 +197,7 @@ fn unit_logging_form_first_sheet_layout_is_stable() {
 #[test]
 fn slutenvard_card_layout_is_stable() {
     let kit = snapshot_kit();
-    let doc = card::layout(&kit, Role::Slutenvard).expect("card");
+    let doc = card::layout(&kit, Role::Inpatient).expect("card");
     insta::assert_snapshot!(doc.dump());
 }
 
@@ -260,11 +260,11 @@ fn slutenvard_call_sheet_lists_municipalities_health_centres_switchboard_and_ser
     let kit = kit();
     assert_audience(
         kit,
-        Role::Slutenvard,
+        Role::Inpatient,
         &[UnitKind::Municipality, UnitKind::HealthCentre],
         &[UnitKind::Ward],
     );
-    let doc = call_sheet::layout(kit, Role::Slutenvard).expect("call sheet");
+    let doc = call_sheet::layout(kit, Role::Inpatient).expect("call sheet");
     let all = all_texts(&doc);
     let desk = kit.settings.service_desk.number.national();
     assert!(all.contains(&desk.as_str()), "no {desk} on the sheet");
@@ -290,11 +290,11 @@ fn kommun_call_sheet_lists_wards_health_centres_and_switchboard_but_no_municipal
     let kit = kit();
     assert_audience(
         kit,
-        Role::Kommun,
+        Role::Municipality,
         &[UnitKind::Ward, UnitKind::HealthCentre],
         &[UnitKind::Municipality],
     );
-    let doc = call_sheet::layout(kit, Role::Kommun).expect("call sheet");
+    let doc = call_sheet::layout(kit, Role::Municipality).expect("call sheet");
     let desk = &kit.settings.service_desk;
     for text in all_texts(&doc) {
         assert!(
@@ -316,11 +316,11 @@ fn oppenvard_call_sheet_lists_wards_municipalities_and_switchboard_but_no_health
     let kit = kit();
     assert_audience(
         kit,
-        Role::Oppenvard,
+        Role::Outpatient,
         &[UnitKind::Ward, UnitKind::Municipality],
         &[UnitKind::HealthCentre],
     );
-    let doc = call_sheet::layout(kit, Role::Oppenvard).expect("call sheet");
+    let doc = call_sheet::layout(kit, Role::Outpatient).expect("call sheet");
     for hc in kit.directory.of_kind(UnitKind::HealthCentre) {
         assert!(
             !has_text(&doc, &hc.name),
@@ -925,7 +925,7 @@ fn the_kit_prints_byte_for_byte_the_same_twice_in_one_process() {
     let mut other = kit.clone();
     other.settings.base_url = None;
     other.version = "ffffffffffff".to_string();
-    let doc = call_sheet::layout(&other, Role::Kommun).expect("call sheet");
+    let doc = call_sheet::layout(&other, Role::Municipality).expect("call sheet");
     let other_pdf = to_pdf(&doc, &PdfMeta::new(doc.title.clone(), other.data_date)).expect("pdf");
 
     let (_, second) = printouts::make(kit).expect("kit prints again");

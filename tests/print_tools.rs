@@ -350,7 +350,7 @@ fn call_sheets_read_back_with_every_name_and_number_of_their_audience_and_no_oth
         let desk = kit.settings.service_desk.number.national();
         assert_eq!(
             text.contains(&desk),
-            role != Role::Kommun,
+            role != Role::Municipality,
             "{rel}: service desk {desk}"
         );
     }
@@ -535,7 +535,7 @@ fn mupdf_reads_the_same_names_and_numbers_from_a_call_sheet() {
         &mutool,
         &["draw", "-q", "-F", "txt", "-o", "-", arg(&pdf_path(rel))],
     );
-    for &kind in reservkit::printouts::call_sheet::kinds_for(Role::Kommun) {
+    for &kind in reservkit::printouts::call_sheet::kinds_for(Role::Municipality) {
         for unit in kit.directory.of_kind(kind) {
             assert!(text.contains(&unit.name), "mutool: no {:?}", unit.name);
             for p in &unit.phones {

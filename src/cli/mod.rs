@@ -25,7 +25,7 @@ use std::process::ExitCode;
 #[command(
     name = "reservkit",
     version,
-    about = "Reservrutin vid driftstopp i Lifecare SP: bygger intranätsida och utskrifter ur content/"
+    about = "Reservrutin vid driftstopp: bygger intranätsida och utskrifter ur content/"
 )]
 pub struct Cli {
     #[command(subcommand)]

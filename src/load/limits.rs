@@ -21,7 +21,11 @@ pub const MAX_LONG: usize = 500;
 
 /// Fields that hold a sentence rather than a name: an event's time rule,
 /// the law and a rate's source in kit.yaml, a page's description.
-pub const LONG_FIELDS: &[&str] = &["time_rule", "law", "source", "description"];
+pub const LONG_FIELDS: &[&str] = &["time_rule", "time_rules", "law", "source", "description"];
+
+/// Characters allowed in a role's name: it heads a lane of the call diagram
+/// printed on the routine and the cards.
+pub const MAX_ROLE_NAME: usize = 20;
 
 /// Characters allowed in an event's name: it is printed in a numbered box
 /// on every logging form, next to the others.
@@ -30,6 +34,11 @@ pub const MAX_EVENT_NAME: usize = 40;
 /// Characters allowed in the organisation's name: it is in the footer of
 /// every printed page, which must leave room for the logging form's rows.
 pub const MAX_ORGANISATION_NAME: usize = 80;
+
+/// Characters allowed in the failing system's names: they are in the title
+/// of every printout and in the footer of the logging form, which must
+/// leave room for its rows.
+pub const MAX_SYSTEM_NAME: usize = 20;
 
 /// How many characters of a refused value are quoted in the message.
 const QUOTED: usize = 40;
@@ -73,8 +82,13 @@ fn walk(
                 matches!(path.first(), Some(Seg::Key(k)) if k == "events") && field == Some("name");
             let organisation_name = matches!(path.first(), Some(Seg::Key(k)) if k == "organisation")
                 && field == Some("name");
+            let system_name = matches!(path.first(), Some(Seg::Key(k)) if k == "system");
+            let role_name =
+                matches!(path.first(), Some(Seg::Key(k)) if k == "roles") && field == Some("name");
             let limit = match field {
                 _ if event_name => MAX_EVENT_NAME,
+                _ if system_name => MAX_SYSTEM_NAME,
+                _ if role_name => MAX_ROLE_NAME,
                 _ if organisation_name => MAX_ORGANISATION_NAME,
                 Some(f) if LONG_FIELDS.contains(&f) => MAX_LONG,
                 _ if matches!(path.first(), Some(Seg::Key(k)) if k == "closed_hours") => MAX_LONG,

@@ -11,9 +11,9 @@ pub mod yaml;
 
 use crate::diag::{self, Diagnostic, display_path};
 use crate::model::{
-    Directory, Event, Fact, FactRow, Hospital, Hours, Kit, NamedNumber, Organisation, Page,
-    PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, ServiceDesk,
-    Settings, Unit, UnitKind, collate,
+    Directory, Event, EventMeaning, Fact, FactRow, Hospital, Hours, Kit, NamedNumber, Organisation,
+    Page, PaymentSettings, Phone, PhoneNumber, PrintSettings, RateEntry, Reporter, Role, RoleText,
+    ServiceDesk, Settings, System, Unit, UnitKind, collate,
 };
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
@@ -261,6 +261,12 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
             intranet_name: o.intranet_name,
             record_system: o.record_system,
         });
+    let system = doc
+        .get::<raw::System>(&top.system, &p("system"), diags)
+        .map(|s| System {
+            name: s.name,
+            short_name: s.short_name,
+        });
     let base_url = top.base_url.clone().and_then(|u| {
         let ok = (u.starts_with("https://") || u.starts_with("http://"))
             && u.ends_with('/')
@@ -374,11 +380,27 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
                 Some(r.match_tolerance_minutes)
             }
         });
+    // Placeholders a role's time rules may use.
+    let fill: Vec<(&str, String)> = vec![
+        (
+            "kommunernas_tider",
+            municipality_hours
+                .map(|h| h.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "system",
+            system.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+        ),
+    ];
+    let roles = roles(doc, &top.roles, &fill, diags);
     if diags.len() > before {
         return None;
     }
     Some(Settings {
         organisation: organisation?,
+        roles: roles?,
+        system: system?,
         sample_data: top.sample_data,
         base_url,
         threshold_hours: top.threshold_hours,
@@ -395,6 +417,7 @@ fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Settings> {
 }
 
 fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
+    let before = diags.len();
     let mut out: Vec<Event> = Vec::new();
     for (path, e) in doc.get_list::<raw::Event>(&[key("events")], diags) {
         if !(1..=9).contains(&e.code) {
@@ -413,6 +436,28 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
                 format!("händelsekoden {} finns redan", e.code),
             ));
             continue;
+        }
+        let meaning = EventMeaning::from_id(&e.meaning);
+        match meaning {
+            None => diags.push(
+                doc.error(
+                    &path_with(&path, "meaning"),
+                    format!("okänd betydelse «{}»", e.meaning),
+                )
+                .with_hint(meaning_hint()),
+            ),
+            Some(m) if m != EventMeaning::Other => {
+                if let Some(first) = out.iter().find(|o| o.meaning == m) {
+                    diags.push(
+                        doc.error(
+                            &path_with(&path, "meaning"),
+                            format!("betydelsen «{}» har redan händelse {}", m.id(), first.code),
+                        )
+                        .with_hint("varje betydelse utom other får höra till en händelse"),
+                    );
+                }
+            }
+            Some(_) => {}
         }
         let reported_by = match e.reported_by.as_str() {
             "alla" => Some(Reporter::Anyone),
@@ -467,10 +512,11 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
                 ),
             }
         }
-        if let Some(reported_by) = reported_by {
+        if let (Some(reported_by), Some(meaning)) = (reported_by, meaning) {
             out.push(Event {
                 code: e.code,
                 name: e.name,
+                meaning,
                 reported_by,
                 reported_to,
                 facts,
@@ -484,9 +530,99 @@ fn events(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Vec<Event> {
             &[key("events")],
             "inga händelser (samverkanspunkter) är angivna",
         ));
+    } else if diags.len() == before {
+        // Reconciliation reads these events by meaning to decide payment
+        // responsibility; without one of them it could not.
+        for m in EventMeaning::PAYMENT {
+            if !out.iter().any(|e| e.meaning == m) {
+                diags.push(
+                    doc.error(
+                        &[key("events")],
+                        format!("ingen händelse har betydelsen «{}»", m.id()),
+                    )
+                    .with_hint("betalningsansvaret räknas från händelserna admission, ready, ready_changed och discharge; ange meaning på var och en"),
+                );
+            }
+        }
     }
     out.sort_by_key(|e| e.code);
     out
+}
+
+/// The three roles, each named once under its content id, with every
+/// `{placeholder}` in their time rules replaced from `fill`.
+fn roles(
+    doc: &YamlDoc,
+    value: &serde_yaml::Value,
+    fill: &[(&str, String)],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<[RoleText; 3]> {
+    let base = [key("roles")];
+    let raw: BTreeMap<String, raw::Role> = doc.get(value, &base, diags)?;
+    let mut found: [Option<RoleText>; 3] = [None, None, None];
+    for (id, r) in raw {
+        let at = path_with(&base, &id);
+        let Some(role) = Role::from_id(&id) else {
+            diags.push(
+                doc.error(&at, format!("okänd roll «{id}»"))
+                    .with_hint("väntade slutenvard, oppenvard och kommun"),
+            );
+            continue;
+        };
+        let mut time_rules = Vec::new();
+        for (i, rule) in r.time_rules.iter().enumerate() {
+            let mut p = path_with(&at, "time_rules");
+            p.push(Seg::Index(i));
+            match fill_placeholders(rule, fill) {
+                Ok(text) => time_rules.push(text),
+                Err(unknown) => {
+                    let known: Vec<String> = fill.iter().map(|(k, _)| format!("{{{k}}}")).collect();
+                    diags.push(
+                        doc.error(&p, format!("okänd platshållare «{{{unknown}}}»"))
+                            .with_hint(format!("väntade {}", known.join(" eller "))),
+                    );
+                }
+            }
+        }
+        found[role.index()] = Some(RoleText {
+            name: r.name,
+            who: r.who,
+            time_rules,
+        });
+    }
+    for role in Role::ALL {
+        if found[role.index()].is_none() {
+            diags.push(doc.error(&base, format!("rollen «{}» saknas", role.id())));
+        }
+    }
+    let [a, b, c] = found;
+    Some([a?, b?, c?])
+}
+
+/// `text` with each `{name}` replaced by its value, or the first unknown name.
+fn fill_placeholders(text: &str, fill: &[(&str, String)]) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(after.to_owned());
+        };
+        let name = &after[..close];
+        match fill.iter().find(|(k, _)| *k == name) {
+            Some((_, value)) => out.push_str(value),
+            None => return Err(name.to_owned()),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn meaning_hint() -> String {
+    let ids: Vec<&str> = EventMeaning::ALL.iter().map(|m| m.id()).collect();
+    format!("väntade {}", ids.join(", "))
 }
 
 fn payment(

@@ -33,6 +33,8 @@ pub struct ServiceDesk {
 pub struct Event {
     pub code: u8,
     pub name: String,
+    /// `admission`, `ready`, … (see `model::EventMeaning`).
+    pub meaning: String,
     pub reported_by: String,
     pub reported_to: Vec<String>,
     pub facts: Vec<String>,
@@ -64,6 +66,21 @@ pub struct Payment {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Role {
+    pub name: String,
+    pub who: String,
+    pub time_rules: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    pub name: String,
+    pub short_name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Print {
     pub sheets_per_unit: u32,
     pub rows_per_sheet: u32,
@@ -81,6 +98,8 @@ pub struct Reconcile {
 #[serde(deny_unknown_fields)]
 pub struct Kit {
     pub organisation: serde_yaml::Value,
+    pub system: serde_yaml::Value,
+    pub roles: serde_yaml::Value,
     pub sample_data: bool,
     #[serde(default)]
     pub base_url: Option<String>,

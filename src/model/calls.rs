@@ -26,20 +26,20 @@ pub fn lane(role: Role) -> usize {
 
 /// One row per event, in the order of kit.yaml.
 pub fn rows(s: &Settings) -> Vec<CallRow> {
-    s.events.iter().map(row).collect()
+    s.events.iter().map(|e| row(s, e)).collect()
 }
 
-fn row(e: &Event) -> CallRow {
+fn row(s: &Settings, e: &Event) -> CallRow {
     let mut to: Vec<usize> = e.reported_to.iter().map(|r| lane(*r)).collect();
     to.sort_unstable();
     to.dedup();
     let (from, sentence) = match e.reported_by {
         Reporter::Role(r) => {
             to.retain(|l| *l != lane(r));
-            let whom = join_roles(&e.reported_to).to_lowercase();
+            let whom = join_roles(s, &e.reported_to).to_lowercase();
             (
                 Some(lane(r)),
-                format!("{} {}: {} ringer {whom}.", e.code, e.name, r.name()),
+                format!("{} {}: {} ringer {whom}.", e.code, e.name, s.role(r).name),
             )
         }
         Reporter::Anyone => (

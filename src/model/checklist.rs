@@ -42,8 +42,11 @@ pub const EVERY_CALL: [&str; 7] = [
 ];
 
 /// "Kommun och öppenvård", in lower case after the first letter.
-pub fn join_roles(roles: &[Role]) -> String {
-    let names: Vec<String> = roles.iter().map(|r| r.name().to_lowercase()).collect();
+pub fn join_roles(s: &Settings, roles: &[Role]) -> String {
+    let names: Vec<String> = roles
+        .iter()
+        .map(|r| s.role(*r).name.to_lowercase())
+        .collect();
     match names.as_slice() {
         [] => String::new(),
         [one] => capitalise(one),
@@ -89,7 +92,7 @@ pub fn for_role(s: &Settings, role: Role) -> Checklist {
             Call {
                 code: e.code,
                 name: e.name.clone(),
-                party: format!("Ring {}", join_roles(&others).to_lowercase()),
+                party: format!("Ring {}", join_roles(s, &others).to_lowercase()),
                 facts: labels(&e.facts),
                 time_rule: e.time_rule.clone(),
             }
@@ -108,7 +111,7 @@ pub fn for_role(s: &Settings, role: Role) -> Checklist {
             code: e.code,
             name: e.name.clone(),
             party: match e.reported_by {
-                Reporter::Role(r) => format!("{} ringer", r.name()),
+                Reporter::Role(r) => format!("{} ringer", s.role(r).name),
                 Reporter::Anyone => "Vem som helst av aktörerna ringer".into(),
             },
             facts: labels(&e.facts),
@@ -149,25 +152,11 @@ pub fn for_role(s: &Settings, role: Role) -> Checklist {
         s.organisation.record_system
     ));
     let mut time_rules = vec![
-        "Det är klockslaget när samtalet sker som räknas, inte när det senare förs in i Lifecare.".to_string(),
+        format!("Det är klockslaget när samtalet sker som räknas, inte när det senare förs in i {}.", s.system.short_name),
         "Ett samtal där ingen svarar är inget meddelande. Ring igen och skriv klockslaget för samtalet då du når mottagaren.".to_string(),
     ];
-    match role {
-        Role::Slutenvard => {
-            time_rules.push("Vid inskrivning är samtalets klockslag tid för inskrivning.".into());
-            time_rules.push(format!(
-                "Vid utskrivningsklar är samtalets klockslag tid för utskrivningsklar och grunden för kommunens betalningsansvar. Kommunerna nås {}: blir patienten utskrivningsklar när kommunen inte svarar, räknas tiden från det samtal där ni når kommunen.",
-                s.municipality_hours
-            ));
-        }
-        Role::Kommun => time_rules.push(
-            "Skriv klockslaget för varje samtal från slutenvården: utskrivningsklar-samtalet avgör när betalningsansvaret börjar.".into(),
-        ),
-        Role::Oppenvard => time_rules.push(
-            "Skriv klockslaget när du meddelar fast vårdkontakt och datum för SIP-möte.".into(),
-        ),
-    }
-    time_rules.push("Redatera aldrig: när Lifecare SP fungerar igen förs allt in med dagens datum och tid och en notering om att datumet avviker på grund av driftstörningen.".into());
+    time_rules.extend(s.role(role).time_rules.iter().cloned());
+    time_rules.push(format!("Redatera aldrig: när {} fungerar igen förs allt in med dagens datum och tid och en notering om att datumet avviker på grund av driftstörningen.", s.system.name));
     Checklist {
         role,
         makes,

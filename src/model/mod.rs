@@ -16,22 +16,24 @@ pub use phone::PhoneNumber;
 use jiff::civil::{Date, Time};
 
 /// The three parties of the routine. The site has one checklist per role.
+/// Content files name them by their Swedish ids (`slutenvard`, `oppenvard`,
+/// `kommun`, see [`Role::id`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
-    Slutenvard,
-    Oppenvard,
-    Kommun,
+    Inpatient,
+    Outpatient,
+    Municipality,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Slutenvard, Role::Oppenvard, Role::Kommun];
+    pub const ALL: [Role; 3] = [Role::Inpatient, Role::Outpatient, Role::Municipality];
 
     /// The id used in content files and page names.
     pub fn id(self) -> &'static str {
         match self {
-            Role::Slutenvard => "slutenvard",
-            Role::Oppenvard => "oppenvard",
-            Role::Kommun => "kommun",
+            Role::Inpatient => "slutenvard",
+            Role::Outpatient => "oppenvard",
+            Role::Municipality => "kommun",
         }
     }
 
@@ -39,21 +41,12 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.id() == id)
     }
 
-    /// Swedish name, capitalised, e.g. "Slutenvård".
-    pub fn name(self) -> &'static str {
+    /// Position in [`Role::ALL`] and in [`Settings::roles`].
+    pub fn index(self) -> usize {
         match self {
-            Role::Slutenvard => "Slutenvård",
-            Role::Oppenvard => "Öppenvård",
-            Role::Kommun => "Kommun",
-        }
-    }
-
-    /// Who this is in a sentence, e.g. "slutenvårdens avdelningar".
-    pub fn who(self) -> &'static str {
-        match self {
-            Role::Slutenvard => "slutenvårdens avdelningar",
-            Role::Oppenvard => "öppenvården (hälsocentralerna)",
-            Role::Kommun => "kommunerna (socialtjänst och kommunal hälso- och sjukvård)",
+            Role::Inpatient => 0,
+            Role::Outpatient => 1,
+            Role::Municipality => 2,
         }
     }
 
@@ -62,9 +55,9 @@ impl Role {
     /// each role names its own unit.
     pub fn own_number(self) -> &'static str {
         match self {
-            Role::Slutenvard => "avdelningens telefonnummer",
-            Role::Oppenvard => "hälsocentralens telefonnummer",
-            Role::Kommun => "ditt eget telefonnummer i kommunen",
+            Role::Inpatient => "avdelningens telefonnummer",
+            Role::Outpatient => "hälsocentralens telefonnummer",
+            Role::Municipality => "ditt eget telefonnummer i kommunen",
         }
     }
 
@@ -72,20 +65,20 @@ impl Role {
     /// "avdelningen".
     pub fn party_name(self) -> &'static str {
         match self {
-            Role::Slutenvard => "avdelningen",
-            Role::Oppenvard => "hälsocentralen",
-            Role::Kommun => "kommunen",
+            Role::Inpatient => "avdelningen",
+            Role::Outpatient => "hälsocentralen",
+            Role::Municipality => "kommunen",
         }
     }
 
     /// Which unit of each party to ring, as the routine means it.
     pub fn whom_to_ring(self) -> &'static str {
         match self {
-            Role::Slutenvard => {
+            Role::Inpatient => {
                 "Ring patientens hemkommun och den hälsocentral där patienten är listad."
             }
-            Role::Oppenvard => "Ring avdelningen där patienten vårdas och patientens hemkommun.",
-            Role::Kommun => "Ring avdelningen där patienten vårdas.",
+            Role::Outpatient => "Ring avdelningen där patienten vårdas och patientens hemkommun.",
+            Role::Municipality => "Ring avdelningen där patienten vårdas.",
         }
     }
 
@@ -99,9 +92,9 @@ impl Role {
 
     pub fn unit_kind(self) -> UnitKind {
         match self {
-            Role::Slutenvard => UnitKind::Ward,
-            Role::Oppenvard => UnitKind::HealthCentre,
-            Role::Kommun => UnitKind::Municipality,
+            Role::Inpatient => UnitKind::Ward,
+            Role::Outpatient => UnitKind::HealthCentre,
+            Role::Municipality => UnitKind::Municipality,
         }
     }
 }
@@ -164,12 +157,68 @@ impl Fact {
     }
 }
 
+/// What an event is in the routine, whatever its code and name: the code a
+/// region prints is its own; reconciliation and the payment rule ask for an
+/// event by its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventMeaning {
+    Admission,
+    NewDischargeDate,
+    Ready,
+    ReadyChanged,
+    Discharge,
+    CareContact,
+    ReadyForHome,
+    Other,
+}
+
+impl EventMeaning {
+    pub const ALL: [EventMeaning; 8] = [
+        EventMeaning::Admission,
+        EventMeaning::NewDischargeDate,
+        EventMeaning::Ready,
+        EventMeaning::ReadyChanged,
+        EventMeaning::Discharge,
+        EventMeaning::CareContact,
+        EventMeaning::ReadyForHome,
+        EventMeaning::Other,
+    ];
+
+    /// The meanings the payment rule reads; each must be an event's.
+    pub const PAYMENT: [EventMeaning; 4] = [
+        EventMeaning::Admission,
+        EventMeaning::Ready,
+        EventMeaning::ReadyChanged,
+        EventMeaning::Discharge,
+    ];
+
+    /// The value in kit.yaml.
+    pub fn id(self) -> &'static str {
+        match self {
+            EventMeaning::Admission => "admission",
+            EventMeaning::NewDischargeDate => "new_discharge_date",
+            EventMeaning::Ready => "ready",
+            EventMeaning::ReadyChanged => "ready_changed",
+            EventMeaning::Discharge => "discharge",
+            EventMeaning::CareContact => "care_contact",
+            EventMeaning::ReadyForHome => "ready_for_home",
+            EventMeaning::Other => "other",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<EventMeaning> {
+        EventMeaning::ALL.into_iter().find(|m| m.id() == id)
+    }
+}
+
 /// One of the coordination points ("samverkanspunkter") of the routine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// The number printed on the form (1–9).
     pub code: u8,
     pub name: String,
+    /// What the event is; unique among the events except `Other`.
+    pub meaning: EventMeaning,
     pub reported_by: Reporter,
     pub reported_to: Vec<Role>,
     pub facts: Vec<Fact>,
@@ -235,6 +284,26 @@ pub struct Organisation {
     pub record_system: String,
 }
 
+/// How kit.yaml names a role and what it adds to the role's checklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleText {
+    /// Capitalised, e.g. "Slutenvård".
+    pub name: String,
+    /// Who this is in a sentence, e.g. "slutenvårdens avdelningar".
+    pub who: String,
+    /// The role's own rules about the time of a call, placeholders filled.
+    pub time_rules: Vec<String>,
+}
+
+/// The system whose outage the routine is for, as the kit names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct System {
+    /// In titles and wherever the text first names it ("Lifecare SP").
+    pub name: String,
+    /// Where the text has already named it ("Datum i Lifecare avviker …").
+    pub short_name: String,
+}
+
 /// A named number outside the directory: the switchboard, the service desk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedNumber {
@@ -278,6 +347,9 @@ pub struct PrintSettings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub organisation: Organisation,
+    pub system: System,
+    /// In [`Role::ALL`] order; read with [`Settings::role`].
+    pub roles: [RoleText; 3],
     pub sample_data: bool,
     /// Public address of the site, ending in `/`.
     pub base_url: Option<String>,
@@ -295,8 +367,26 @@ pub struct Settings {
 }
 
 impl Settings {
+    pub fn role(&self, role: Role) -> &RoleText {
+        &self.roles[role.index()]
+    }
+
     pub fn event(&self, code: u8) -> Option<&Event> {
         self.events.iter().find(|e| e.code == code)
+    }
+
+    /// What the event with `code` is; `None` for a code kit.yaml lacks.
+    pub fn meaning(&self, code: u8) -> Option<EventMeaning> {
+        self.event(code).map(|e| e.meaning)
+    }
+
+    /// The code of the event that has `meaning` (the first, for `Other`).
+    /// The loader makes sure every meaning the payment rule reads has one.
+    pub fn code_of(&self, meaning: EventMeaning) -> Option<u8> {
+        self.events
+            .iter()
+            .find(|e| e.meaning == meaning)
+            .map(|e| e.code)
     }
 }
 
@@ -310,9 +400,9 @@ pub enum UnitKind {
 impl UnitKind {
     pub fn role(self) -> Role {
         match self {
-            UnitKind::Municipality => Role::Kommun,
-            UnitKind::Ward => Role::Slutenvard,
-            UnitKind::HealthCentre => Role::Oppenvard,
+            UnitKind::Municipality => Role::Municipality,
+            UnitKind::Ward => Role::Inpatient,
+            UnitKind::HealthCentre => Role::Outpatient,
         }
     }
 

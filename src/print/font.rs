@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn wrap_respects_the_width() {
-        let text = "Vid driftstopp i Lifecare SP som varar mer än tre timmar ringer \
+        let text = "Vid driftstopp i journalsystemet som varar mer än tre timmar ringer \
                     vårdcentralen kommunens sjuksköterska och dokumenterar samtalet \
                     på pappersloggen.";
         for width in [30.0, 50.0, 80.0, 170.0] {

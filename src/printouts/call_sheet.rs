@@ -11,9 +11,9 @@ use crate::print::{Document, Flow, FlowStyle, Item, Margins, PageSize, PrintErro
 /// The kinds of unit each audience needs, in the order they are listed.
 pub fn kinds_for(audience: Role) -> &'static [UnitKind] {
     match audience {
-        Role::Slutenvard => &[UnitKind::Municipality, UnitKind::HealthCentre],
-        Role::Kommun => &[UnitKind::Ward, UnitKind::HealthCentre],
-        Role::Oppenvard => &[UnitKind::Ward, UnitKind::Municipality],
+        Role::Inpatient => &[UnitKind::Municipality, UnitKind::HealthCentre],
+        Role::Municipality => &[UnitKind::Ward, UnitKind::HealthCentre],
+        Role::Outpatient => &[UnitKind::Ward, UnitKind::Municipality],
     }
 }
 
@@ -32,8 +32,9 @@ const HOURS_PT: f64 = 9.0;
 pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
     let s = &kit.settings;
     let title = format!(
-        "Telefonlista vid driftstopp i Lifecare SP – {}",
-        audience.name().to_lowercase()
+        "Telefonlista vid driftstopp i {} – {}",
+        s.system.name,
+        s.role(audience).name.to_lowercase()
     );
     let mut f = Flow::new(
         title,
@@ -42,18 +43,24 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
         FlowStyle::default(),
         decor(kit),
     )?;
-    f.heading("Telefonlista vid driftstopp i Lifecare SP", 18.0)?;
-    f.paragraph(&format!("För {}.", audience.who()), TextStyle::bold(12.0))?;
+    f.heading(
+        &format!("Telefonlista vid driftstopp i {}", s.system.name),
+        18.0,
+    )?;
+    f.paragraph(
+        &format!("För {}.", s.role(audience).who),
+        TextStyle::bold(12.0),
+    )?;
     let mut notice = vec![
         format!(
-            "Gäller när Lifecare SP inte går att använda och driftstörningen varat mer än {} timmar.",
-            s.threshold_hours
+            "Gäller när {} inte går att använda och driftstörningen varat mer än {} timmar.",
+            s.system.name, s.threshold_hours
         ),
         audience.every_call(),
         "Skriv varje samtal på loggbladet. Samtalets klockslag är det som räknas. Redatera aldrig."
             .to_string(),
     ];
-    if audience != Role::Kommun {
+    if audience != Role::Municipality {
         notice.push(format!(
             "Felanmälan: {} {} (internt) eller {}.",
             s.service_desk.name, s.service_desk.number, s.service_desk.portal_name
@@ -69,7 +76,7 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
         s.switchboard.number.national(),
         "dygnet runt".to_string(),
     )];
-    if audience != Role::Kommun {
+    if audience != Role::Municipality {
         fixed.push((
             format!("{} – felanmälan", s.service_desk.name),
             s.service_desk.number.national(),

@@ -41,8 +41,9 @@ fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> 
     };
     let mut f = Flow::new(
         format!(
-            "Snabbkort vid driftstopp i Lifecare SP – {}",
-            role.name().to_lowercase()
+            "Snabbkort vid driftstopp i {} – {}",
+            kit.settings.system.name,
+            kit.settings.role(role).name.to_lowercase()
         ),
         PageSize::A4Portrait,
         margins,
@@ -51,13 +52,14 @@ fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> 
     )?;
     f.heading(
         &format!(
-            "Snabbkort: {} vid driftstopp i Lifecare SP",
-            role.name().to_lowercase()
+            "Snabbkort: {} vid driftstopp i {}",
+            kit.settings.role(role).name.to_lowercase(),
+            kit.settings.system.name
         ),
         16.0 * scale,
     )?;
     let felanmalan = match role {
-        Role::Kommun => "Felanmäl enligt kommunens lokala rutin.".to_string(),
+        Role::Municipality => "Felanmäl enligt kommunens lokala rutin.".to_string(),
         _ => format!(
             "Felanmäl till {} {} (internt) eller via {}.",
             s.service_desk.name, s.service_desk.number, s.service_desk.portal_name

@@ -94,8 +94,7 @@ pub fn layout(
         let mut d = decor(kit);
         d.footer_lines.insert(
             0,
-            "Tiden = samtalets klockslag. Redatera aldrig. Efter driftstoppet: lämna bladen till den som samordnar efterregistreringen i Lifecare SP."
-                .to_string(),
+            format!("Tiden = samtalets klockslag. Redatera aldrig. Efter driftstoppet: lämna bladen till den som samordnar efterregistreringen i {}.", kit.settings.system.name),
         );
         // The form carries its own QR code with the sheet number, top right.
         d.qr_url = None;
@@ -196,7 +195,7 @@ fn page(
         modules: qr::qr_modules(&qr_content(kit, number))?,
     });
 
-    header(unit, number, grid, &mut items);
+    header(kit, unit, number, grid, &mut items);
     table_header(grid, &mut items);
     // The rows: cell edges, then the boxes, from the same layout.
     for row in &grid.rows {
@@ -232,7 +231,13 @@ fn marks(grid: &FormLayout, items: &mut Vec<Item>) {
 
 /// The header: title, sheet number box, unit and phone, date, outage start
 /// and who filled in the sheet.
-fn header(unit: Option<&Unit>, number: Option<&str>, grid: &FormLayout, items: &mut Vec<Item>) {
+fn header(
+    kit: &Kit,
+    unit: Option<&Unit>,
+    number: Option<&str>,
+    grid: &FormLayout,
+    items: &mut Vec<Item>,
+) {
     let left = fl::LEFT;
     let top = fl::TOP;
     items.push(Item::text(
@@ -240,7 +245,7 @@ fn header(unit: Option<&Unit>, number: Option<&str>, grid: &FormLayout, items: &
         top + 6.0,
         15.0,
         true,
-        "Samtalslogg vid driftstopp i Lifecare SP",
+        format!("Samtalslogg vid driftstopp i {}", kit.settings.system.name),
     ));
     let sb = grid.sheet_box;
     items.push(Item::boxed(sb.x, sb.y, sb.w, sb.h, 1.2));

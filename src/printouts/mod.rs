@@ -108,8 +108,8 @@ pub fn check_glyphs(kit: &Kit) -> Vec<MissingGlyph> {
 pub fn decor(kit: &Kit) -> PageDecor {
     let s = &kit.settings;
     let mut lines = vec![format!(
-        "{} · Reservrutin vid driftstopp i Lifecare SP · kitversion {} · uppgifter per {}",
-        s.organisation.name, kit.version, kit.data_date
+        "{} · Reservrutin vid driftstopp i {} · kitversion {} · uppgifter per {}",
+        s.organisation.name, s.system.name, kit.version, kit.data_date
     )];
     lines.push(match &s.base_url {
         Some(url) => {
@@ -248,17 +248,19 @@ pub fn make_each<E: Send>(
 ) -> Result<Vec<Printout>, Stopped<E>> {
     let mut jobs: Vec<(Printout, Layout<'_>)> = Vec::new();
     let s = &kit.settings;
-    for role in [Role::Slutenvard, Role::Oppenvard, Role::Kommun] {
+    for role in [Role::Inpatient, Role::Outpatient, Role::Municipality] {
         let who = match role {
-            Role::Slutenvard => "Varje slutenvårdsavdelning",
-            Role::Oppenvard => "Varje hälsocentral",
-            Role::Kommun => "Varje kommuns biståndshandläggare och kommunala hälso- och sjukvård",
+            Role::Inpatient => "Varje slutenvårdsavdelning",
+            Role::Outpatient => "Varje hälsocentral",
+            Role::Municipality => {
+                "Varje kommuns biståndshandläggare och kommunala hälso- och sjukvård"
+            }
         };
         jobs.push((
             Printout {
                 file: format!("telefonlista-{}.pdf", role.id()),
-                title: format!("Telefonlista för {}", role.name().to_lowercase()),
-                purpose: format!("Vilka {} ringer och blir uppringd av under driftstoppet, med nummer och öppettider.", role.who()),
+                title: format!("Telefonlista för {}", s.role(role).name.to_lowercase()),
+                purpose: format!("Vilka {} ringer och blir uppringd av under driftstoppet, med nummer och öppettider.", s.role(role).who),
                 who: who.to_string(),
                 copies: "2: en vid telefonen, en i pärmen".to_string(),
                 pages: 0,
@@ -310,8 +312,10 @@ pub fn make_each<E: Send>(
         Printout {
             file: "rutin.pdf".to_string(),
             title: "Rutinen på papper".to_string(),
-            purpose: "Hela rutinen vid driftstopp i Lifecare SP med samverkanspunkterna."
-                .to_string(),
+            purpose: format!(
+                "Hela rutinen vid driftstopp i {} med samverkanspunkterna.",
+                kit.settings.system.name
+            ),
             who: "Varje enhet".to_string(),
             copies: "1 i pärmen".to_string(),
             pages: 0,
@@ -319,13 +323,13 @@ pub fn make_each<E: Send>(
         },
         Box::new(|| routine::layout(kit)),
     ));
-    for role in [Role::Slutenvard, Role::Oppenvard, Role::Kommun] {
+    for role in [Role::Inpatient, Role::Outpatient, Role::Municipality] {
         jobs.push((
             Printout {
                 file: format!("snabbkort-{}.pdf", role.id()),
-                title: format!("Snabbkort för {}", role.name().to_lowercase()),
+                title: format!("Snabbkort för {}", s.role(role).name.to_lowercase()),
                 purpose: "En sida: när rutinen gäller, vilka samtal du ringer och tar emot, vad du skriver ner och vad som räknas som tiden.".to_string(),
-                who: format!("Varje enhet inom {}", role.name().to_lowercase()),
+                who: format!("Varje enhet inom {}", s.role(role).name.to_lowercase()),
                 copies: "1 vid telefonen, 1 i pärmen".to_string(),
                 pages: 0,
                 group: "Rutin och snabbkort",
@@ -342,7 +346,7 @@ pub fn make_each<E: Send>(
             p.pages = doc.pages.len();
             let mut meta = PdfMeta::new(p.title.clone(), kit.data_date);
             meta.author = s.organisation.name.clone();
-            meta.subject = "Reservrutin vid driftstopp i Lifecare SP".to_string();
+            meta.subject = format!("Reservrutin vid driftstopp i {}", s.system.name);
             meta.keywords = vec![format!("kitversion {}", kit.version)];
             print::to_pdf(&doc, &meta)
         })
@@ -440,7 +444,7 @@ pub fn who_calls_whom(f: &mut Flow, kit: &Kit) -> Result<(), PrintError> {
             y_mm: 3.2,
             size_pt: TEXT_PT,
             bold: true,
-            text: role.name().to_string(),
+            text: kit.settings.role(role).name.clone(),
             align: Align::Center,
         });
         items.push(Item::Line {

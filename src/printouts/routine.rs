@@ -12,9 +12,6 @@ use crate::print::{
 };
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-/// The printed routine's title.
-const TITLE: &str = "Rutin vid driftstopp i Lifecare SP";
-
 /// A block of a routine page as printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
@@ -150,14 +147,15 @@ pub fn blocks(md: &str) -> Vec<Block> {
 /// # Errors
 /// A [`PrintError`] for text the fonts lack.
 pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
+    let title = format!("Rutin vid driftstopp i {}", kit.settings.system.name);
     let mut f = Flow::new(
-        "Rutin vid driftstopp i Lifecare SP",
+        title.clone(),
         PageSize::A4Portrait,
         Margins::default(),
         FlowStyle::default(),
         decor(kit),
     )?;
-    f.heading(TITLE, 20.0)?;
+    f.heading(&title, 20.0)?;
     f.paragraph(
         &format!(
             "{} och {}. Utskrift av rutinen på {}.",
@@ -169,7 +167,7 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
     )?;
     for (i, page) in kit.pages.iter().enumerate() {
         // The document title already stands on top of the first page.
-        if !(i == 0 && page.title == TITLE) {
+        if !(i == 0 && page.title == title) {
             f.heading(&page.title, 16.0)?;
         }
         if let Some(d) = &page.description {
@@ -223,7 +221,7 @@ pub fn events_table(kit: &Kit, f: &mut Flow) -> Result<(), PrintError> {
     t.size_pt = 8.5;
     for e in &kit.settings.events {
         let by = match e.reported_by {
-            crate::model::Reporter::Role(r) => r.name().to_string(),
+            crate::model::Reporter::Role(r) => kit.settings.role(r).name.clone(),
             crate::model::Reporter::Anyone => "Alla".to_string(),
         };
         let facts: Vec<&str> = e.facts.iter().map(|f| f.label()).collect();
@@ -231,7 +229,7 @@ pub fn events_table(kit: &Kit, f: &mut Flow) -> Result<(), PrintError> {
             e.code.to_string(),
             e.name.clone(),
             by,
-            crate::model::checklist::join_roles(&e.reported_to),
+            crate::model::checklist::join_roles(&kit.settings, &e.reported_to),
             if facts.is_empty() {
                 "–".to_string()
             } else {

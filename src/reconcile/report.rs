@@ -10,7 +10,7 @@ use super::discrepancies::Kind;
 use super::ledger::Category;
 use super::matching::Status;
 use super::rows::Fate;
-use super::worklist::INSTRUCTION;
+use super::worklist::{instruction, note_heading};
 use super::{json_out, wording};
 use crate::model::Kit;
 use crate::output::OutFile;
@@ -329,10 +329,12 @@ fn worklist_csv(
     kit: &Kit,
     unit: &str,
 ) -> Vec<u8> {
+    let note_column = note_heading(kit);
     let mut csv = Csv::with_preamble(
         &format!(
-            "Arbetslista för {}. {INSTRUCTION}",
-            wording::unit_name(&kit.directory, unit)
+            "Arbetslista för {}. {}",
+            wording::unit_name(&kit.directory, unit),
+            instruction(kit)
         ),
         &[
             "nr",
@@ -347,7 +349,7 @@ fn worklist_csv(
             "riktning",
             "motpart",
             "kontrollera först",
-            "anteckning för Lifecare",
+            note_column.as_str(),
             "källa",
         ],
     );
@@ -576,7 +578,8 @@ pub fn settings_text(kit: &Kit) -> String {
     );
     let _ = writeln!(
         t,
-        "  Nytt utskrivningsklar efter ändrat (4): {}.",
+        "  Nytt utskrivningsklar efter ändrat ({}): {}.",
+        super::responsibility::changed_code(kit),
         if p.latest_ready_restarts {
             "klockan räknas från det senaste samtalet"
         } else {
@@ -618,7 +621,11 @@ pub fn settings_text(kit: &Kit) -> String {
 /// `sammanfattning.txt`.
 pub fn summary(rec: &Reconciliation<'_>, kit: &Kit) -> String {
     let mut t = String::new();
-    let _ = writeln!(t, "Avstämning av papperslogg vid driftstopp i Lifecare SP");
+    let _ = writeln!(
+        t,
+        "Avstämning av papperslogg vid driftstopp i {}",
+        kit.settings.system.name
+    );
     let _ = writeln!(t, "Per datum: {}", rec.as_of);
     let _ = writeln!(t);
     t.push_str(&settings_text(kit));

@@ -3,8 +3,9 @@
 //!
 //! This module decides which call is the valid utskrivningsklar notice and
 //! whether the conditions that can be read from the call logs hold: the
-//! municipality was reached about the admission (event 1) and about
-//! utskrivningsklar (event 3), not withdrawn by event 4. The arithmetic (start
+//! municipality was reached about the admission and about utskrivningsklar,
+//! not withdrawn by a changed utskrivningsklar. Events are read by their
+//! meaning in kit.yaml, never by code. The arithmetic (start
 //! date, counted days, amount) is [`crate::payment::PaymentRule`]'s. The
 //! other conditions of 5:3 and 5:5 (SIP invitation, the region's outpatient
 //! support) cannot be seen in the logs; the summary says so.
@@ -12,15 +13,9 @@
 use super::cases::Cases;
 use super::matching::{Call, Status};
 use super::wording;
-use crate::model::{Kit, PaymentSettings, UnitKind};
+use crate::model::{EventMeaning, Kit, PaymentSettings, UnitKind};
 use crate::payment::{Amount, PaymentRule, Rate};
 use jiff::civil::{Date, DateTime};
-
-/// Event codes the rule depends on.
-pub const ADMISSION: u8 = 1;
-pub const READY: u8 = 3;
-pub const READY_CHANGED: u8 = 4;
-pub const DISCHARGE: u8 = 5;
 
 /// What happened to the responsibility of one municipality for one patient.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,17 +118,18 @@ pub enum Ready {
     Withdrawn,
 }
 
-/// Walks the reached events 3 and 4: a 4 withdraws the ready notice; a new 3
-/// after it restarts the clock when `latest_restarts`, else the first 3
-/// counts again. A repeated 3 without a 4 between does not move the clock.
-pub fn valid_ready(events: &[(usize, u8)], latest_restarts: bool) -> Ready {
+/// Walks the reached ready and ready-changed events: a change withdraws the
+/// ready notice; a new ready after it restarts the clock when
+/// `latest_restarts`, else the first ready counts again. A repeated ready
+/// without a change between does not move the clock.
+pub fn valid_ready(events: &[(usize, EventMeaning)], latest_restarts: bool) -> Ready {
     let mut first: Option<usize> = None;
     let mut current: Option<usize> = None;
     let mut withdrawn = false;
     let mut restarted = false;
     for &(call, event) in events {
         match event {
-            READY if current.is_none() => {
+            EventMeaning::Ready if current.is_none() => {
                 let chosen = match first {
                     Some(first) if !latest_restarts => first,
                     Some(_) => {
@@ -146,7 +142,7 @@ pub fn valid_ready(events: &[(usize, u8)], latest_restarts: bool) -> Ready {
                 current = Some(chosen);
                 withdrawn = false;
             }
-            READY_CHANGED if current.is_some() => {
+            EventMeaning::ReadyChanged if current.is_some() => {
                 current = None;
                 withdrawn = true;
             }
@@ -158,6 +154,15 @@ pub fn valid_ready(events: &[(usize, u8)], latest_restarts: bool) -> Ready {
         None if withdrawn => Ready::Withdrawn,
         None => Ready::None,
     }
+}
+
+/// The code of the changed-utskrivningsklar event, as the texts name it
+/// ("återkallad (4)"); the loader makes sure there is one.
+pub fn changed_code(kit: &Kit) -> String {
+    kit.settings
+        .code_of(EventMeaning::ReadyChanged)
+        .map(|c| c.to_string())
+        .unwrap_or_default()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -186,15 +191,17 @@ fn assess_one(
         amount: None,
         notes: Vec::new(),
     };
-    let reached = |event: u8| {
+    let events = &kit.settings;
+    let meaning = |c: usize| events.meaning(calls[c].event());
+    let reached = |m: EventMeaning| {
         notices
             .iter()
-            .any(|&c| calls[c].event() == event && calls[c].reached())
+            .any(|&c| meaning(c) == Some(m) && calls[c].reached())
     };
     // Why no reached notice: none at all, only unanswered calls, or calls
     // the two sides disagree about.
-    let missing = |event: u8, text: &str| {
-        let of_event = || notices.iter().filter(|&&c| calls[c].event() == event);
+    let missing = |m: EventMeaning, text: &str| {
+        let of_event = || notices.iter().filter(|&&c| meaning(c) == Some(m));
         if of_event().any(|&c| calls[c].reached_disputed()) {
             format!("{text} (parterna oense om nådd)")
         } else if of_event().any(|&c| !calls[c].reached()) {
@@ -204,23 +211,30 @@ fn assess_one(
         }
     };
     let mut why_not = Vec::new();
-    if !reached(ADMISSION) {
+    if !reached(EventMeaning::Admission) {
         why_not.push(missing(
-            ADMISSION,
+            EventMeaning::Admission,
             "inget inskrivningsmeddelande nådde kommunen",
         ));
     }
-    let ready_events: Vec<(usize, u8)> = notices
+    let ready_events: Vec<(usize, EventMeaning)> = notices
         .iter()
-        .filter(|&&c| calls[c].reached() && matches!(calls[c].event(), READY | READY_CHANGED))
-        .map(|&c| (c, calls[c].event()))
+        .filter(|&&c| calls[c].reached())
+        .filter_map(|&c| match meaning(c) {
+            Some(m @ (EventMeaning::Ready | EventMeaning::ReadyChanged)) => Some((c, m)),
+            _ => None,
+        })
         .collect();
     let ready = valid_ready(&ready_events, kit.settings.payment.latest_ready_restarts);
+    let changed = changed_code(kit);
     match ready {
-        Ready::None => why_not.push(missing(READY, "inget utskrivningsklar-meddelande")),
-        Ready::Withdrawn => {
-            why_not.push("utskrivningsklar återkallad (4) utan nytt utskrivningsklar".to_owned())
-        }
+        Ready::None => why_not.push(missing(
+            EventMeaning::Ready,
+            "inget utskrivningsklar-meddelande",
+        )),
+        Ready::Withdrawn => why_not.push(format!(
+            "utskrivningsklar återkallad ({changed}) utan nytt utskrivningsklar"
+        )),
         Ready::Valid { .. } => {}
     }
     let Ready::Valid { call, restarted } = ready else {
@@ -238,15 +252,19 @@ fn assess_one(
     r.notice_local = Some(local);
     r.start = Some(start);
     if restarted {
-        r.notes.push(
-            "nytt utskrivningsklar efter ändring (4): räknas från det senaste samtalet".into(),
-        );
-    } else if ready_events.iter().any(|&(_, e)| e == READY_CHANGED) {
+        r.notes.push(format!(
+            "nytt utskrivningsklar efter ändring ({changed}): räknas från det senaste samtalet"
+        ));
+    } else if ready_events
+        .iter()
+        .any(|&(_, e)| e == EventMeaning::ReadyChanged)
+    {
         r.notes.push(if kit.settings.payment.latest_ready_restarts {
-            "ändrad utskrivningsklar (4) före det giltiga samtalet".into()
+            format!("ändrad utskrivningsklar ({changed}) före det giltiga samtalet")
         } else {
-            "nytt utskrivningsklar efter ändring (4): det första samtalet räknas enligt inställningarna"
-                .into()
+            format!(
+                "nytt utskrivningsklar efter ändring ({changed}): det första samtalet räknas enligt inställningarna"
+            )
         });
     }
     if notice.time_from_receiver() {
@@ -262,7 +280,7 @@ fn assess_one(
     // The discharge: the first event 5 at or after the notice, to this
     // municipality if there is one, otherwise to any party.
     let after_notice = |c: &usize| {
-        calls[*c].event() == DISCHARGE
+        meaning(*c) == Some(EventMeaning::Discharge)
             && calls[*c].notice_at().timestamp() >= notice.notice_at().timestamp()
     };
     let discharge = timeline
@@ -308,6 +326,9 @@ fn assess_one(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const READY: EventMeaning = EventMeaning::Ready;
+    const READY_CHANGED: EventMeaning = EventMeaning::ReadyChanged;
 
     #[test]
     fn first_ready_notice_counts() {

@@ -9,7 +9,7 @@
 
 use super::Reconciliation;
 use super::wording;
-use super::worklist::INSTRUCTION;
+use super::worklist::{instruction, note_heading};
 use crate::model::Kit;
 use crate::print::{
     self, Column, Document, Flow, FlowStyle, Margins, PageDecor, PageSize, PdfMeta, PrintError,
@@ -151,8 +151,8 @@ pub fn unit_pdf_document(
 ) -> Result<Document, PrintError> {
     let name = wording::unit_name(&kit.directory, unit);
     let footer = format!(
-        "{name}. Avstämning per {} efter driftstopp i Lifecare SP. Innehåller patientuppgifter: förvaras och kasseras som journalhandling.",
-        rec.as_of
+        "{name}. Avstämning per {} efter driftstopp i {}. Innehåller patientuppgifter: förvaras och kasseras som journalhandling.",
+        rec.as_of, kit.settings.system.name
     );
     let work = work_rows(rec, transcript, kit, unit);
     let notices = notice_rows(rec, kit, unit);
@@ -184,7 +184,7 @@ pub fn unit_pdf_document(
         decor,
     )?;
     f.heading(&format!("Arbetslista efter driftstopp: {name}"), 14.0)?;
-    f.paragraph(INSTRUCTION, TextStyle::bold(10.0))?;
+    f.paragraph(&instruction(kit), TextStyle::bold(10.0))?;
     if work.is_empty() {
         f.paragraph("Inget att registrera.", TextStyle::regular(10.0))?;
     } else {
@@ -195,6 +195,7 @@ pub fn unit_pdf_document(
                 .collect(),
         );
         table.size_pt = 8.0;
+        let note_column = crate::model::checklist::capitalise(&note_heading(kit));
         table.header = strings(&[
             "Nr",
             "Rapporterad tid",
@@ -202,7 +203,7 @@ pub fn unit_pdf_document(
             "Fall",
             "Patient",
             "Riktning",
-            "Anteckning för Lifecare",
+            &note_column,
             "Kontrollera först",
             "Klar",
         ]);

@@ -9,9 +9,9 @@
 
 use super::cases::Cases;
 use super::matching::{Call, Side, Status};
-use super::responsibility::{ADMISSION, DISCHARGE, READY, READY_CHANGED, Responsibility};
+use super::responsibility::Responsibility;
 use super::wording;
-use crate::model::{Fact, Kit, UnitKind};
+use crate::model::{EventMeaning, Fact, Kit, UnitKind};
 use crate::transcript::entry::{Direction, Entry, FactDate};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,7 +53,17 @@ pub struct WorkItem {
 }
 
 /// The header every worklist starts with.
-pub const INSTRUCTION: &str = "Registrera i Lifecare SP med aktuellt datum och klockslag när systemet är i drift igen. Redatera aldrig: klistra in anteckningen, som anger rapporterad tid.";
+pub fn instruction(kit: &Kit) -> String {
+    format!(
+        "Registrera i {} med aktuellt datum och klockslag när systemet är i drift igen. Redatera aldrig: klistra in anteckningen, som anger rapporterad tid.",
+        kit.settings.system.name
+    )
+}
+
+/// The heading of the column with the note to paste.
+pub fn note_heading(kit: &Kit) -> String {
+    format!("anteckning för {}", kit.settings.system.short_name)
+}
 
 /// Builds one worklist per unit that has something to enter or (for a
 /// municipality) a notice to check, by unit id.
@@ -100,6 +110,7 @@ pub fn build(
                     c,
                     call,
                     assessed.get(&(cases.of_call[c], receiver)).copied(),
+                    kit,
                 ),
             });
         }
@@ -117,10 +128,11 @@ pub fn build(
 
 /// What a reached notice to a municipality means for its payment
 /// responsibility for the patient, from the assessment.
-fn consequence(c: usize, call: &Call<'_>, r: Option<&Responsibility>) -> String {
+fn consequence(c: usize, call: &Call<'_>, r: Option<&Responsibility>, kit: &Kit) -> String {
+    use EventMeaning::{Admission, Discharge, Ready, ReadyChanged};
     let start = |r: &Responsibility| r.start.map(|d| d.to_string()).unwrap_or_default();
-    match (call.event(), r) {
-        (READY, Some(r)) if r.applies && r.notice_call == Some(c) => {
+    match (kit.settings.meaning(call.event()), r) {
+        (Some(Ready), Some(r)) if r.applies && r.notice_call == Some(c) => {
             let until = if r.still_admitted {
                 "fortfarande inskriven".to_owned()
             } else {
@@ -133,22 +145,22 @@ fn consequence(c: usize, call: &Call<'_>, r: Option<&Responsibility>) -> String 
                 wording::days(r.days)
             )
         }
-        (READY, Some(r)) if r.applies => format!(
+        (Some(Ready), Some(r)) if r.applies => format!(
             "ersatt av ett senare utskrivningsklar-samtal; betalningsansvar från {}",
             start(r)
         ),
-        (READY, Some(r)) => format!("inget betalningsansvar: {}", r.reason),
-        (ADMISSION, Some(r)) if r.applies => format!(
+        (Some(Ready), Some(r)) => format!("inget betalningsansvar: {}", r.reason),
+        (Some(Admission), Some(r)) if r.applies => format!(
             "inskrivningsmeddelandet är villkor för betalningsansvaret från {}",
             start(r)
         ),
-        (ADMISSION, _) => {
+        (Some(Admission), _) => {
             "inskrivningsmeddelandet är villkor för betalningsansvar; inget utskrivningsklar-meddelande ännu".to_owned()
         }
-        (READY_CHANGED, _) => {
+        (Some(ReadyChanged), _) => {
             "återkallar utskrivningsklar; betalningsansvaret räknas först från ett nytt utskrivningsklar-samtal".to_owned()
         }
-        (DISCHARGE, Some(r)) if r.applies && r.discharge_call == Some(c) => format!(
+        (Some(Discharge), Some(r)) if r.applies && r.discharge_call == Some(c) => format!(
             "betalningsansvaret slutar {} (utskrivning)",
             r.end.map(|d| d.to_string()).unwrap_or_default()
         ),
@@ -178,12 +190,15 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
         None => wording::unit_name(dir, &e.counterpart),
     };
     let when = wording::clock_in_text(call.notice_at());
+    let system = &kit.settings.system;
     let mut note = match e.direction {
         Direction::Outgoing => format!(
-            "Rapporterat per telefon under driftstopp i Lifecare SP {when} av {me} till {other}."
+            "Rapporterat per telefon under driftstopp i {} {when} av {me} till {other}.",
+            system.name
         ),
         Direction::Incoming => format!(
-            "Mottaget per telefon under driftstopp i Lifecare SP {when} av {me} från {other}."
+            "Mottaget per telefon under driftstopp i {} {when} av {me} från {other}.",
+            system.name
         ),
     };
     // The facts said on the call, each as this unit noted it or, when it
@@ -202,9 +217,10 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
         note.push_str(e.note.trim_end_matches('.'));
         note.push('.');
     }
-    note.push_str(
-        " Datum i Lifecare avviker från rapporterat datum på grund av driftstörningen. Källa: ",
-    );
+    note.push_str(&format!(
+        " Datum i {} avviker från rapporterat datum på grund av driftstörningen. Källa: ",
+        system.short_name
+    ));
     note.push_str(&wording::sheet_row(&e.source));
     note.push('.');
     note

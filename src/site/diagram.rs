@@ -38,7 +38,7 @@ pub fn svg(s: &Settings, id: &str) -> String {
             out,
             "<text x=\"{x}\" y=\"16\" text-anchor=\"middle\" class=\"roll\">{}</text>\
              <line x1=\"{x}\" y1=\"24\" x2=\"{x}\" y2=\"{}\" class=\"bana\"/>",
-            escape(role.name()),
+            escape(&s.role(role).name),
             height - 4.0
         );
     }

@@ -275,7 +275,12 @@ pub fn render(
     extra: &[ExtraPage],
 ) -> Result<(Vec<OutFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
     // Markdown first: headings are needed to check links between pages.
-    let events: Vec<EventView> = kit.settings.events.iter().map(EventView::new).collect();
+    let events: Vec<EventView> = kit
+        .settings
+        .events
+        .iter()
+        .map(|e| EventView::new(&kit.settings, e))
+        .collect();
     let event_table = event_table_html(&events);
     let directive = |name: &str| (name == "händelsetabell").then(|| event_table.clone());
     let rendered: Vec<_> = kit
@@ -463,6 +468,10 @@ impl Site<'_> {
         let s = &kit.settings;
         SiteView {
             organisation: s.organisation.name.clone(),
+            system: SystemView {
+                name: s.system.name.clone(),
+                short_name: s.system.short_name.clone(),
+            },
             municipalities_name: s.organisation.municipalities_name.clone(),
             intranet_name: s.organisation.intranet_name.clone(),
             record_system: s.organisation.record_system.clone(),
@@ -491,8 +500,8 @@ impl Site<'_> {
                 .map(|r| RoleLink {
                     id: r.id().into(),
                     href: format!("{}.html", r.id()),
-                    name: r.name().into(),
-                    who: r.who().into(),
+                    name: s.role(*r).name.clone(),
+                    who: s.role(*r).who.clone(),
                     current: format!("{}.html", r.id()) == current,
                 })
                 .collect(),
@@ -529,7 +538,7 @@ impl Site<'_> {
         self.page(
             "index.html".into(),
             "index.html",
-            "Driftstopp i Lifecare SP",
+            &format!("Driftstopp i {}", self.kit.settings.system.name),
             ctx,
         );
     }
@@ -564,7 +573,10 @@ impl Site<'_> {
         for role in Role::ALL {
             let mut ctx = tera::Context::new();
             let view = role_view(self.kit, role);
-            let title = format!("Checklista: {}", role.name().to_lowercase());
+            let title = format!(
+                "Checklista: {}",
+                self.kit.settings.role(role).name.to_lowercase()
+            );
             ctx.insert("role", &view);
             self.page(format!("{}.html", role.id()), "role.html", &title, ctx);
         }

@@ -2,13 +2,16 @@
 //! place; templates never see the domain types. Documented in README.
 
 use crate::model::checklist::{self, join_roles};
-use crate::model::{Event, Kit, Phone, PhoneNumber, Reporter, Role, Unit, UnitKind};
+use crate::model::{Event, Kit, Phone, PhoneNumber, Reporter, Role, Settings, Unit, UnitKind};
 use serde::Serialize;
 
 /// Shared by every page: `site.*` in templates.
 #[derive(Debug, Serialize)]
 pub struct SiteView {
     pub organisation: String,
+    /// The system whose outage the routine is for: `site.system.name`,
+    /// `site.system.short_name`.
+    pub system: SystemView,
     pub municipalities_name: String,
     pub intranet_name: String,
     pub record_system: String,
@@ -28,6 +31,12 @@ pub struct SiteView {
     pub service_desk_portal: String,
     pub nav: Vec<NavItem>,
     pub roles: Vec<RoleLink>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct SystemView {
+    pub name: String,
+    pub short_name: String,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -226,15 +235,15 @@ pub struct EventView {
 }
 
 impl EventView {
-    pub fn new(e: &Event) -> Self {
+    pub fn new(s: &Settings, e: &Event) -> Self {
         EventView {
             code: e.code,
             name: e.name.clone(),
             reported_by: match e.reported_by {
-                Reporter::Role(r) => r.name().into(),
+                Reporter::Role(r) => s.role(r).name.clone(),
                 Reporter::Anyone => "Alla".into(),
             },
-            reported_to: join_roles(&e.reported_to),
+            reported_to: join_roles(s, &e.reported_to),
             facts: e.facts.iter().map(|f| f.label().to_string()).collect(),
             time_rule: e.time_rule.clone(),
         }
@@ -292,23 +301,23 @@ pub fn role_view(kit: &Kit, role: Role) -> RoleView {
         },
     };
     let numbers = match role {
-        Role::Slutenvard => vec![
+        Role::Inpatient => vec![
             link("kontakter.html#kommuner", "Kommunernas nummer"),
             link("kontakter.html#halsocentraler", "Hälsocentralernas nummer"),
         ],
-        Role::Oppenvard => vec![
+        Role::Outpatient => vec![
             link("kontakter.html#avdelningar", "Avdelningarnas nummer"),
             link("kontakter.html#kommuner", "Kommunernas nummer"),
         ],
-        Role::Kommun => vec![
+        Role::Municipality => vec![
             link("kontakter.html#avdelningar", "Avdelningarnas nummer"),
             link("kontakter.html#halsocentraler", "Hälsocentralernas nummer"),
         ],
     };
     RoleView {
         id: role.id().into(),
-        name: role.name().into(),
-        who: role.who().into(),
+        name: kit.settings.role(role).name.clone(),
+        who: kit.settings.role(role).who.clone(),
         makes: c.makes.iter().map(|m| call(m, true)).collect(),
         receives: c.receives.iter().map(|r| call(r, false)).collect(),
         write_down: c.write_down,

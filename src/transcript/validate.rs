@@ -563,7 +563,7 @@ impl<'k> Validator<'k> {
             (unit, counterpart, event, direction)
         {
             let before = p.items.len();
-            check_roles(&mut p, unit, cp, event, direction);
+            check_roles(&mut p, settings, unit, cp, event, direction);
             if p.items.len() > before {
                 remarks.push((RemarkKind::UnusualDirection, before));
             }

@@ -7,7 +7,7 @@ use super::super::entry::{Direction, FactDate};
 use super::super::fields;
 use super::problems::{Problems, required};
 use crate::localtime;
-use crate::model::{Directory, Event, Fact, Hours, Reporter, Role, Unit, UnitKind};
+use crate::model::{Directory, Event, Fact, Hours, Reporter, Role, Settings, Unit, UnitKind};
 use jiff::ZonedDateTime;
 use jiff::civil::Date;
 
@@ -133,11 +133,13 @@ pub(super) fn check_contact(
 /// role. Staff do make other calls, so a mismatch is only a warning.
 pub(super) fn check_roles(
     p: &mut Problems,
+    settings: &Settings,
     unit: &Unit,
     counterpart: &Unit,
     event: &Event,
     direction: Direction,
 ) {
+    let role_name = |role: Role| settings.role(role).name.to_lowercase();
     let (caller, called) = match direction {
         Direction::Outgoing => (unit, counterpart),
         Direction::Incoming => (counterpart, unit),
@@ -164,10 +166,6 @@ pub(super) fn check_roles(
             called.id
         ),
     );
-}
-
-fn role_name(role: Role) -> String {
-    role.name().to_lowercase()
 }
 
 /// A call to a municipality outside its phone hours (open if any of its
