@@ -476,7 +476,7 @@ fn qr_codes_decode_to_the_printouts_page_of_this_kit_version() {
     let expected = format!("{}utskrifter.html?kit={version}", base_url_in_kit_yaml());
     let dir = tempfile::tempdir().expect("temp dir");
     // The forms carry their own code, with the sheet number, top right:
-    // tests/print_form_scan.rs decodes it where layout.json says it is.
+    // tests/it/print_form_scan.rs decodes it where layout.json says it is.
     for rel in [
         "telefonlista-slutenvard.pdf".to_string(),
         "rutin.pdf".to_string(),

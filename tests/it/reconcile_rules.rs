@@ -2,10 +2,8 @@
 //! entries in, records out. Rates are made up (2024: 1 000 kr, 2025:
 //! 2 000 kr, no rate for 2026), so the sums can be checked by eye.
 
-mod reconcile_support;
-
+use crate::reconcile_support::{Logbook, day, kit};
 use jiff::civil::{Date, Weekday};
-use reconcile_support::{Logbook, day, kit};
 use reservkit::model::Kit;
 use reservkit::reconcile::ledger::Category;
 use reservkit::reconcile::matching::Status;
@@ -457,8 +455,12 @@ fn duplicates_and_corrections_are_counted_once() {
     book.again(out, "omgång-2.csv", |_| {});
     // The receiver's ready row had the wrong minute; corrected twice.
     let (_, inc) = book.call(WARD, BODEN, "2025-03-04 10:00", "2025-03-04 11:30", 3, 0);
-    book.correct(inc, |e| e.at = reconcile_support::at("2025-03-04 10:35"));
-    let last = book.correct(inc, |e| e.at = reconcile_support::at("2025-03-04 10:05"));
+    book.correct(inc, |e| {
+        e.at = crate::reconcile_support::at("2025-03-04 10:35")
+    });
+    let last = book.correct(inc, |e| {
+        e.at = crate::reconcile_support::at("2025-03-04 10:05")
+    });
     // A struck-out row.
     let gone = book.log(WARD, Direction::Outgoing, BODEN, "2025-03-05 09:00", 8, 0);
     book.void(gone);
@@ -481,7 +483,7 @@ fn a_row_transcribed_twice_differently_waits_for_a_human() {
     let mut book = Logbook::new();
     let (out, _) = book.call(WARD, BODEN, "2025-03-03 10:00", "2025-03-03 10:00", 1, 0);
     book.again(out, "omgång-2.csv", |e| {
-        e.at = reconcile_support::at("2025-03-03 16:00")
+        e.at = crate::reconcile_support::at("2025-03-03 16:00")
     });
     let transcript = book.transcript();
     let rec = run(&transcript, &kit(), "2025-03-31");

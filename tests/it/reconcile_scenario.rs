@@ -6,9 +6,7 @@
 //! no patient data leaks into names or the summary, and that the output is
 //! byte-identical on a second run.
 
-mod reconcile_support;
-
-use reconcile_support::{Logbook, NAMES, PINS, at, day, kit};
+use crate::reconcile_support::{Logbook, NAMES, PINS, at, day, kit};
 use reservkit::cli::reconcile as cli;
 use reservkit::model::Kit;
 use reservkit::reconcile::discrepancies::Kind;

@@ -5,7 +5,7 @@
 //! on.
 //!
 //! Everything here works on the layout (`Document` and its items), so the
-//! checks measure what would be printed; `tests/print_tools.rs` reads the
+//! checks measure what would be printed; `tests/it/print_tools.rs` reads the
 //! PDFs back with independent tools.
 
 use std::collections::BTreeSet;

@@ -6,9 +6,7 @@
 //! The generator is a small deterministic one (SplitMix64), so a failure
 //! names a seed that reproduces it.
 
-mod reconcile_support;
-
-use reconcile_support::{Logbook, day, kit};
+use crate::reconcile_support::{Logbook, day, kit};
 use reservkit::reconcile::ledger::Category;
 use reservkit::reconcile::rows::Fate;
 use reservkit::reconcile::{reconcile, report};
@@ -94,7 +92,7 @@ fn random_transcript(seed: u64) -> Transcript {
             60..=71 if existing > 0 => {
                 let target = rng.below(existing);
                 let (_, at) = time(&mut rng, None);
-                let at = reconcile_support::at(&at);
+                let at = crate::reconcile_support::at(&at);
                 b.correct(target, |e| e.at = at);
             }
             72..=77 if existing > 0 => {
@@ -108,7 +106,7 @@ fn random_transcript(seed: u64) -> Transcript {
                     b.again(target, &file, |_| {});
                 } else {
                     let (_, at) = time(&mut rng, None);
-                    let at = reconcile_support::at(&at);
+                    let at = crate::reconcile_support::at(&at);
                     b.again(target, &file, |e| e.at = at);
                 }
             }
