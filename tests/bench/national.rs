@@ -6,8 +6,8 @@
 //!
 //! ```sh
 //! cargo build --release
-//! cargo run --release --example national -- generate /tmp/national [--rows 100000]
-//! cargo run --release --example national -- run /tmp/national [--bin A --bin B] [--runs 3]
+//! cargo run --release --example national -- generate DIR [--rows 100000]
+//! cargo run --release --example national -- run DIR [--bin A --bin B] [--runs 3]
 //! ```
 //!
 //! `generate` writes `DIR/content/` (the shipped `kit.yaml` and routine pages

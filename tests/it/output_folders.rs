@@ -347,11 +347,7 @@ fn patient_data_left_by_a_killed_reconciliation_goes_even_when_the_next_run_fail
     with_outage(dir.path());
     let leftover = dir.path().join(".avst.ny-4294967290");
     std::fs::create_dir_all(&leftover).expect("leftover");
-    std::fs::write(
-        leftover.join("fall.json"),
-        "19121212-1212 Tolvan Tolvansson",
-    )
-    .expect("file");
+    std::fs::write(leftover.join("fall.json"), "18900101-9802 Astrid Testsson").expect("file");
     std::fs::write(dir.path().join("tom.csv"), "").expect("empty input");
     let result = run(
         dir.path(),
