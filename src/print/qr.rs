@@ -4,6 +4,8 @@
 //! draw or decide sizes: [`crate::print::layout::Item::Qr`] carries the
 //! matrix and the PDF writer paints the dark modules as vector squares.
 
+use std::collections::HashMap;
+
 use qrcode::types::QrError;
 use qrcode::{Color, EcLevel, QrCode};
 
@@ -21,19 +23,24 @@ pub const QUIET_ZONE_MODULES: usize = 4;
 /// [`PrintError::QrEncode`] when the URL cannot be encoded (too long for the
 /// largest QR version).
 pub fn qr_modules(url: &str) -> Result<Vec<Vec<bool>>, PrintError> {
-    // Every page of every printout carries the same code: encode each URL
-    // once per process (encoding is pure, so the result cannot differ).
-    type Cache = std::sync::Mutex<Vec<(String, Result<Vec<Vec<bool>>, PrintError>)>>;
+    // Pages of a printout share a code (the site's address): encode each
+    // text once per process, looked up by hash. Each form sheet has a code
+    // of its own, used once, so the cache stops growing at CACHED entries
+    // rather than hold a national kit's tens of thousands of sheets.
+    const CACHED: usize = 256;
+    type Cache = std::sync::Mutex<HashMap<String, Result<Vec<Vec<bool>>, PrintError>>>;
     static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Ok(guard) = cache.lock()
-        && let Some((_, hit)) = guard.iter().find(|(u, _)| u == url)
+        && let Some(hit) = guard.get(url)
     {
         return hit.clone();
     }
     let result = encode(url);
-    if let Ok(mut guard) = cache.lock() {
-        guard.push((url.to_string(), result.clone()));
+    if let Ok(mut guard) = cache.lock()
+        && guard.len() < CACHED
+    {
+        guard.insert(url.to_string(), result.clone());
     }
     result
 }
