@@ -21,5 +21,6 @@ mod reconcile_scenario;
 mod reconcile_support;
 mod serve_cli;
 mod site_snapshots;
+mod support;
 mod transcribe_cli;
 mod transcribe_guided;

@@ -10,19 +10,13 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
-const SOURCE_DATE_EPOCH: &str = "1795564800";
 /// Render resolution for the pixel checks.
 const DPI: f64 = 150.0;
 /// How far an edge may be from where layout.json puts it, mm.
 const TOLERANCE_MM: f64 = 0.5;
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn tool(name: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|path| {
@@ -55,30 +49,7 @@ fn run(program: &Path, args: &[&str]) -> Vec<u8> {
 
 /// The kit built once by the real binary: the output folder.
 fn built() -> &'static Path {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("form-scan-kit");
-        if out.exists() {
-            std::fs::remove_dir_all(&out).expect("remove the previous build");
-        }
-        let output = Command::new(env!("CARGO_BIN_EXE_reservkit"))
-            .arg("build")
-            .arg("--content")
-            .arg(repo().join("content"))
-            .arg("--templates")
-            .arg(repo().join("templates"))
-            .arg("--out")
-            .arg(&out)
-            .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-            .output()
-            .expect("reservkit runs");
-        assert!(
-            output.status.success(),
-            "reservkit build failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        out
-    })
+    crate::support::built_kit()
 }
 
 fn layout() -> Value {

@@ -18,9 +18,8 @@ use std::sync::OnceLock;
 use reservkit::model::{Kit, Role, UnitKind};
 use reservkit::printouts::routine::{self, Block};
 
-/// 2026-11-25 01:00 in Stockholm: a fixed build day on which every contact
-/// in `content/` is verified (not in the future, not overdue).
-const SOURCE_DATE_EPOCH: &str = "1795564800";
+/// The build day of [`crate::support::SOURCE_DATE_EPOCH`], on which every
+/// contact in `content/` is verified (not in the future, not overdue).
 const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 25);
 
 const A4_PORTRAIT: &str = "595.28 x 841.89 pts (A4)";
@@ -71,30 +70,7 @@ fn run(program: &Path, args: &[&str]) -> String {
 
 /// The kit built once by the real binary: the output folder.
 fn built() -> &'static Path {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("print-tools-kit");
-        if out.exists() {
-            std::fs::remove_dir_all(&out).expect("remove the previous build");
-        }
-        let output = Command::new(env!("CARGO_BIN_EXE_reservkit"))
-            .arg("build")
-            .arg("--content")
-            .arg(repo().join("content"))
-            .arg("--templates")
-            .arg(repo().join("templates"))
-            .arg("--out")
-            .arg(&out)
-            .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-            .output()
-            .expect("reservkit runs");
-        assert!(
-            output.status.success(),
-            "reservkit build failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        out
-    })
+    crate::support::built_kit()
 }
 
 fn kit() -> &'static Kit {
