@@ -57,11 +57,7 @@ fn work_rows(
             let other = wording::unit_name(&kit.directory, &own.counterpart);
             vec![
                 (n + 1).to_string(),
-                format!(
-                    "{}\n{}",
-                    wording::clock(call.notice_at()).replacen(' ', "\nkl. ", 1),
-                    call.id
-                ),
+                time_cell(call),
                 wording::event_name(&kit.settings, call.event()),
                 rec.cases.number_of_call(item.call).to_owned(),
                 format!("{}\n{}", own.patient_name, own.patient_id),
@@ -94,11 +90,7 @@ fn notice_rows(rec: &Reconciliation<'_>, kit: &Kit, unit: &str) -> Vec<Vec<Strin
             let told = call.notice_side().entry;
             vec![
                 format!("K{}", n + 1),
-                format!(
-                    "{}\n{}",
-                    wording::clock(call.notice_at()).replacen(' ', "\nkl. ", 1),
-                    call.id
-                ),
+                time_cell(call),
                 wording::event_name(&kit.settings, call.event()),
                 rec.cases.number_of_call(notice.call).to_owned(),
                 format!("{}\n{}", told.patient_name, told.patient_id),
@@ -134,8 +126,23 @@ fn discrepancy_rows(rec: &Reconciliation<'_>, unit: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn strings(cells: &[&str]) -> Vec<String> {
-    cells.iter().map(|s| (*s).to_owned()).collect()
+/// A ruled table at 8 pt with these column widths (mm), header and rows
+/// (already made printable).
+fn table(widths: &[f64], header: &[&str], rows: Vec<Vec<String>>) -> Table {
+    let mut table = Table::new(widths.iter().copied().map(Column::new).collect());
+    table.size_pt = 8.0;
+    table.header = header.iter().map(|s| (*s).to_owned()).collect();
+    table.rows = rows;
+    table
+}
+
+/// The reported time of a call as a two-line cell, with the call's id.
+fn time_cell(call: &crate::reconcile::matching::Call) -> String {
+    format!(
+        "{}\n{}",
+        wording::clock(call.notice_at()).replacen(' ', "\nkl. ", 1),
+        call.id
+    )
 }
 
 /// Lays out the unit's worklist and discrepancies.
@@ -188,27 +195,22 @@ pub fn unit_pdf_document(
     if work.is_empty() {
         f.paragraph("Inget att registrera.", TextStyle::regular(10.0))?;
     } else {
-        let mut table = Table::new(
-            [8.0, 24.0, 28.0, 13.0, 36.0, 30.0, 94.0, 24.0, 10.0]
-                .into_iter()
-                .map(Column::new)
-                .collect(),
-        );
-        table.size_pt = 8.0;
         let note_column = crate::model::checklist::capitalise(&note_heading(kit));
-        table.header = strings(&[
-            "Nr",
-            "Rapporterad tid",
-            "Händelse",
-            "Fall",
-            "Patient",
-            "Riktning",
-            &note_column,
-            "Kontrollera först",
-            "Klar",
-        ]);
-        table.rows = clean(work);
-        f.table(&table)?;
+        f.table(&table(
+            &[8.0, 24.0, 28.0, 13.0, 36.0, 30.0, 94.0, 24.0, 10.0],
+            &[
+                "Nr",
+                "Rapporterad tid",
+                "Händelse",
+                "Fall",
+                "Patient",
+                "Riktning",
+                &note_column,
+                "Kontrollera först",
+                "Klar",
+            ],
+            clean(work),
+        ))?;
     }
     if !notices.is_empty() {
         f.heading("Att kontrollera: meddelanden som kommunen tog emot", 12.0)?;
@@ -216,41 +218,31 @@ pub fn unit_pdf_document(
             "Meddelanden som nådde kommunen enligt samtalsloggarna och vad de betyder för betalningsansvaret. Jämför med egna anteckningar; registreras inte härifrån.",
             TextStyle::regular(10.0),
         )?;
-        let mut table = Table::new(
-            [8.0, 24.0, 28.0, 13.0, 36.0, 40.0, 26.0, 82.0, 10.0]
-                .into_iter()
-                .map(Column::new)
-                .collect(),
-        );
-        table.size_pt = 8.0;
-        table.header = strings(&[
-            "Nr",
-            "Rapporterad tid",
-            "Händelse",
-            "Fall",
-            "Patient",
-            "Från",
-            "Egen rad",
-            "Betalningsansvar",
-            "Klar",
-        ]);
-        table.rows = clean(notices);
-        f.table(&table)?;
+        f.table(&table(
+            &[8.0, 24.0, 28.0, 13.0, 36.0, 40.0, 26.0, 82.0, 10.0],
+            &[
+                "Nr",
+                "Rapporterad tid",
+                "Händelse",
+                "Fall",
+                "Patient",
+                "Från",
+                "Egen rad",
+                "Betalningsansvar",
+                "Klar",
+            ],
+            clean(notices),
+        ))?;
     }
     f.heading("Avvikelser att reda ut", 12.0)?;
     if concerning.is_empty() {
         f.paragraph("Inga avvikelser för enheten.", TextStyle::regular(10.0))?;
     } else {
-        let mut table = Table::new(
-            [8.0, 35.0, 13.0, 17.0, 124.0, 70.0]
-                .into_iter()
-                .map(Column::new)
-                .collect(),
-        );
-        table.size_pt = 8.0;
-        table.header = strings(&["Nr", "Typ", "Fall", "Samtal", "Beskrivning", "Källor"]);
-        table.rows = clean(concerning);
-        f.table(&table)?;
+        f.table(&table(
+            &[8.0, 35.0, 13.0, 17.0, 124.0, 70.0],
+            &["Nr", "Typ", "Fall", "Samtal", "Beskrivning", "Källor"],
+            clean(concerning),
+        ))?;
     }
     f.finish()
 }
