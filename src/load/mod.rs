@@ -4,6 +4,7 @@
 //! This is the only module that reads content files. It never writes, and it
 //! reports all problems it can find in one pass rather than stopping early.
 
+pub mod doc;
 pub mod limits;
 pub mod raw;
 pub mod text;
@@ -1192,8 +1193,8 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
         order: fm.order,
         description: fm.description,
         source: shown.to_string(),
-        body: text[body_start..].to_string(),
-        body_line: close_line + 2,
+        doc: doc::parse(shown, text, body_start, diags),
+        text: text.to_string(),
     })
 }
 

@@ -7,9 +7,11 @@
 pub mod calls;
 pub mod checklist;
 pub mod collate;
+pub mod doc;
 pub mod hours;
 pub mod phone;
 
+pub use doc::{Doc, Heading};
 pub use hours::Hours;
 pub use phone::PhoneNumber;
 
@@ -494,14 +496,6 @@ impl Directory {
     }
 }
 
-/// One heading of a routine page, for tables of contents and link checks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
-    pub level: u8,
-    pub text: String,
-    pub id: String,
-}
-
 /// A routine page written in Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -512,10 +506,11 @@ pub struct Page {
     pub description: Option<String>,
     /// Path of the source file as the user named it, for diagnostics.
     pub source: String,
-    /// The Markdown body after the front matter.
-    pub body: String,
-    /// Line in the source file where `body` starts (1-based).
-    pub body_line: usize,
+    /// The file's text as loaded (line ends made `\n`), which the spans in
+    /// `doc` point into.
+    pub text: String,
+    /// The Markdown body after the front matter, parsed.
+    pub doc: Doc,
 }
 
 /// Everything `build` needs, validated.

@@ -94,7 +94,7 @@ pub fn check_glyphs(kit: &Kit) -> Vec<MissingGlyph> {
         if let Some(d) = &p.description {
             push(p.source.clone(), d, true);
         }
-        for block in routine::blocks(&p.body) {
+        for block in routine::blocks(&p.doc) {
             for text in block.texts() {
                 push(p.source.clone(), text, true);
             }
@@ -510,6 +510,10 @@ mod tests {
             .expect("content/ loads")
     }
 
+    fn markdown(md: &str) -> crate::model::Doc {
+        crate::load::doc::parse("r.md", md, 0, &mut Vec::new())
+    }
+
     #[test]
     fn the_shipped_content_has_no_character_outside_the_fonts() {
         assert_eq!(check_glyphs(&kit()), Vec::new());
@@ -518,7 +522,7 @@ mod tests {
     #[test]
     fn a_hard_line_break_in_a_routine_page_is_not_a_missing_character() {
         let mut kit = kit();
-        kit.pages[0].body = "Ring växeln  \nsedan avdelningen.\\\nSist kommunen.\n".to_string();
+        kit.pages[0].doc = markdown("Ring växeln  \nsedan avdelningen.\\\nSist kommunen.\n");
         assert_eq!(check_glyphs(&kit), Vec::new());
         routine::layout(&kit).expect("the routine prints with line breaks");
     }
@@ -533,7 +537,8 @@ mod tests {
             .find(|u| u.kind == UnitKind::Ward)
             .expect("a ward");
         ward.name = "Avdelning ✈ 7".to_string();
-        kit.pages[0].body.push_str("\nRing ☎ växeln.\n");
+        let added = markdown("Ring ☎ växeln.\n");
+        kit.pages[0].doc.blocks.extend(added.blocks);
         let source = kit.pages[0].source.clone();
         let found = check_glyphs(&kit);
         assert_eq!(

@@ -1,16 +1,16 @@
-//! The routine on paper: the Markdown pages as one PDF with headings,
+//! The routine on paper: the routine pages as one PDF with headings,
 //! wrapped paragraphs, lists and the events table.
 //!
-//! Markdown is reduced to plain blocks first (inline formatting and links
-//! become their text), so the same blocks serve the layout and the glyph
-//! check.
+//! Each page's [`Doc`] is reduced to printed blocks first (inline
+//! formatting and links become their text), so the same blocks serve the
+//! layout and the glyph check.
 
 use super::{BODY, decor};
 use crate::model::Kit;
+use crate::model::doc::{self, BlockKind, Doc, ListItem};
 use crate::print::{
     Column, Document, Flow, FlowStyle, Margins, PageSize, PrintError, Table, TextStyle,
 };
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// A block of a routine page as printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +25,8 @@ pub enum Block {
         header: Vec<String>,
         rows: Vec<Vec<String>>,
     },
-    /// `{{ name }}` on its own line.
-    Directive(String),
+    /// The events table (`{{ händelsetabell }}`).
+    EventTable,
 }
 
 impl Block {
@@ -40,106 +40,86 @@ impl Block {
                 .chain(rows.iter().flatten())
                 .map(String::as_str)
                 .collect(),
-            Block::Directive(_) => Vec::new(),
+            Block::EventTable => Vec::new(),
         }
     }
 }
 
-/// Reduces Markdown to blocks. Never fails: unknown constructs keep their text.
-pub fn blocks(md: &str) -> Vec<Block> {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+/// The printed blocks of a page. Code, raw HTML and rules are not printed;
+/// a quotation prints its blocks.
+pub fn blocks(doc: &Doc) -> Vec<Block> {
     let mut out = Vec::new();
+    push_blocks(&doc.blocks, &mut out);
+    out
+}
+
+fn push_blocks(blocks: &[doc::Block], out: &mut Vec<Block>) {
+    for b in blocks {
+        match &b.kind {
+            BlockKind::Heading { heading, content } => out.push(Block::Heading(
+                heading.level,
+                doc::plain_text(content).trim().to_string(),
+            )),
+            BlockKind::Paragraph(content) | BlockKind::Plain(content) => {
+                let t = doc::plain_text(content).trim().to_string();
+                if !t.is_empty() {
+                    out.push(Block::Paragraph(t));
+                }
+            }
+            BlockKind::List { start, items } => {
+                let mut texts = Vec::new();
+                for item in items {
+                    item_texts(item, &mut texts);
+                }
+                out.push(Block::List {
+                    ordered: start.is_some(),
+                    items: texts,
+                });
+            }
+            BlockKind::Table { header, rows, .. } => {
+                let cell = |c: &doc::Cell| doc::plain_text(&c.content).trim().to_string();
+                out.push(Block::Table {
+                    header: header.iter().map(cell).collect(),
+                    rows: rows.iter().map(|r| r.iter().map(cell).collect()).collect(),
+                });
+            }
+            BlockKind::Quote(inner) => push_blocks(inner, out),
+            BlockKind::Directive(doc::Directive::EventTable) => out.push(Block::EventTable),
+            BlockKind::Code { .. } | BlockKind::Rule | BlockKind::Html(_) => {}
+        }
+    }
+}
+
+/// An item's text as one printed item; a nested list's items follow as
+/// items of their own, each after a dash.
+fn item_texts(item: &ListItem, out: &mut Vec<String>) {
     let mut text = String::new();
-    let mut lists: Vec<(bool, Vec<String>)> = Vec::new();
-    let mut table: Option<(Vec<String>, Vec<Vec<String>>)> = None;
-    let mut row: Vec<String> = Vec::new();
-    let mut in_head = false;
-    for ev in Parser::new_ext(md, opts) {
-        match ev {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                text.push_str(&t)
+    let flush = |text: &mut String, out: &mut Vec<String>| {
+        let t = text.trim();
+        if !t.is_empty() {
+            out.push(t.to_string());
+        }
+        text.clear();
+    };
+    for b in &item.blocks {
+        match &b.kind {
+            BlockKind::List { items, .. } => {
+                flush(&mut text, out);
+                let mut nested = Vec::new();
+                for i in items {
+                    item_texts(i, &mut nested);
+                }
+                out.extend(nested.into_iter().map(|t| format!("– {t}")));
             }
-            Event::SoftBreak => text.push(' '),
-            Event::HardBreak => text.push('\n'),
-            Event::Start(Tag::Heading { .. } | Tag::Paragraph | Tag::TableCell)
-                if lists.is_empty() =>
-            {
-                text.clear();
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                out.push(Block::Heading(level as u8, text.trim().to_string()));
-                text.clear();
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if lists.is_empty() {
-                    let t = text.trim().to_string();
-                    match t.strip_prefix("{{").and_then(|s| s.strip_suffix("}}")) {
-                        Some(name) => out.push(Block::Directive(name.trim().to_string())),
-                        None if !t.is_empty() => out.push(Block::Paragraph(t)),
-                        None => {}
-                    }
-                    text.clear();
-                } else {
+            kind => {
+                for inlines in kind.inlines() {
+                    text.push_str(&doc::plain_text(inlines));
                     text.push(' ');
                 }
             }
-            Event::Start(Tag::List(first)) => {
-                if let Some((_, items)) = lists.last_mut() {
-                    if !text.trim().is_empty() {
-                        items.push(text.trim().to_string());
-                    }
-                    text.clear();
-                }
-                lists.push((first.is_some(), Vec::new()));
-            }
-            Event::End(TagEnd::Item) => {
-                if let Some((_, items)) = lists.last_mut() {
-                    let t = text.trim().to_string();
-                    if !t.is_empty() {
-                        items.push(t);
-                    }
-                }
-                text.clear();
-            }
-            Event::End(TagEnd::List(_)) => {
-                if let Some((ordered, items)) = lists.pop() {
-                    match lists.last_mut() {
-                        // A nested list continues its parent's items with a dash.
-                        Some((_, parent)) => {
-                            parent.extend(items.into_iter().map(|i| format!("– {i}")))
-                        }
-                        None => out.push(Block::List { ordered, items }),
-                    }
-                }
-            }
-            Event::Start(Tag::Table(_)) => table = Some((Vec::new(), Vec::new())),
-            Event::Start(Tag::TableHead) => in_head = true,
-            Event::End(TagEnd::TableCell) => {
-                row.push(text.trim().to_string());
-                text.clear();
-            }
-            Event::End(TagEnd::TableHead) => {
-                in_head = false;
-                if let Some((h, _)) = table.as_mut() {
-                    *h = std::mem::take(&mut row);
-                }
-            }
-            Event::End(TagEnd::TableRow) => {
-                if let Some((_, rows)) = table.as_mut()
-                    && !in_head
-                {
-                    rows.push(std::mem::take(&mut row));
-                }
-            }
-            Event::End(TagEnd::Table) => {
-                if let Some((header, rows)) = table.take() {
-                    out.push(Block::Table { header, rows });
-                }
-            }
-            _ => {}
         }
     }
-    out
+    flush(&mut text, out);
 }
 
 /// Lays out every routine page, in order, as one document.
@@ -173,7 +153,7 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
         if let Some(d) = &page.description {
             f.paragraph(d, TextStyle::regular(11.0))?;
         }
-        for block in blocks(&page.body) {
+        for block in blocks(&page.doc) {
             match block {
                 Block::Heading(level, t) => f.heading(&t, if level <= 2 { 13.0 } else { 11.5 })?,
                 Block::Paragraph(t) => f.paragraph(&t, BODY)?,
@@ -193,7 +173,7 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
                     t.rows = rows;
                     f.table(&t)?;
                 }
-                Block::Directive(_) => events_table(kit, &mut f)?,
+                Block::EventTable => events_table(kit, &mut f)?,
             }
         }
     }
@@ -249,7 +229,7 @@ mod tests {
     fn reduces_markdown_to_blocks() {
         let md = "## Rubrik\n\nEn **fet** [länk](x.html).\n\n- ett\n- två\n  - under\n\n1. först\n\n{{ händelsetabell }}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
         assert_eq!(
-            blocks(md),
+            blocks(&crate::load::doc::parse("r.md", md, 0, &mut Vec::new())),
             vec![
                 Block::Heading(2, "Rubrik".into()),
                 Block::Paragraph("En fet länk.".into()),
@@ -261,7 +241,7 @@ mod tests {
                     ordered: true,
                     items: vec!["först".into()]
                 },
-                Block::Directive("händelsetabell".into()),
+                Block::EventTable,
                 Block::Table {
                     header: vec!["a".into(), "b".into()],
                     rows: vec![vec!["1".into(), "2".into()]]
@@ -296,7 +276,8 @@ mod tests {
         let long = "Gör en notering om att datumet inte överensstämmer med rapporterat \
                     datum på grund av driftstörning, och ange vem som ringde vem och när.";
         kit.pages.truncate(1);
-        kit.pages[0].body = format!("1. {long}\n2. Kort punkt.\n");
+        kit.pages[0].text = format!("1. {long}\n2. Kort punkt.\n");
+        kit.pages[0].doc = crate::load::doc::parse("r.md", &kit.pages[0].text, 0, &mut Vec::new());
         let doc = layout(&kit).expect("routine");
         let printed = lines(&doc);
         let first = printed

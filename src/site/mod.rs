@@ -10,6 +10,7 @@ pub mod views;
 use crate::diag::display_path;
 use crate::diag::{self, Diagnostic};
 use crate::markdown;
+use crate::model::doc::Directive;
 use crate::model::{Kit, Page, Role, UnitKind};
 use crate::output::OutFile;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,6 +26,7 @@ pub const REQUIRED: &[&str] = &[
     "contacts.html",
     "about.html",
     "printouts.html",
+    "handelsetabell.html",
 ];
 
 /// Extra pages other parts of the kit add (the printouts page), rendered
@@ -274,19 +276,11 @@ pub fn render(
     info: &BuildInfo,
     extra: &[ExtraPage],
 ) -> Result<(Vec<OutFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    // Markdown first: headings are needed to check links between pages.
     let events: Vec<EventView> = kit
         .settings
         .events
         .iter()
         .map(|e| EventView::new(&kit.settings, e))
-        .collect();
-    let event_table = event_table_html(&events);
-    let directive = |name: &str| (name == "händelsetabell").then(|| event_table.clone());
-    let rendered: Vec<_> = kit
-        .pages
-        .iter()
-        .map(|p| (p, markdown::render(&p.body, &directive)))
         .collect();
     // The directory's sections serve both the anchor check and the page.
     let sections: Vec<SectionView> = [
@@ -297,7 +291,7 @@ pub fn render(
     .into_iter()
     .map(|k| section(kit, k, stale_before(kit, info.build_date.as_deref())))
     .collect();
-    let anchors = anchors(&rendered, &sections, extra);
+    let anchors = anchors(&kit.pages, &sections, extra);
 
     let mut site = Site {
         kit,
@@ -307,11 +301,11 @@ pub fn render(
         files: Vec::new(),
         diags: Vec::new(),
     };
-    for (p, r) in &rendered {
-        check_page(p, r, &anchors, &mut site.diags);
+    for p in &kit.pages {
+        check_links(p, &anchors, &mut site.diags);
     }
     site.render_index();
-    site.render_pages(&rendered);
+    site.render_pages(&events);
     site.render_roles();
     site.render_contacts(&sections);
     site.render_about(&events);
@@ -334,15 +328,15 @@ pub fn render(
 /// The anchors of every page, by file: the headings of the routine pages,
 /// those the site generates, and none yet for the extra pages.
 fn anchors(
-    rendered: &[(&Page, markdown::Rendered)],
+    pages: &[Page],
     sections: &[SectionView],
     extra: &[ExtraPage],
 ) -> BTreeMap<String, BTreeSet<String>> {
     let mut anchors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (p, r) in rendered {
+    for p in pages {
         anchors.insert(
             format!("{}.html", p.slug),
-            r.headings.iter().map(|h| h.id.clone()).collect(),
+            p.doc.headings().iter().map(|h| h.id.clone()).collect(),
         );
     }
     let generated = generated_anchors(sections);
@@ -355,43 +349,29 @@ fn anchors(
     anchors
 }
 
-/// A routine page's Markdown problems and links to pages or sections that
-/// do not exist, at their place in the page's file.
-fn check_page(
+/// Links in a routine page to pages or sections that do not exist, at
+/// their place in the page's file. (The page's other Markdown problems were
+/// reported when it was loaded.)
+fn check_links(
     p: &Page,
-    r: &markdown::Rendered,
     anchors: &BTreeMap<String, BTreeSet<String>>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let pos = |offset: usize| {
-        let (line, col) = diag::line_col(&p.body, offset);
-        (line + p.body_line - 1, col)
-    };
-    for prob in &r.problems {
-        let (line, col) = pos(prob.offset);
-        let mut d = if prob.is_error {
-            Diagnostic::error(&p.source, line, col, &prob.message)
-        } else {
-            Diagnostic::warning(&p.source, line, col, &prob.message)
-        };
-        d.hint = prob.hint.clone();
-        diags.push(d);
-    }
-    for link in &r.links {
-        let (file, frag) = link.target.split_once('#').unwrap_or((&link.target, ""));
+    for link in p.doc.links().into_iter().filter(|l| l.is_local()) {
+        let (file, frag) = link.dest.split_once('#').unwrap_or((&link.dest, ""));
         let file = if file.is_empty() {
             format!("{}.html", p.slug)
         } else {
             file.to_string()
         };
-        let (line, col) = pos(link.offset);
+        let (line, col) = diag::line_col(&p.text, link.span.start);
         match anchors.get(&file) {
             None => diags.push(
                 Diagnostic::error(
                     &p.source,
                     line,
                     col,
-                    format!("länken «{}» pekar på en sida som inte finns", link.target),
+                    format!("länken «{}» pekar på en sida som inte finns", link.dest),
                 )
                 .with_hint(format!(
                     "sidor i kitet: {}",
@@ -543,8 +523,21 @@ impl Site<'_> {
         );
     }
 
-    fn render_pages(&mut self, rendered: &[(&Page, markdown::Rendered)]) {
-        for (p, r) in rendered {
+    /// The routine pages; a directive is filled in from its own template.
+    fn render_pages(&mut self, events: &[EventView]) {
+        let mut ctx = tera::Context::new();
+        ctx.insert("events", events);
+        let event_table = match self.templates.render("handelsetabell.html", &ctx) {
+            Ok(html) => html,
+            Err(d) => {
+                self.diags.push(d);
+                String::new()
+            }
+        };
+        let directive = |d: Directive| match d {
+            Directive::EventTable => event_table.clone(),
+        };
+        for p in &self.kit.pages {
             let mut ctx = tera::Context::new();
             ctx.insert(
                 "page",
@@ -552,10 +545,11 @@ impl Site<'_> {
                     slug: p.slug.clone(),
                     title: p.title.clone(),
                     description: p.description.clone().unwrap_or_default(),
-                    html: r.html.clone(),
-                    toc: r
-                        .headings
-                        .iter()
+                    html: markdown::render(&p.doc, &directive),
+                    toc: p
+                        .doc
+                        .headings()
+                        .into_iter()
                         .filter(|h| h.level <= 3)
                         .map(|h| TocItem {
                             id: h.id.clone(),
@@ -652,24 +646,4 @@ fn generated_anchors(sections: &[SectionView]) -> BTreeMap<String, BTreeSet<Stri
             .collect(),
     );
     out
-}
-
-fn event_table_html(events: &[EventView]) -> String {
-    use markdown::escape;
-    let mut h = String::from(
-        "<div class=\"tabell staplad\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell: samverkanspunkter\"><table class=\"handelser\">\n<caption>Samverkanspunkter och deras koder på loggbladet</caption>\n<thead><tr><th scope=\"col\">Kod</th><th scope=\"col\">Händelse</th><th scope=\"col\">Ringer</th><th scope=\"col\">Till</th><th scope=\"col\">Noteras särskilt</th><th scope=\"col\">Tiden</th></tr></thead>\n<tbody>\n",
-    );
-    for e in events {
-        h.push_str(&format!(
-            "<tr><td data-rubrik=\"Kod\">{}</td><th scope=\"row\">{}</th><td data-rubrik=\"Ringer\">{}</td><td data-rubrik=\"Till\">{}</td><td data-rubrik=\"Noteras särskilt\">{}</td><td data-rubrik=\"Tiden\">{}</td></tr>\n",
-            e.code,
-            escape(&e.name),
-            escape(&e.reported_by),
-            escape(&e.reported_to),
-            if e.facts.is_empty() { "–".to_string() } else { escape(&e.facts.join(", ")) },
-            escape(&e.time_rule)
-        ));
-    }
-    h.push_str("</tbody>\n</table></div>\n");
-    h
 }

@@ -182,7 +182,7 @@ pub struct SectionView {
 pub fn section(kit: &Kit, kind: UnitKind, stale_before: jiff::civil::Date) -> SectionView {
     let mut groups: Vec<GroupView> = Vec::new();
     for u in kit.directory.of_kind(kind) {
-        let gid = format!("{}-{}", kind_id(kind), crate::markdown::slugify(&u.group));
+        let gid = format!("{}-{}", kind_id(kind), crate::model::doc::slugify(&u.group));
         match groups.last_mut() {
             Some(g) if g.id == gid => g.units.push(UnitView::new(u, &kit.settings, stale_before)),
             _ => groups.push(GroupView {
@@ -461,7 +461,7 @@ pub fn printouts_context(kit: &Kit, list: &[crate::printouts::Printout]) -> tera
         match groups.iter_mut().find(|g| g.title == p.group) {
             Some(g) => g.items.push(view),
             None => groups.push(PrintoutGroup {
-                id: crate::markdown::slugify(p.group),
+                id: crate::model::doc::slugify(p.group),
                 title: p.group.to_string(),
                 items: vec![view],
             }),

@@ -406,7 +406,7 @@ fn routine_reads_back_with_all_its_headings() {
     let mut headings = vec!["Rutin vid driftstopp i Lifecare SP".to_string()];
     for page in &kit.pages {
         headings.push(page.title.clone());
-        for block in routine::blocks(&page.body) {
+        for block in routine::blocks(&page.doc) {
             if let Block::Heading(_, h) = block {
                 headings.push(h);
             }
