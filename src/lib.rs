@@ -10,7 +10,9 @@
 //!
 //! - [`load::load`] reads `content/` and returns a validated [`model::Kit`]
 //!   or every problem as a [`diag::Diagnostic`].
-//! - [`site::render`] turns the kit and the templates into the intranet site.
+//!   Routine pages are parsed there, once, into a [`model::Doc`].
+//! - [`site::render`] turns the kit and the templates into the intranet site;
+//!   [`markdown::render`] writes a page's tree as HTML.
 //! - [`printouts::make`] lays out the call sheets, logging forms, routine and
 //!   cards with the generic page model of [`print`], which alone writes PDF.
 //! - [`pipeline::build`] runs load, site and printouts; [`output::write_tree`]
