@@ -10,7 +10,8 @@
 
 use super::text::{MAX_REPORTED, describe};
 use super::yaml::{Seg, YamlDoc};
-use crate::diag::Diagnostic;
+use crate::diag::{self, Diagnostic};
+use crate::model::doc::{Block, BlockKind, Doc, plain_text};
 use serde_yaml::Value;
 
 /// Characters allowed in a name, label, number or other short value.
@@ -149,61 +150,59 @@ fn problem(s: &str, field: Option<&str>, limit: usize) -> Option<(String, Option
 
 /// Checks the parts of a routine page that are laid out as one unbreakable
 /// block on paper: a heading may be [`MAX_SHORT`] characters, a table cell
-/// [`MAX_SHORT`] too (a table row must fit on one page). Paragraphs and
-/// lists continue on the next page and are not limited. `first_line` is
-/// the file's line number of the body's first line. Pushes a located
-/// diagnostic per problem and returns whether there was none.
-pub fn check_markdown(
-    shown: &str,
-    body: &str,
-    first_line: usize,
-    diags: &mut Vec<Diagnostic>,
-) -> bool {
+/// [`MAX_SHORT`] too (a table row must fit on one page), counted as printed
+/// (without Markdown markup). Paragraphs and lists continue on the next page
+/// and are not limited. `text` is the page's file, which `doc`'s spans point
+/// into. Pushes a located diagnostic per problem and returns whether there
+/// was none.
+pub fn check_doc(shown: &str, text: &str, doc: &Doc, diags: &mut Vec<Diagnostic>) -> bool {
     let before = diags.len();
-    let mut fence = false;
-    for (n, line) in body.lines().enumerate() {
-        let line_no = first_line + n;
-        let trimmed = line.trim_start_matches(' ');
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = !fence;
-        }
-        if fence || line.len() - trimmed.len() > 3 {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        if trimmed.starts_with('#') {
-            let text = trimmed.trim_start_matches('#').trim();
-            let len = text.chars().count();
-            if len > MAX_SHORT {
-                let col = indent + trimmed.find(text).unwrap_or(0) + 1;
-                diags.push(
-                    Diagnostic::error(
-                        shown,
-                        line_no,
-                        col,
-                        format!("rubriken är {len} tecken lång; en rubrik får vara högst {MAX_SHORT} tecken"),
-                    )
-                    .with_hint("korta rubriken och lägg resten av texten i ett stycke under den"),
-                );
-            }
-        } else if trimmed.starts_with('|') {
-            let mut col = indent + 1;
-            for cell in trimmed.split('|') {
-                let len = cell.trim().chars().count();
+    let mut blocks: Vec<&Block> = doc.blocks.iter().rev().collect();
+    while let Some(b) = blocks.pop() {
+        match &b.kind {
+            BlockKind::Heading { content, .. } => {
+                let len = plain_text(content).trim().chars().count();
                 if len > MAX_SHORT {
-                    let lead = cell.len() - cell.trim_start().len();
+                    // The words, after the `#` marks of an ATX heading.
+                    let at = text[b.span.clone()]
+                        .find(|c: char| !matches!(c, ' ' | '\t' | '#'))
+                        .map_or(b.span.start, |i| b.span.start + i);
+                    let (line, col) = diag::line_col(text, at);
                     diags.push(
                         Diagnostic::error(
                             shown,
-                            line_no,
-                            col + cell[..lead].chars().count(),
-                            format!("tabellcellen är {len} tecken lång; en cell får vara högst {MAX_SHORT} tecken"),
+                            line,
+                            col,
+                            format!("rubriken är {len} tecken lång; en rubrik får vara högst {MAX_SHORT} tecken"),
                         )
-                        .with_hint("en tabellrad ska rymmas på en utskriven sida; skriv längre text som ett stycke under tabellen"),
+                        .with_hint("korta rubriken och lägg resten av texten i ett stycke under den"),
                     );
                 }
-                col += cell.chars().count() + 1;
             }
+            BlockKind::Table { header, rows, .. } => {
+                for cell in header.iter().chain(rows.iter().flatten()) {
+                    let len = plain_text(&cell.content).trim().chars().count();
+                    if len > MAX_SHORT {
+                        let lead = text[cell.span.clone()].len()
+                            - text[cell.span.clone()].trim_start().len();
+                        let (line, col) = diag::line_col(text, cell.span.start + lead);
+                        diags.push(
+                            Diagnostic::error(
+                                shown,
+                                line,
+                                col,
+                                format!("tabellcellen är {len} tecken lång; en cell får vara högst {MAX_SHORT} tecken"),
+                            )
+                            .with_hint("en tabellrad ska rymmas på en utskriven sida; skriv längre text som ett stycke under tabellen"),
+                        );
+                    }
+                }
+            }
+            BlockKind::Quote(inner) => blocks.extend(inner.iter().rev()),
+            BlockKind::List { items, .. } => {
+                blocks.extend(items.iter().flat_map(|i| &i.blocks).rev());
+            }
+            _ => {}
         }
     }
     diags.len() == before
@@ -269,11 +268,16 @@ mod tests {
     #[test]
     fn long_headings_and_table_cells_are_located_in_the_page() {
         let long = "x".repeat(MAX_SHORT + 1);
-        let body = format!(
-            "## {long}\n\nett stycke får vara {long} {long}\n\n| a | b |\n|---|---|\n| ok |  {long} |\n```\n# {long}\n```\n"
+        let text = format!(
+            "---\ntitle: T\norder: 1\n---\n## {long}\n\nett stycke får vara {long} {long}\n\n| a | b |\n|---|---|\n| ok |  {long} |\n```\n# {long}\n```\n\n- **{}**\n\n  | {} |\n  |---|\n",
+            "y".repeat(MAX_SHORT),
+            "z".repeat(MAX_SHORT),
         );
         let mut diags = Vec::new();
-        assert!(!check_markdown("r.md", &body, 5, &mut diags));
+        let body_start = text.find("## ").expect("body");
+        let doc = super::super::doc::parse("r.md", &text, body_start, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(!check_doc("r.md", &text, &doc, &mut diags));
         let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
         assert!(

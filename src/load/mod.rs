@@ -1141,14 +1141,14 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
     }
     let mut offset = first.len() + 1;
     let mut close = None;
-    for (i, line) in text.lines().enumerate().skip(1) {
+    for line in text.lines().skip(1) {
         if line.trim_end() == "---" {
-            close = Some((i, offset));
+            close = Some(offset);
             break;
         }
         offset += line.len() + 1;
     }
-    let Some((close_line, close_off)) = close else {
+    let Some(close_off) = close else {
         diags.push(
             Diagnostic::error(shown, 1, 1, "front matter avslutas aldrig")
                 .with_hint("lägg en rad med bara --- efter sista fältet"),
@@ -1184,7 +1184,8 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
     let body_start = text[close_off..]
         .find('\n')
         .map_or(text.len(), |i| close_off + i + 1);
-    if !limits::check_markdown(shown, &text[body_start..], close_line + 2, diags) {
+    let body = doc::parse(shown, text, body_start, diags);
+    if !limits::check_doc(shown, text, &body, diags) {
         return None;
     }
     Some(Page {
@@ -1193,7 +1194,7 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
         order: fm.order,
         description: fm.description,
         source: shown.to_string(),
-        doc: doc::parse(shown, text, body_start, diags),
+        doc: body,
         text: text.to_string(),
     })
 }
