@@ -198,7 +198,7 @@ mod tests {
             "> citat\n>\n> - i lista\n",
             "| a | b | c |\n|:--|:-:|--:|\n| 1 | *2* | [x](y.html) |\n",
             "```text\nkod <här>\n```\n\n    indraget\n\n---\n",
-            "[länk](https://example.org \"titel\") <https://example.org>\n",
+            "[länk](https://example.org \"titel\") <https://example.org> <namn@example.org>\n",
         ] {
             assert_eq!(html(md), direct(md), "{md:?}");
         }

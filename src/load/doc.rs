@@ -8,7 +8,7 @@
 //! its text. Links to pages and sections are checked later, by the site,
 //! which knows every page's anchors.
 
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Diagnostic, Severity};
 use crate::model::doc::{
     Align, Block, BlockKind, Cell, Directive, Doc, Heading, Inline, Link, ListItem, Span, slugify,
 };
@@ -64,12 +64,11 @@ impl<'a> DocParser<'a, '_> {
         self.events.get(self.pos).map(|(ev, _)| ev)
     }
 
-    fn problem(&mut self, offset: usize, error: bool, message: String, hint: &str) {
+    fn problem(&mut self, offset: usize, severity: Severity, message: String, hint: &str) {
         let (line, col) = diag::line_col(self.text, offset);
-        let d = if error {
-            Diagnostic::error(self.shown, line, col, message)
-        } else {
-            Diagnostic::warning(self.shown, line, col, message)
+        let d = match severity {
+            Severity::Error => Diagnostic::error(self.shown, line, col, message),
+            Severity::Warning => Diagnostic::warning(self.shown, line, col, message),
         };
         self.diags.push(d.with_hint(hint));
     }
@@ -155,7 +154,7 @@ impl<'a> DocParser<'a, '_> {
                         .collect();
                     self.problem(
                         span.start,
-                        true,
+                        Severity::Error,
                         format!("okänt direktiv «{{{{ {name} }}}}»"),
                         &format!("det enda direktivet är {}", known.join(", ")),
                     );
@@ -175,7 +174,7 @@ impl<'a> DocParser<'a, '_> {
         if level == 1 {
             self.problem(
                 span.start,
-                true,
+                Severity::Error,
                 "rubrik på nivå 1 (#) i sidans text".into(),
                 "sidans titel kommer från front matter; börja rubrikerna med ##",
             );
@@ -257,7 +256,7 @@ impl<'a> DocParser<'a, '_> {
     fn html_warning(&mut self, offset: usize, html: &str) {
         self.problem(
             offset,
-            false,
+            Severity::Warning,
             format!("HTML-koden «{}» visas som text", snippet(html)),
             "skriv formateringen med Markdown i stället, till exempel **fet** eller [länk](sida.html)",
         );
@@ -354,7 +353,7 @@ impl<'a> DocParser<'a, '_> {
             Some(_) => {
                 self.problem(
                     span.start,
-                    true,
+                    Severity::Error,
                     format!("länken «{dest}» är inte tillåten"),
                     "länka till sidor i kitet (sida.html#avsnitt) eller till https-adresser",
                 );
@@ -367,7 +366,7 @@ impl<'a> DocParser<'a, '_> {
     fn image(&mut self, span: Span, out: &mut Vec<Inline>) {
         self.problem(
             span.start,
-            true,
+            Severity::Error,
             "bilder stöds inte på rutinsidorna".into(),
             "sidan måste fungera utan externa resurser; beskriv med text",
         );
