@@ -12,7 +12,7 @@
 //!   or every problem as a [`diag::Diagnostic`].
 //!   Routine pages are parsed there, once, into a [`model::Doc`].
 //! - [`site::render`] turns the kit and the templates into the intranet site;
-//!   [`markdown::render`] writes a page's tree as HTML.
+//!   [`site::markdown::render`] writes a page's tree as HTML.
 //! - [`printouts::make`] lays out the call sheets, logging forms, routine and
 //!   cards with the generic page model of [`print`], which alone writes PDF.
 //! - [`pipeline::build`] runs load, site and printouts; [`output::write_tree`]
@@ -30,7 +30,6 @@ pub mod cli;
 pub mod diag;
 pub mod load;
 pub mod localtime;
-pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod payment;

@@ -2,7 +2,7 @@
 //! quick cards draw the same rows on paper), with the calls in words as its
 //! text alternative.
 
-use crate::markdown::escape;
+use super::markdown::escape;
 use crate::model::calls::{self, CallRow};
 use crate::model::{Role, Settings};
 use std::fmt::Write as _;

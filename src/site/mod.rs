@@ -5,11 +5,11 @@
 //! or reads content; templates are read by [`Templates::load`].
 
 pub mod diagram;
+pub mod markdown;
 pub mod views;
 
 use crate::diag::display_path;
 use crate::diag::{self, Diagnostic};
-use crate::markdown;
 use crate::model::doc::Directive;
 use crate::model::{Kit, Page, Role, UnitKind};
 use crate::output::OutFile;
