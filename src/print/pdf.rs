@@ -387,8 +387,11 @@ fn dark_rects(modules: &[Vec<bool>]) -> Vec<(usize, usize, usize, usize)> {
 }
 
 /// Appends a QR code to a content stream as one filled path (`re` per
-/// rectangle of [`dark_rects`], one `f`), in points with y up from the
-/// bottom of a page `page_h` mm high, in its own graphics state.
+/// rectangle of [`dark_rects`], one `f`), in its own graphics state, for a
+/// page `page_h` mm high. A matrix puts one unit at one module, with y
+/// down from the code's top-left corner, so the rectangles are small
+/// integers: formatting hundreds of decimals per code was a sixth of the
+/// build.
 fn qr_path(
     out: &mut String,
     x_mm: f64,
@@ -399,18 +402,16 @@ fn qr_path(
 ) {
     use std::fmt::Write;
     let p = |mm: f64| mm / MM_PER_PT;
-    let m = size_mm / modules.len().max(1) as f64;
-    out.push_str("q 0 g\n");
+    let m = p(size_mm / modules.len().max(1) as f64);
+    let _ = writeln!(
+        out,
+        "q 0 g {m:.4} 0 0 {:.4} {:.3} {:.3} cm",
+        -m,
+        p(x_mm),
+        p(page_h - y_mm)
+    );
     for (r, c, w, h) in dark_rects(modules) {
-        let bottom = y_mm + (r + h) as f64 * m;
-        let _ = writeln!(
-            out,
-            "{:.3} {:.3} {:.3} {:.3} re",
-            p(x_mm + c as f64 * m),
-            p(page_h - bottom),
-            p(w as f64 * m),
-            p(h as f64 * m)
-        );
+        let _ = writeln!(out, "{c} {r} {w} {h} re");
     }
     out.push_str("f Q\n");
 }
