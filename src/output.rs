@@ -268,6 +268,32 @@ impl Staging {
         Ok(())
     }
 
+    /// Writes one file of the tree through a buffer with `write`, for a
+    /// file made piece by piece rather than held whole in memory. As
+    /// [`Staging::add`] otherwise.
+    ///
+    /// # Errors
+    ///
+    /// As [`Staging::add`], and `write`'s error naming the file.
+    pub fn add_with(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let path = self.checked(rel)?;
+        let f = create_file(&path, self.kind.private())?;
+        let mut buffered = std::io::BufWriter::with_capacity(256 * 1024, f);
+        write(&mut buffered)
+            .and_then(|()| buffered.flush())
+            .map_err(err(&path, "skriva"))?;
+        #[cfg(not(target_os = "linux"))]
+        if self.kind.private() {
+            buffered.get_ref().sync_all().map_err(err(&path, "spara"))?;
+        }
+        self.note(rel);
+        Ok(())
+    }
+
     /// Adds `rel` as the same file as the already added `existing` (a hard
     /// link where the file system has them, else a copy of `bytes`), for a
     /// file that appears twice in the tree.
@@ -695,7 +721,8 @@ fn create_dir(dir: &Path, private: bool) -> Result<(), OutputError> {
     b.create(dir).map_err(err(dir, "skapa mappen"))
 }
 
-fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<(), OutputError> {
+/// Creates a new file, readable only by the user when `private`.
+fn create_file(path: &Path, private: bool) -> Result<fs::File, OutputError> {
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -703,7 +730,11 @@ fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<(), OutputErro
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(path).map_err(err(path, "skapa"))?;
+    opts.open(path).map_err(err(path, "skapa"))
+}
+
+fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<(), OutputError> {
+    let mut f = create_file(path, private)?;
     f.write_all(bytes).map_err(err(path, "skriva"))?;
     // Records with patient data must survive a crash; the site and the
     // printouts can simply be built again. On Linux the whole staged tree

@@ -180,21 +180,10 @@ pub fn reconcile_scrubbed_to(
             "avstämningen går inte ihop\n{accounting}"
         )));
     }
-    let mut files = report::files(&rec, transcript, kit);
-    // A long outage gives files of many megabytes: one thread per file.
-    std::thread::scope(|scope| {
-        for file in files.iter_mut().filter(|f| !holds_patient_data(&f.path)) {
-            scope.spawn(move || {
-                if let Ok(text) = std::str::from_utf8(&file.bytes) {
-                    let scrubbed = scrubber.scrub(text);
-                    file.bytes = scrubbed.into_bytes();
-                }
-            });
-        }
-    });
     // The worklist PDFs (patient data, never scrubbed) go into the staged
-    // folder as they are made; the folder is swapped in only when every
-    // file is written.
+    // folder as they are made, and each record file is written row by row
+    // into its file (scrubbed on the way), so that neither is ever whole in
+    // memory; the folder is swapped in only when every file is written.
     let staging = output::Staging::begin(out, Kind::Reconciliation)
         .map_err(|e| Failure::Failed(e.to_string()))?;
     let pdfs = std::sync::atomic::AtomicUsize::new(0);
@@ -203,10 +192,48 @@ pub fn reconcile_scrubbed_to(
         staging.add(&f.path, &f.bytes).map_err(|e| e.to_string())
     })
     .map_err(Failure::Failed)?;
-    for f in &files {
-        staging
-            .add(&f.path, &f.bytes)
-            .map_err(|e| Failure::Failed(e.to_string()))?;
+    let files = report::writers(&rec, transcript, kit);
+    let write_one = |(path, write): &(String, report::Writer<'_>)| {
+        staging.add_with(path, |out| {
+            if holds_patient_data(path) {
+                write(out)
+            } else {
+                let mut scrubbed = scrubber.writer(out);
+                write(&mut scrubbed)?;
+                scrubbed.finish().map(drop)
+            }
+        })
+    };
+    // A long outage gives record files of many megabytes: two at a time,
+    // each worker taking the next file as it finishes one.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::Mutex::new(None::<(usize, String)>);
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    if let Err(e) = write_one(file) {
+                        let mut failed = failed
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        // The first file in order that failed, whatever the
+                        // threads' timing.
+                        if failed.as_ref().is_none_or(|(j, _)| i < *j) {
+                            *failed = Some((i, e.to_string()));
+                        }
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    if let Some((_, e)) = failed
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        return Err(Failure::Failed(e));
     }
     let count = files.len() + pdfs.into_inner();
     let notes = staging

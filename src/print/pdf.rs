@@ -198,25 +198,10 @@ fn item_ops(item: &Item, page_h: f64, ops: &mut Vec<Op>) {
             }
             body.push(rect_op(*x_mm, *y_mm, *w_mm, *h_mm, page_h, mode));
         }
-        Item::Qr {
-            x_mm,
-            y_mm,
-            size_mm,
-            modules,
-        } => {
-            let m = size_mm / modules.len().max(1) as f64;
-            body.push(Op::SetFillColor { col: gray(0.0) });
-            for (r, start, len) in dark_runs(modules) {
-                body.push(rect_op(
-                    x_mm + start as f64 * m,
-                    y_mm + r as f64 * m,
-                    len as f64 * m,
-                    m,
-                    page_h,
-                    PaintMode::Fill,
-                ));
-            }
-        }
+        // Written straight into the content stream by `add_qr_codes`: as
+        // printpdf operations a code's hundreds of squares were most of
+        // the work of a form page.
+        Item::Qr { .. } => return,
     }
     ops.push(Op::SaveGraphicsState);
     ops.extend(body);
@@ -329,6 +314,7 @@ pub fn to_pdf(doc: &Document, meta: &PdfMeta) -> Result<Vec<u8>, PrintError> {
     }
     tidy(&mut lo).map_err(|e| fail(format!("PDF-strukturen: {e}")))?;
     add_background(&mut lo, doc).map_err(|e| fail(format!("bakgrunden: {e}")))?;
+    add_qr_codes(&mut lo, doc).map_err(|e| fail(format!("QR-koden: {e}")))?;
     compress_streams(&mut lo).map_err(|e| fail(format!("kunde inte komprimera: {e}")))?;
     save_with_content_id(&mut lo).map_err(|e| fail(format!("kunde inte spara: {e}")))
 }
@@ -364,11 +350,17 @@ fn tidy(lo: &mut lopdf::Document) -> lopdf::Result<()> {
     Ok(())
 }
 
-/// Horizontal runs of dark QR modules as (row, first column, length): one
-/// rectangle per run instead of one per module.
-fn dark_runs(modules: &[Vec<bool>]) -> Vec<(usize, usize, usize)> {
-    let mut runs = Vec::new();
+/// The dark QR modules as rectangles (row, column, width, height in
+/// modules): each horizontal run of dark modules, merged with the same run
+/// in the rows below it, so a code takes a few hundred rectangles rather
+/// than one per module.
+fn dark_rects(modules: &[Vec<bool>]) -> Vec<(usize, usize, usize, usize)> {
+    // Rectangles still growing downwards, by (first column, width).
+    let mut open: std::collections::BTreeMap<(usize, usize), (usize, usize)> =
+        std::collections::BTreeMap::new();
+    let mut done = Vec::new();
     for (r, row) in modules.iter().enumerate() {
+        let mut runs = Vec::new();
         let mut c = 0;
         while c < row.len() {
             if !row[c] {
@@ -379,10 +371,104 @@ fn dark_runs(modules: &[Vec<bool>]) -> Vec<(usize, usize, usize)> {
             while c < row.len() && row[c] {
                 c += 1;
             }
-            runs.push((r, start, c - start));
+            runs.push((start, c - start));
         }
+        let mut next = std::collections::BTreeMap::new();
+        for run in runs {
+            let (top, height) = open.remove(&run).unwrap_or((r, 0));
+            next.insert(run, (top, height + 1));
+        }
+        done.extend(open.into_iter().map(|((c, w), (top, h))| (top, c, w, h)));
+        open = next;
     }
-    runs
+    done.extend(open.into_iter().map(|((c, w), (top, h))| (top, c, w, h)));
+    done.sort_unstable();
+    done
+}
+
+/// Appends a QR code to a content stream as one filled path (`re` per
+/// rectangle of [`dark_rects`], one `f`), in its own graphics state, for a
+/// page `page_h` mm high. A matrix puts one unit at one module, with y
+/// down from the code's top-left corner, so the rectangles are small
+/// integers: formatting hundreds of decimals per code was a sixth of the
+/// build.
+fn qr_path(
+    out: &mut String,
+    x_mm: f64,
+    y_mm: f64,
+    size_mm: f64,
+    modules: &[Vec<bool>],
+    page_h: f64,
+) {
+    use std::fmt::Write;
+    let p = |mm: f64| mm / MM_PER_PT;
+    let m = p(size_mm / modules.len().max(1) as f64);
+    let _ = writeln!(
+        out,
+        "q 0 g {m:.4} 0 0 {:.4} {:.3} {:.3} cm",
+        -m,
+        p(x_mm),
+        p(page_h - y_mm)
+    );
+    for (r, c, w, h) in dark_rects(modules) {
+        let _ = writeln!(out, "{c} {r} {w} {h} re");
+    }
+    out.push_str("f Q\n");
+}
+
+/// Draws every page's QR codes at the end of its content stream.
+fn add_qr_codes(lo: &mut lopdf::Document, doc: &Document) -> lopdf::Result<()> {
+    let pages = lo.get_pages();
+    for (page, page_id) in doc.pages.iter().zip(pages.values()) {
+        let mut path = String::new();
+        for item in &page.items {
+            if let Item::Qr {
+                x_mm,
+                y_mm,
+                size_mm,
+                modules,
+            } = item
+            {
+                qr_path(
+                    &mut path,
+                    *x_mm,
+                    *y_mm,
+                    *size_mm,
+                    modules,
+                    page.size.height_mm(),
+                );
+            }
+        }
+        if path.is_empty() {
+            continue;
+        }
+        let stream = page_content(lo, *page_id)?;
+        stream.decompress()?;
+        let mut content = std::mem::take(&mut stream.content);
+        if !content.ends_with(b"\n") {
+            content.push(b'\n');
+        }
+        content.extend_from_slice(path.as_bytes());
+        stream.set_content(content);
+    }
+    Ok(())
+}
+
+/// The content stream of a page.
+fn page_content(
+    lo: &mut lopdf::Document,
+    page_id: lopdf::ObjectId,
+) -> lopdf::Result<&mut lopdf::Stream> {
+    let contents = lo.get_dictionary(page_id)?.get(b"Contents")?.clone();
+    let stream_id = match contents {
+        lopdf::Object::Reference(r) => r,
+        lopdf::Object::Array(a) => a
+            .first()
+            .and_then(|o| o.as_reference().ok())
+            .ok_or_else(|| lopdf::Error::Syntax("sidans innehåll saknas".to_string()))?,
+        _ => return Err(lopdf::Error::Syntax("sidans innehåll saknas".to_string())),
+    };
+    lo.get_object_mut(stream_id)?.as_stream_mut()
 }
 
 /// Name of the shared background form XObject in every page's resources.
@@ -447,21 +533,7 @@ fn background_stream(items: &[Item], page_h: f64) -> Vec<u8> {
                 y_mm,
                 size_mm,
                 modules,
-            } => {
-                let m = size_mm / modules.len().max(1) as f64;
-                out.push_str("0 g\n");
-                for (r, start, len) in dark_runs(modules) {
-                    let y = y_mm + (r + 1) as f64 * m;
-                    let _ = writeln!(
-                        out,
-                        "{:.3} {:.3} {:.3} {:.3} re f",
-                        p(x_mm + start as f64 * m),
-                        p(page_h - y),
-                        p(len as f64 * m),
-                        p(m)
-                    );
-                }
-            }
+            } => qr_path(&mut out, *x_mm, *y_mm, *size_mm, modules, page_h),
             Item::Text { .. } => {}
         }
     }
@@ -522,16 +594,7 @@ fn add_background(lo: &mut lopdf::Document, doc: &Document) -> lopdf::Result<()>
             }
         };
         xobjects.set(BACKGROUND_ID, Object::Reference(id));
-        let contents = lo.get_dictionary(*page_id)?.get(b"Contents")?.clone();
-        let stream_id = match contents {
-            Object::Reference(r) => r,
-            Object::Array(a) => a
-                .first()
-                .and_then(|o| o.as_reference().ok())
-                .ok_or_else(|| lopdf::Error::Syntax("sidans innehåll saknas".to_string()))?,
-            _ => return Err(lopdf::Error::Syntax("sidans innehåll saknas".to_string())),
-        };
-        let stream = lo.get_object_mut(stream_id)?.as_stream_mut()?;
+        let stream = page_content(lo, *page_id)?;
         stream.decompress()?;
         let mut content = format!("q /{BACKGROUND_ID} Do Q\n").into_bytes();
         content.extend_from_slice(&stream.content);

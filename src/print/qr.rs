@@ -6,8 +6,9 @@
 
 use std::collections::HashMap;
 
+use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::types::QrError;
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::{Color, EcLevel};
 
 use super::error::PrintError;
 
@@ -45,18 +46,33 @@ pub fn qr_modules(url: &str) -> Result<Vec<Vec<bool>>, PrintError> {
     result
 }
 
+/// The mask every code is drawn with. The standard lets the encoder pick
+/// any of the eight; the qrcode crate's choice (the lowest penalty score of
+/// all eight) was a third of a build's time once every form sheet carried a
+/// code of its own. Readers decode every mask alike (the scan tests read
+/// these codes with zbar), and one fixed mask also keeps a code the same
+/// whatever the crate's scoring does in a later version.
+const MASK: MaskPattern = MaskPattern::Checkerboard;
+
 fn encode(url: &str) -> Result<Vec<Vec<bool>>, PrintError> {
-    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).map_err(|e| {
-        PrintError::QrEncode {
-            url: url.to_string(),
-            reason: match e {
-                QrError::DataTooLong => "adressen är för lång för en QR-kod".to_string(),
-                other => other.to_string(),
-            },
-        }
-    })?;
-    let width = code.width();
-    let colors = code.to_colors();
+    let failed = |e: QrError| PrintError::QrEncode {
+        url: url.to_string(),
+        reason: match e {
+            QrError::DataTooLong => "adressen är för lång för en QR-kod".to_string(),
+            other => other.to_string(),
+        },
+    };
+    // QrCode::with_error_correction_level without its mask search.
+    let bits = qrcode::bits::encode_auto(url.as_bytes(), EcLevel::M).map_err(failed)?;
+    let version = bits.version();
+    let (data, ec) =
+        qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).map_err(failed)?;
+    let mut canvas = Canvas::new(version, EcLevel::M);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec);
+    canvas.apply_mask(MASK);
+    let width = usize::try_from(version.width()).map_err(|_| failed(QrError::InvalidVersion))?;
+    let colors = canvas.into_colors();
     let total = width + 2 * QUIET_ZONE_MODULES;
     let mut rows = vec![vec![false; total]; total];
     for (i, color) in colors.into_iter().enumerate() {

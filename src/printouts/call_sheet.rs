@@ -151,7 +151,7 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
     }
     f.ensure(heading_h(&f, 14.0) + 45.0, "Vem ringer vem")?;
     f.heading("Vem ringer vem", 14.0)?;
-    super::who_calls_whom(&mut f, kit)?;
+    super::who_calls_whom(&mut f, kit, 8.0)?;
     f.finish()
 }
 

@@ -1,33 +1,73 @@
-//! One-page quick-reference cards per role ("snabbkort"), derived from the
-//! same checklist as the site's role pages.
+//! Two-sided quick-reference cards per role ("snabbkort"), derived from the
+//! same checklist as the site's role pages: the front says what to do, the
+//! back shows who calls whom at each event, as a picture and in words.
 
 use super::{decor, notice_box};
-use crate::model::checklist;
 use crate::model::{Kit, Role};
-use crate::print::{Document, Flow, FlowStyle, Margins, PageSize, PrintError, TextStyle};
+use crate::model::{calls, checklist};
+use crate::print::{
+    Align, Document, Flow, FlowStyle, Item, Margins, PageSize, PrintError, TextStyle, font,
+};
 
-/// Text sizes tried, as a fraction of the normal ones, until the card fits
+/// Text sizes tried, as a fraction of the normal ones, until the front fits
 /// on one page: long names and time rules in kit.yaml make it taller.
 const SCALES: [f64; 4] = [1.0, 0.9, 0.8, 0.7];
 
-/// Lays out the card for `role` on one page, with smaller text if the
-/// content needs it; content too long even at the smallest size continues
-/// on a second page rather than not being printed at all.
+/// What the front says about the back, beside the "Du ringer" heading.
+pub const TURN_OVER: &str = "Vänd: vem ringer vem står på baksidan";
+
+/// Lays out the card for `role`: the front on one page, with smaller text if
+/// the content needs it, and "Vem ringer vem" on the back (page 2). A front
+/// too long even at the smallest size continues on another page rather than
+/// not being printed at all, and the back follows it.
 ///
 /// # Errors
 /// Glyph errors for text the fonts lack.
 pub fn layout(kit: &Kit, role: Role) -> Result<Document, PrintError> {
-    let mut doc = layout_at(kit, role, SCALES[0])?;
+    let mut flow = front(kit, role, SCALES[0])?;
     for scale in &SCALES[1..] {
-        if doc.pages.len() == 1 {
+        if flow.page_count() == 1 {
             break;
         }
-        doc = layout_at(kit, role, *scale)?;
+        flow = front(kit, role, *scale)?;
     }
-    Ok(doc)
+    back(&mut flow, kit)?;
+    flow.finish()
 }
 
-fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> {
+/// The back: the diagram, how to read it, and the same calls in words (the
+/// picture's text alternative, also what a screen reader gets from the PDF).
+/// Its sizes never shrink: it has a page of its own.
+fn back(f: &mut Flow, kit: &Kit) -> Result<(), PrintError> {
+    const NAME_PT: [f64; 2] = [11.0, 10.0];
+    f.new_page()?;
+    f.heading("Vem ringer vem vid varje samverkanspunkt", 16.0)?;
+    f.paragraph(
+        "Den svarta fyrkanten visar vem som ringer, pilspetsen vem som blir uppringd. \
+         Pilspetsar åt båda hållen: alla parter ringer varandra vid behov.",
+        TextStyle::regular(10.5),
+    )?;
+    let rows = calls::rows(&kit.settings);
+    // Event names stand left of the first lane, which is at half the width.
+    let room = f.content_width_mm() * 0.5 - 4.0;
+    let fits = |pt: f64| {
+        rows.iter()
+            .all(|r| font::text_width_mm(&format!("{} {}", r.code, r.name), pt, false) <= room)
+    };
+    let name_pt = NAME_PT
+        .into_iter()
+        .find(|pt| fits(*pt))
+        .unwrap_or(NAME_PT[1]);
+    f.space(2.0);
+    super::who_calls_whom(f, kit, name_pt)?;
+    f.space(4.0);
+    f.heading("Samma sak i ord", 12.0)?;
+    let words: Vec<&str> = rows.iter().map(|r| r.sentence.as_str()).collect();
+    f.bullets(&words, TextStyle::regular(10.5))
+}
+
+/// The front at `scale`, as a flow still open for the back.
+fn front(kit: &Kit, role: Role, scale: f64) -> Result<Flow, PrintError> {
     let s = &kit.settings;
     let c = checklist::for_role(s, role);
     let style = FlowStyle {
@@ -82,6 +122,19 @@ fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> 
     )?;
     let small = TextStyle::regular(10.0 * scale);
     f.heading("Du ringer", 12.0 * scale)?;
+    // "Vänd" on the heading's own line, right-aligned: it takes no height
+    // from the front, which is full on the inpatient card.
+    let st = f.style();
+    let baseline = f.cursor_y_mm() - st.heading_gap_after_mm - st.line_height_mm(12.0 * scale)
+        + st.baseline_offset_mm(12.0 * scale);
+    f.place(Item::Text {
+        x_mm: f.left_mm() + f.content_width_mm(),
+        y_mm: baseline,
+        size_pt: 10.0 * scale,
+        bold: true,
+        text: TURN_OVER.to_string(),
+        align: Align::Right,
+    })?;
     let makes: Vec<String> = c
         .makes
         .iter()
@@ -118,5 +171,5 @@ fn layout_at(kit: &Kit, role: Role, scale: f64) -> Result<Document, PrintError> 
     f.bullets(&c.write_down, small)?;
     f.heading("Tiden", 12.0 * scale)?;
     f.bullets(&c.time_rules, small)?;
-    f.finish()
+    Ok(f)
 }

@@ -328,9 +328,9 @@ pub fn make_each<E: Send>(
             Printout {
                 file: format!("snabbkort-{}.pdf", role.id()),
                 title: format!("Snabbkort för {}", s.role(role).name.to_lowercase()),
-                purpose: "En sida: när rutinen gäller, vilka samtal du ringer och tar emot, vad du skriver ner och vad som räknas som tiden.".to_string(),
+                purpose: "Framsidan: när rutinen gäller, vilka samtal du ringer och tar emot, vad du skriver ner och vad som räknas som tiden. Baksidan: vem ringer vem vid varje samverkanspunkt, som bild och i ord.".to_string(),
                 who: format!("Varje enhet inom {}", s.role(role).name.to_lowercase()),
-                copies: "1 vid telefonen, 1 i pärmen".to_string(),
+                copies: "1 vid telefonen, 1 i pärmen, dubbelsidigt".to_string(),
                 pages: 0,
                 group: "Rutin och snabbkort",
             },
@@ -425,64 +425,69 @@ pub const BODY: TextStyle = TextStyle::regular(10.5);
 
 /// The calls between the roles per event, drawn from the same rows as the
 /// site's diagram: the event at the left, one lane per role, a dot where the
-/// call starts and an arrowhead at each party called.
-pub fn who_calls_whom(f: &mut Flow, kit: &Kit) -> Result<(), PrintError> {
-    const ROW_MM: f64 = 4.4;
-    const HEAD_MM: f64 = 5.0;
-    const TEXT_PT: f64 = 8.0;
+/// call starts and an arrowhead at each party called. `text_pt` sizes the
+/// names; rows, dots and arrowheads grow with it (8 pt gives 4.4 mm rows).
+///
+/// # Errors
+/// Glyph errors for event or role names the fonts lack;
+/// [`PrintError::DoesNotFit`] if the picture is taller than a page.
+pub fn who_calls_whom(f: &mut Flow, kit: &Kit, text_pt: f64) -> Result<(), PrintError> {
+    let k = text_pt / 8.0;
+    let row_mm = 4.4 * k;
+    let head_mm = 5.0 * k;
     let rows = calls::rows(&kit.settings);
     let width = f.content_width_mm();
     let lanes: Vec<f64> = (0..Role::ALL.len())
         .map(|i| width * (0.5 + 0.2 * i as f64))
         .collect();
-    let height = HEAD_MM + ROW_MM * rows.len() as f64 + 1.0;
+    let height = head_mm + row_mm * rows.len() as f64 + 1.0 * k;
     let mut items = Vec::new();
     for role in Role::ALL {
         let x = lanes[calls::lane(role)];
         items.push(Item::Text {
             x_mm: x,
-            y_mm: 3.2,
-            size_pt: TEXT_PT,
+            y_mm: 3.2 * k,
+            size_pt: text_pt,
             bold: true,
             text: kit.settings.role(role).name.clone(),
             align: Align::Center,
         });
         items.push(Item::Line {
             x1_mm: x,
-            y1_mm: HEAD_MM - 0.8,
+            y1_mm: head_mm - 0.8 * k,
             x2_mm: x,
             y2_mm: height,
             width_pt: 0.4,
             dash: Some(Dash {
-                on_mm: 0.8,
-                off_mm: 0.8,
+                on_mm: 0.8 * k,
+                off_mm: 0.8 * k,
             }),
         });
     }
     for (i, r) in rows.iter().enumerate() {
-        let y = HEAD_MM + ROW_MM * i as f64 + ROW_MM / 2.0;
+        let y = head_mm + row_mm * i as f64 + row_mm / 2.0;
         items.push(Item::text(
             0.0,
-            y + 1.1,
-            TEXT_PT,
+            y + 1.1 * k,
+            text_pt,
             false,
             format!("{} {}", r.code, r.name),
         ));
         for a in r.arrows() {
             let (x0, x1) = (lanes[a.start], lanes[a.end]);
             let dir = if x1 > x0 { 1.0 } else { -1.0 };
-            items.push(Item::line(x0, y, x1 - dir * 0.3, y, 1.0));
-            items.extend(arrowhead(x1, y, dir));
+            items.push(Item::line(x0, y, x1 - dir * 0.3 * k, y, k));
+            items.extend(arrowhead(x1, y, dir, k));
             if a.both {
-                items.extend(arrowhead(x0, y, -dir));
+                items.extend(arrowhead(x0, y, -dir, k));
             }
         }
         for lane in r.dots() {
             items.push(Item::Rect {
-                x_mm: lanes[lane] - 0.9,
-                y_mm: y - 0.9,
-                w_mm: 1.8,
-                h_mm: 1.8,
+                x_mm: lanes[lane] - 0.9 * k,
+                y_mm: y - 0.9 * k,
+                w_mm: 1.8 * k,
+                h_mm: 1.8 * k,
                 stroke_pt: None,
                 fill_gray: Some(0.0),
             });
@@ -491,11 +496,12 @@ pub fn who_calls_whom(f: &mut Flow, kit: &Kit) -> Result<(), PrintError> {
     f.block(height, items)
 }
 
-/// Two short strokes meeting at (`x`, `y`), opening against `dir`.
-fn arrowhead(x: f64, y: f64, dir: f64) -> [Item; 2] {
+/// Two short strokes meeting at (`x`, `y`), opening against `dir`, `k`
+/// times the size they have beside 8 pt text.
+fn arrowhead(x: f64, y: f64, dir: f64, k: f64) -> [Item; 2] {
     [
-        Item::line(x - dir * 1.6, y - 1.0, x, y, 1.0),
-        Item::line(x - dir * 1.6, y + 1.0, x, y, 1.0),
+        Item::line(x - dir * 1.6 * k, y - 1.0 * k, x, y, k),
+        Item::line(x - dir * 1.6 * k, y + 1.0 * k, x, y, k),
     ]
 }
 

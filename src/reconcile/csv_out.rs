@@ -5,46 +5,72 @@
 //! apostrophe, so a name or note written on paper can never run as a formula
 //! in a spreadsheet.
 
-/// A CSV file being built in memory.
-#[derive(Debug, Clone)]
-pub struct Csv {
-    text: String,
+use std::io::Write;
+
+/// A CSV file being written row by row to `out` (a file, or a `Vec<u8>`),
+/// so that a national outage's record files are never whole in memory.
+///
+/// Rows cannot fail one by one: the first write error is kept, nothing is
+/// written after it, and [`Csv::finish`] returns it.
+pub struct Csv<'w> {
+    out: &'w mut dyn Write,
+    line: String,
+    error: Option<std::io::Error>,
 }
 
-impl Csv {
+impl<'w> Csv<'w> {
     /// Starts a file with the byte-order mark and the header row.
-    pub fn new(header: &[&str]) -> Csv {
+    pub fn new(out: &'w mut dyn Write, header: &[&str]) -> Csv<'w> {
         let mut csv = Csv {
-            text: String::from('\u{feff}'),
+            out,
+            line: String::new(),
+            error: None,
         };
+        csv.put("\u{feff}");
         csv.row(header);
         csv
     }
 
     /// Starts a file with the byte-order mark, a line of text for the
     /// reader (one field), and the header row.
-    pub fn with_preamble(preamble: &str, header: &[&str]) -> Csv {
-        let mut csv = Csv {
-            text: String::from('\u{feff}'),
-        };
-        csv.row(&[preamble]);
+    pub fn with_preamble(out: &'w mut dyn Write, preamble: &str, header: &[&str]) -> Csv<'w> {
+        let mut csv = Csv::new(out, &[preamble]);
         csv.row(header);
         csv
     }
 
     /// Appends one row.
     pub fn row<S: AsRef<str>>(&mut self, fields: &[S]) {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
         for (i, field) in fields.iter().enumerate() {
             if i > 0 {
-                self.text.push(';');
+                line.push(';');
             }
-            push_field(&mut self.text, field.as_ref());
+            push_field(&mut line, field.as_ref());
         }
-        self.text.push_str("\r\n");
+        line.push_str("\r\n");
+        self.put(&line);
+        self.line = line;
     }
 
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.text.into_bytes()
+    fn put(&mut self, text: &str) {
+        if self.error.is_none()
+            && let Err(e) = self.out.write_all(text.as_bytes())
+        {
+            self.error = Some(e);
+        }
+    }
+
+    /// Ends the file.
+    ///
+    /// # Errors
+    /// The first error writing to `out`.
+    pub fn finish(self) -> std::io::Result<()> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 }
 
@@ -74,33 +100,41 @@ fn push_field(out: &mut String, field: &str) {
 mod tests {
     use super::*;
 
-    fn text(csv: Csv) -> String {
-        String::from_utf8(csv.into_bytes()).expect("utf-8")
+    /// The file `write` makes with a [`Csv`] on a `Vec`.
+    fn text(write: impl FnOnce(&mut Csv<'_>)) -> String {
+        let mut bytes = Vec::new();
+        let mut csv = Csv::new(&mut bytes, &["a"]);
+        write(&mut csv);
+        csv.finish().expect("a Vec takes every write");
+        String::from_utf8(bytes).expect("utf-8")
     }
 
     #[test]
     fn starts_with_bom_and_separates_with_semicolons() {
-        let mut csv = Csv::new(&["id", "status"]);
+        let mut bytes = Vec::new();
+        let mut csv = Csv::new(&mut bytes, &["id", "status"]);
         csv.row(&["S00001", "matchad"]);
-        assert_eq!(text(csv), "\u{feff}id;status\r\nS00001;matchad\r\n");
+        csv.finish().expect("a Vec takes every write");
+        assert_eq!(
+            String::from_utf8(bytes).expect("utf-8"),
+            "\u{feff}id;status\r\nS00001;matchad\r\n"
+        );
     }
 
     #[test]
     fn quotes_separators_quotes_and_line_breaks() {
-        let mut csv = Csv::new(&["a"]);
-        csv.row(&["x;y", "säger \"ja\"", "två\nrader", " kant", "vanlig"]);
+        let text = text(|csv| csv.row(&["x;y", "säger \"ja\"", "två\nrader", " kant", "vanlig"]));
         assert_eq!(
-            text(csv).lines().nth(1),
+            text.lines().nth(1),
             Some("\"x;y\";\"säger \"\"ja\"\"\";\"två")
         );
     }
 
     #[test]
     fn defuses_formulas() {
-        let mut csv = Csv::new(&["a"]);
-        csv.row(&["=SUMMA(A1)", "@x", "-1+1", "Anna"]);
+        let text = text(|csv| csv.row(&["=SUMMA(A1)", "@x", "-1+1", "Anna"]));
         assert!(
-            text(csv).ends_with("\"'=SUMMA(A1)\";\"'@x\";\"'-1+1\";Anna\r\n"),
+            text.ends_with("\"'=SUMMA(A1)\";\"'@x\";\"'-1+1\";Anna\r\n"),
             "formulas are quoted and prefixed"
         );
     }

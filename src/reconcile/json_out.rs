@@ -8,6 +8,7 @@ use super::wording;
 use crate::model::Kit;
 use crate::transcript::entry::{Direction, FactDate, SourceRef};
 use serde::Serialize;
+use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct SourceView<'a> {
@@ -107,15 +108,18 @@ fn call_view<'a>(call: &'a Call<'a>, case: &'a str, kit: &Kit) -> CallView<'a> {
     }
 }
 
-/// `samtal.json`: every call record, in time order.
-pub fn calls(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
-    let views: Vec<CallView<'_>> = rec
-        .calls
-        .iter()
-        .enumerate()
-        .map(|(c, call)| call_view(call, rec.cases.number_of_call(c), kit))
-        .collect();
-    to_bytes(&views)
+/// `samtal.json`: every call record, in time order, written to `out`.
+///
+/// # Errors
+/// The first error writing to `out`.
+pub fn calls(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Result<()> {
+    write_seq(
+        out,
+        rec.calls
+            .iter()
+            .enumerate()
+            .map(|(c, call)| call_view(call, rec.cases.number_of_call(c), kit)),
+    )
 }
 
 #[derive(Serialize)]
@@ -163,70 +167,82 @@ fn fact_text(fact: FactDate) -> String {
     }
 }
 
-/// `fall.json`: every case with its patient and timeline. Holds patient data.
-pub fn cases(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
+/// `fall.json`: every case with its patient and timeline, written to
+/// `out`. Holds patient data.
+///
+/// # Errors
+/// The first error writing to `out`.
+pub fn cases(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Result<()> {
     let dir = &kit.directory;
-    let views: Vec<CaseView<'_>> = rec
-        .cases
-        .list
-        .iter()
-        .map(|case| CaseView {
-            fall: &case.number,
-            identitetsnummer: case.patient.to_string(),
-            typ: case.patient.kind().label(),
-            namn: &case.names,
-            tidslinje: case
-                .calls
-                .iter()
-                .map(|&c| {
-                    let call = &rec.calls[c];
-                    let mut facts: Vec<String> = call
+    let views = rec.cases.list.iter().map(|case| CaseView {
+        fall: &case.number,
+        identitetsnummer: case.patient.to_string(),
+        typ: case.patient.kind().label(),
+        namn: &case.names,
+        tidslinje: case
+            .calls
+            .iter()
+            .map(|&c| {
+                let call = &rec.calls[c];
+                let mut facts: Vec<String> = call
+                    .sides()
+                    .filter_map(|s| s.entry.fact_date.map(fact_text))
+                    .collect();
+                facts.dedup();
+                let mut who: Vec<&str> = call
+                    .sides()
+                    .filter_map(|s| s.entry.physician_or_contact.as_deref())
+                    .collect();
+                who.dedup();
+                TimelineEntry {
+                    tid: wording::iso(call.notice_at()),
+                    samtal: &call.id,
+                    status: call.status.label(),
+                    handelse: call.event(),
+                    handelsenamn: wording::event_name(&kit.settings, call.event()),
+                    uppringare: wording::unit_name(dir, call.caller()),
+                    mottagare: wording::unit_name(dir, call.receiver()),
+                    raknas_som_meddelande: call.reached(),
+                    faktadatum: (!facts.is_empty()).then(|| facts.join(" / ")),
+                    lakare_eller_kontakt: who,
+                    anteckningar: call
                         .sides()
-                        .filter_map(|s| s.entry.fact_date.map(fact_text))
-                        .collect();
-                    facts.dedup();
-                    let mut who: Vec<&str> = call
-                        .sides()
-                        .filter_map(|s| s.entry.physician_or_contact.as_deref())
-                        .collect();
-                    who.dedup();
-                    TimelineEntry {
-                        tid: wording::iso(call.notice_at()),
-                        samtal: &call.id,
-                        status: call.status.label(),
-                        handelse: call.event(),
-                        handelsenamn: wording::event_name(&kit.settings, call.event()),
-                        uppringare: wording::unit_name(dir, call.caller()),
-                        mottagare: wording::unit_name(dir, call.receiver()),
-                        raknas_som_meddelande: call.reached(),
-                        faktadatum: (!facts.is_empty()).then(|| facts.join(" / ")),
-                        lakare_eller_kontakt: who,
-                        anteckningar: call
-                            .sides()
-                            .filter(|s| !s.entry.note.trim().is_empty())
-                            .map(|s| NoteView {
-                                enhet: &s.entry.unit,
-                                riktning: match s.entry.direction {
-                                    Direction::Outgoing => "ut",
-                                    Direction::Incoming => "in",
-                                },
-                                signatur: &s.entry.signature,
-                                anteckning: &s.entry.note,
-                                kalla: SourceView::of(&s.entry.source),
-                            })
-                            .collect(),
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    to_bytes(&views)
+                        .filter(|s| !s.entry.note.trim().is_empty())
+                        .map(|s| NoteView {
+                            enhet: &s.entry.unit,
+                            riktning: match s.entry.direction {
+                                Direction::Outgoing => "ut",
+                                Direction::Incoming => "in",
+                            },
+                            signatur: &s.entry.signature,
+                            anteckning: &s.entry.note,
+                            kalla: SourceView::of(&s.entry.source),
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    });
+    write_seq(out, views)
 }
 
-fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
-    // Serialising these plain views cannot fail: no maps with non-string
-    // keys, no custom serialisers.
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+/// Writes the items as a pretty-printed JSON array and a final line break,
+/// making each item only when it is written: the same bytes as
+/// `serde_json::to_vec_pretty` of a `Vec` of them, without the `Vec`.
+fn write_seq<T: Serialize>(out: &mut dyn Write, items: impl Iterator<Item = T>) -> io::Result<()> {
+    /// A sequence serialised from an iterator it takes once.
+    struct Seq<I>(std::cell::Cell<Option<I>>);
+    impl<T: Serialize, I: Iterator<Item = T>> Serialize for Seq<I> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match self.0.take() {
+                Some(items) => s.collect_seq(items),
+                None => s.collect_seq(std::iter::empty::<T>()),
+            }
+        }
+    }
+    // Serialising these plain views cannot fail but for the writer: no maps
+    // with non-string keys, no custom serialisers.
+    serde_json::to_writer_pretty(&mut *out, &Seq(std::cell::Cell::new(Some(items))))
+        .map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }

@@ -1,5 +1,7 @@
-//! The reconciliation folder: every output file, built in memory from a
-//! [`Reconciliation`]. Writing them is [`crate::output`]'s job.
+//! The reconciliation folder: every output file, made from a
+//! [`Reconciliation`] into a writer the caller gives ([`writers`]) or in
+//! memory ([`files`]). Opening and placing the files is [`crate::output`]'s
+//! job.
 //!
 //! File names carry unit ids and nothing about patients. The summary
 //! (`sammanfattning.txt`, also printed) has case numbers and counts only.
@@ -16,27 +18,76 @@ use crate::model::Kit;
 use crate::output::OutFile;
 use crate::transcript::entry::{EntryKind, RemarkKind, Transcript};
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
-/// Every output file, sorted by name.
-pub fn files(rec: &Reconciliation<'_>, transcript: &Transcript, kit: &Kit) -> Vec<OutFile> {
-    let mut files = vec![
-        OutFile::new("samtal.csv", calls_csv(rec, kit)),
-        OutFile::new("samtal.json", json_out::calls(rec, kit)),
-        OutFile::new("fall.json", json_out::cases(rec, kit)),
-        OutFile::new("betalningsansvar.csv", responsibility_csv(rec, kit)),
-        OutFile::new("avvikelser.csv", discrepancies_csv(rec)),
-        OutFile::new("blad.csv", sheets_csv(rec, kit)),
-        OutFile::new("rader.csv", lines_csv(rec, transcript)),
-        OutFile::new("sammanfattning.txt", summary(rec, kit).into_bytes()),
+/// Writes one record file into the writer it is given.
+pub type Writer<'a> = Box<dyn Fn(&mut dyn Write) -> io::Result<()> + Send + Sync + 'a>;
+
+/// Every record file (all but the worklist PDFs) by name, sorted, each with
+/// the function that writes it. Each file is made row by row into its
+/// writer, so a caller that writes to files never holds a whole one in
+/// memory (a national outage's `fall.json` is tens of megabytes).
+pub fn writers<'a>(
+    rec: &'a Reconciliation<'a>,
+    transcript: &'a Transcript,
+    kit: &'a Kit,
+) -> Vec<(String, Writer<'a>)> {
+    let mut files: Vec<(String, Writer<'a>)> = vec![
+        (
+            "samtal.csv".into(),
+            Box::new(move |w| calls_csv(rec, kit, w)),
+        ),
+        (
+            "samtal.json".into(),
+            Box::new(move |w| json_out::calls(rec, kit, w)),
+        ),
+        (
+            "fall.json".into(),
+            Box::new(move |w| json_out::cases(rec, kit, w)),
+        ),
+        (
+            "betalningsansvar.csv".into(),
+            Box::new(move |w| responsibility_csv(rec, kit, w)),
+        ),
+        (
+            "avvikelser.csv".into(),
+            Box::new(move |w| discrepancies_csv(rec, w)),
+        ),
+        (
+            "blad.csv".into(),
+            Box::new(move |w| sheets_csv(rec, kit, w)),
+        ),
+        (
+            "rader.csv".into(),
+            Box::new(move |w| lines_csv(rec, transcript, w)),
+        ),
+        (
+            "sammanfattning.txt".into(),
+            Box::new(move |w| w.write_all(summary(rec, kit).as_bytes())),
+        ),
     ];
     for list in &rec.worklists {
-        files.push(OutFile::new(
-            format!("arbetslista-{}.csv", list.unit),
-            worklist_csv(rec, transcript, kit, &list.unit),
+        let unit = list.unit.as_str();
+        files.push((
+            format!("arbetslista-{unit}.csv"),
+            Box::new(move |w| worklist_csv(rec, transcript, kit, unit, w)),
         ));
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     files
+}
+
+/// Every record file in memory, sorted by name (see [`writers`]).
+pub fn files(rec: &Reconciliation<'_>, transcript: &Transcript, kit: &Kit) -> Vec<OutFile> {
+    writers(rec, transcript, kit)
+        .into_iter()
+        .map(|(path, write)| {
+            let mut bytes = Vec::new();
+            // Writing into a Vec cannot fail.
+            let _ = write(&mut bytes);
+            OutFile::new(path, bytes)
+        })
+        .collect()
 }
 
 /// The printable worklist (`arbetslista-<enhet>.pdf`) of every unit that has
@@ -139,30 +190,33 @@ pub fn unit_pdfs_each(
     }
 }
 
-fn calls_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
+fn calls_csv(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Result<()> {
     let dir = &kit.directory;
-    let mut csv = Csv::new(&[
-        "id",
-        "status",
-        "händelsekod",
-        "händelse",
-        "fall",
-        "uppringare",
-        "uppringare namn",
-        "mottagare",
-        "mottagare namn",
-        "meddelandetid",
-        "tid enligt",
-        "tid uppringare",
-        "tid mottagare",
-        "minuter isär",
-        "nådd enligt uppringare",
-        "nådd enligt mottagare",
-        "räknas som meddelande",
-        "källa uppringare",
-        "källa mottagare",
-        "anmärkning",
-    ]);
+    let mut csv = Csv::new(
+        out,
+        &[
+            "id",
+            "status",
+            "händelsekod",
+            "händelse",
+            "fall",
+            "uppringare",
+            "uppringare namn",
+            "mottagare",
+            "mottagare namn",
+            "meddelandetid",
+            "tid enligt",
+            "tid uppringare",
+            "tid mottagare",
+            "minuter isär",
+            "nådd enligt uppringare",
+            "nådd enligt mottagare",
+            "räknas som meddelande",
+            "källa uppringare",
+            "källa mottagare",
+            "anmärkning",
+        ],
+    );
     for (c, call) in rec.calls.iter().enumerate() {
         let mut remarks = Vec::new();
         match call.status {
@@ -229,26 +283,29 @@ fn calls_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
             remarks.join("; "),
         ]);
     }
-    csv.into_bytes()
+    csv.finish()
 }
 
-fn responsibility_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
-    let mut csv = Csv::new(&[
-        "fall",
-        "kommun",
-        "kommunnamn",
-        "gäller",
-        "skäl",
-        "meddelandesamtal",
-        "meddelandetid",
-        "startdatum",
-        "slutdatum",
-        "slut enligt",
-        "dagar",
-        "belopp kr",
-        "år utan belopp",
-        "anmärkning",
-    ]);
+fn responsibility_csv(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = Csv::new(
+        out,
+        &[
+            "fall",
+            "kommun",
+            "kommunnamn",
+            "gäller",
+            "skäl",
+            "meddelandesamtal",
+            "meddelandetid",
+            "startdatum",
+            "slutdatum",
+            "slut enligt",
+            "dagar",
+            "belopp kr",
+            "år utan belopp",
+            "anmärkning",
+        ],
+    );
     for r in &rec.responsibilities {
         let notice = r.notice_call.map(|c| &rec.calls[c]);
         let end_by = match (r.applies, r.discharge_call) {
@@ -296,19 +353,22 @@ fn responsibility_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
             notes.join("; "),
         ]);
     }
-    csv.into_bytes()
+    csv.finish()
 }
 
-fn discrepancies_csv(rec: &Reconciliation<'_>) -> Vec<u8> {
-    let mut csv = Csv::new(&[
-        "nr",
-        "typ",
-        "fall",
-        "samtal",
-        "enheter",
-        "beskrivning",
-        "källor",
-    ]);
+fn discrepancies_csv(rec: &Reconciliation<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = Csv::new(
+        out,
+        &[
+            "nr",
+            "typ",
+            "fall",
+            "samtal",
+            "enheter",
+            "beskrivning",
+            "källor",
+        ],
+    );
     for (n, d) in rec.discrepancies.iter().enumerate() {
         csv.row(&[
             (n + 1).to_string(),
@@ -320,7 +380,7 @@ fn discrepancies_csv(rec: &Reconciliation<'_>) -> Vec<u8> {
             d.refs.join(" | "),
         ]);
     }
-    csv.into_bytes()
+    csv.finish()
 }
 
 fn worklist_csv(
@@ -328,9 +388,11 @@ fn worklist_csv(
     transcript: &Transcript,
     kit: &Kit,
     unit: &str,
-) -> Vec<u8> {
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let note_column = note_heading(kit);
     let mut csv = Csv::with_preamble(
+        out,
         &format!(
             "Arbetslista för {}. {}",
             wording::unit_name(&kit.directory, unit),
@@ -354,7 +416,7 @@ fn worklist_csv(
         ],
     );
     let Some(list) = rec.worklists.iter().find(|w| w.unit == unit) else {
-        return csv.into_bytes();
+        return csv.finish();
     };
     for (n, item) in list.items.iter().enumerate() {
         let call = &rec.calls[item.call];
@@ -407,20 +469,23 @@ fn worklist_csv(
             sources.join(" | "),
         ]);
     }
-    csv.into_bytes()
+    csv.finish()
 }
 
-fn sheets_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
-    let mut csv = Csv::new(&[
-        "enhet",
-        "enhetsnamn",
-        "blad",
-        "status",
-        "rader",
-        "filer",
-        "rader transkriberade två gånger",
-        "anmärkning",
-    ]);
+fn sheets_csv(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = Csv::new(
+        out,
+        &[
+            "enhet",
+            "enhetsnamn",
+            "blad",
+            "status",
+            "rader",
+            "filer",
+            "rader transkriberade två gånger",
+            "anmärkning",
+        ],
+    );
     for s in &rec.sheets {
         let rows: Vec<String> = s.rows_twice.iter().map(|r| r.to_string()).collect();
         csv.row(&[
@@ -441,11 +506,15 @@ fn sheets_csv(rec: &Reconciliation<'_>, kit: &Kit) -> Vec<u8> {
             },
         ]);
     }
-    csv.into_bytes()
+    csv.finish()
 }
 
 /// `rader.csv`: every line read and its category, by file and line.
-fn lines_csv(rec: &Reconciliation<'_>, transcript: &Transcript) -> Vec<u8> {
+fn lines_csv(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let entries = &transcript.entries;
     let mut rows: Vec<(String, usize, [String; 6])> = Vec::with_capacity(rec.ledger.lines_read);
     for (i, e) in entries.iter().enumerate() {
@@ -515,15 +584,18 @@ fn lines_csv(rec: &Reconciliation<'_>, transcript: &Transcript) -> Vec<u8> {
         ));
     }
     rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    let mut csv = Csv::new(&[
-        "fil",
-        "rad i filen",
-        "blad",
-        "rad",
-        "post",
-        "kategori",
-        "hänvisning",
-    ]);
+    let mut csv = Csv::new(
+        out,
+        &[
+            "fil",
+            "rad i filen",
+            "blad",
+            "rad",
+            "post",
+            "kategori",
+            "hänvisning",
+        ],
+    );
     for (file, line, fields) in rows {
         csv.row(&[
             file,
@@ -535,7 +607,7 @@ fn lines_csv(rec: &Reconciliation<'_>, transcript: &Transcript) -> Vec<u8> {
             fields[4].clone(),
         ]);
     }
-    csv.into_bytes()
+    csv.finish()
 }
 
 /// The settings the figures depend on, for the top of the summary.

@@ -237,6 +237,19 @@ impl Scrubber {
         out
     }
 
+    /// A writer that passes everything written to `out` through
+    /// [`Scrubber::scrub`], a batch of whole lines at a time (a match never
+    /// joins across a line break, so the result is the same as scrubbing
+    /// the whole text at once). Call [`ScrubbingWriter::finish`] to write
+    /// the last, unended line.
+    pub fn writer<W: std::io::Write>(&self, out: W) -> ScrubbingWriter<'_, W> {
+        ScrubbingWriter {
+            scrubber: self,
+            out,
+            pending: Vec::new(),
+        }
+    }
+
     /// Byte ranges of known phrases, longest match first at each word.
     fn name_spans(&self, text: &str) -> Vec<(usize, usize)> {
         if self.words.is_empty() {
@@ -358,6 +371,57 @@ fn identity_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
+/// See [`Scrubber::writer`].
+pub struct ScrubbingWriter<'s, W: std::io::Write> {
+    scrubber: &'s Scrubber,
+    out: W,
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> ScrubbingWriter<'_, W> {
+    /// Lines are scrubbed in batches of about this many bytes.
+    const BATCH: usize = 64 * 1024;
+
+    /// Scrubs and writes `pending[..end]`. Text that is not UTF-8 passes
+    /// unchanged, as whole files did before (the records are all UTF-8).
+    fn pass(&mut self, end: usize) -> std::io::Result<()> {
+        let head = &self.pending[..end];
+        match std::str::from_utf8(head) {
+            Ok(text) => self.out.write_all(self.scrubber.scrub(text).as_bytes())?,
+            Err(_) => self.out.write_all(head)?,
+        }
+        self.pending.drain(..end);
+        Ok(())
+    }
+
+    /// Scrubs and writes what is left and flushes `out`.
+    ///
+    /// # Errors
+    /// An error writing to `out`.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.pass(self.pending.len())?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for ScrubbingWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= Self::BATCH
+            && let Some(last) = self.pending.iter().rposition(|b| *b == b'\n')
+        {
+            self.pass(last + 1)?;
+        }
+        Ok(buf.len())
+    }
+
+    /// Flushes `out` only: a line not yet ended stays until it is.
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,6 +462,35 @@ mod tests {
             "12345",
         ] {
             assert!(!contains_identity_number(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_writer_scrubs_as_the_whole_text_at_once_in_any_pieces() {
+        let s = scrubber(&["Astrid Testsson", "Bo Exempelberg"]);
+        // Many batches, lines ending in CRLF, a name at the start and the
+        // end of lines and a last line without a line break; written in
+        // pieces that split names, numbers and multi-byte characters.
+        let mut text = String::new();
+        for i in 0..4000 {
+            text.push_str(&format!(
+                "Astrid Testsson;{i};19900101-2385 ringde BO EXEMPELBERG\r\nåäö;Bo\nExempelberg\n"
+            ));
+        }
+        text.push_str("sist: astrid testsson");
+        let whole = s.scrub(&text);
+        assert!(
+            !whole.contains("Testsson") && !whole.contains("19900101"),
+            "{}",
+            &whole[..300]
+        );
+        for piece in [1, 7, 4096, 100_000] {
+            let mut w = s.writer(Vec::new());
+            for chunk in text.as_bytes().chunks(piece) {
+                std::io::Write::write_all(&mut w, chunk).expect("Vec");
+            }
+            let out = w.finish().expect("Vec");
+            assert!(out == whole.as_bytes(), "pieces of {piece} bytes");
         }
     }
 

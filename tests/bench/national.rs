@@ -7,7 +7,7 @@
 //! ```sh
 //! cargo build --release
 //! cargo run --release --example national -- generate DIR [--rows 100000]
-//! cargo run --release --example national -- run DIR [--bin A --bin B] [--runs 3]
+//! cargo run --release --example national -- run DIR [--bin A --bin B] [--runs 3] [--duckdb python3]
 //! ```
 //!
 //! `generate` writes `DIR/content/` (the shipped `kit.yaml` and routine pages
@@ -23,6 +23,8 @@
 //! clock, user + system CPU, peak resident memory), the binaries and
 //! commands interleaved, `--runs` times (default 3), and prints the medians.
 //! Output goes to a temporary folder beside `DIR` and is removed afterwards.
+//! With `--duckdb PYTHON`, each run also times `tests/bench/duckdb_pairing.py`
+//! (only the pairing, in DuckDB SQL, on the same files; `pip install duckdb`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -563,7 +565,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn run(dir: &Path, bins: &[PathBuf], runs: usize) {
+fn run(dir: &Path, bins: &[PathBuf], runs: usize, python: Option<&Path>) {
     let dir = std::fs::canonicalize(dir).expect("the generated folder");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let templates = root.join("templates");
@@ -614,6 +616,7 @@ fn run(dir: &Path, bins: &[PathBuf], runs: usize) {
         }),
     ];
     let mut samples: BTreeMap<(usize, usize), Vec<Sample>> = BTreeMap::new();
+    let mut duck = Vec::new();
     for r in 0..runs {
         for (c, (_, args)) in commands.iter().enumerate() {
             for (b, bin) in bins.iter().enumerate() {
@@ -629,6 +632,26 @@ fn run(dir: &Path, bins: &[PathBuf], runs: usize) {
                 );
                 samples.entry((c, b)).or_default().push(s);
             }
+        }
+        // The yardstick: only the pairing, in DuckDB, on the same files.
+        if let Some(python) = python {
+            let script = root.join("tests/bench/duckdb_pairing.py");
+            let args = [
+                script.display().to_string(),
+                dir.join("logg").display().to_string(),
+                work.join("duckdb.csv").display().to_string(),
+            ];
+            let s = timed(python, &args, &work);
+            eprintln!(
+                "run {} {:<20} {:<40} {:7.2} s {:7.2} s CPU {:7.0} MiB",
+                r + 1,
+                "duckdb pairing",
+                python.display(),
+                s.wall,
+                s.cpu,
+                s.rss_mib
+            );
+            duck.push(s);
         }
     }
     println!("median of {runs} interleaved runs:");
@@ -646,12 +669,22 @@ fn run(dir: &Path, bins: &[PathBuf], runs: usize) {
             median(s.iter().map(|s| s.rss_mib).collect()),
         );
     }
+    if let Some(python) = python.filter(|_| !duck.is_empty()) {
+        println!(
+            "{:<20} {:<40} {:>9.2} {:>9.2} {:>9.0}",
+            "duckdb pairing",
+            python.display(),
+            median(duck.iter().map(|s| s.wall).collect()),
+            median(duck.iter().map(|s| s.cpu).collect()),
+            median(duck.iter().map(|s| s.rss_mib).collect()),
+        );
+    }
     let _ = std::fs::remove_dir_all(&work);
 }
 
 fn usage() -> ! {
     eprintln!(
-        "användning: national generate MAPP [--rows N] | national run MAPP [--bin PROGRAM]… [--runs N]"
+        "användning: national generate MAPP [--rows N] | national run MAPP [--bin PROGRAM]… [--runs N] [--duckdb PYTHON]"
     );
     std::process::exit(2)
 }
@@ -664,6 +697,7 @@ fn main() {
     let mut rows = 100_000usize;
     let mut runs = 3usize;
     let mut bins = Vec::new();
+    let mut python = None;
     let mut rest = args[2..].iter();
     while let Some(a) = rest.next() {
         let value = rest.next().unwrap_or_else(|| usage());
@@ -671,6 +705,7 @@ fn main() {
             "--rows" => rows = value.parse().unwrap_or_else(|_| usage()),
             "--runs" => runs = value.parse().unwrap_or_else(|_| usage()),
             "--bin" => bins.push(PathBuf::from(value)),
+            "--duckdb" => python = Some(PathBuf::from(value)),
             _ => usage(),
         }
     }
@@ -689,7 +724,7 @@ fn main() {
                     std::process::exit(2)
                 });
             }
-            run(Path::new(dir), &bins, runs.max(1))
+            run(Path::new(dir), &bins, runs.max(1), python.as_deref())
         }
         _ => usage(),
     }

@@ -852,12 +852,71 @@ fn without_a_base_url_only_the_forms_have_a_qr_code_and_all_keep_their_footer() 
     }
 }
 
+/// Body texts of `page` (above the footer) with their sizes.
+fn body_sizes(page: &Page) -> Vec<(&str, f64)> {
+    let footer_top = page
+        .items
+        .iter()
+        .find_map(|item| match item {
+            Item::Text { text, y_mm, .. } if text.starts_with("Sida ") => Some(*y_mm),
+            _ => None,
+        })
+        .expect("page has a page number");
+    page.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text {
+                text,
+                y_mm,
+                size_pt,
+                ..
+            } if *y_mm < footer_top - 0.01 => Some((text.as_str(), *size_pt)),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn every_quick_reference_card_fits_on_one_page() {
+fn every_quick_reference_card_has_its_front_on_one_page_and_who_calls_whom_on_the_back() {
     let kit = kit();
+    let rows = reservkit::model::calls::rows(&kit.settings);
     for role in Role::ALL {
         let doc = card::layout(kit, role).expect("card");
-        assert_eq!(doc.pages.len(), 1, "{} card:\n{}", role.id(), doc.dump());
+        let id = role.id();
+        assert_eq!(doc.pages.len(), 2, "{id} card:\n{}", doc.dump());
+        let (front, back) = (&doc.pages[0], &doc.pages[1]);
+        assert!(
+            texts(front).contains(&card::TURN_OVER),
+            "{id}: no turn-over note"
+        );
+        // The front keeps its full size (the smallest text on it is the
+        // 9.5 pt bold line about every call): the back took nothing from it.
+        for (text, size) in body_sizes(front) {
+            assert!(size >= 9.5, "{id} front: {text:?} at {size} pt");
+        }
+        for (text, size) in body_sizes(back) {
+            assert!(size >= 10.0, "{id} back: {text:?} at {size} pt");
+        }
+        let back_texts = texts(back);
+        for r in &rows {
+            let label = format!("{} {}", r.code, r.name);
+            assert!(
+                back_texts.contains(&label.as_str()),
+                "{id} back: no {label:?}"
+            );
+        }
+        // The text alternative: every call in words, one bullet each (a
+        // short sentence fits one line at this size).
+        for r in &rows {
+            assert!(
+                back_texts.contains(&r.sentence.as_str()),
+                "{id} back: no {:?}",
+                r.sentence
+            );
+        }
+        for name in Role::ALL.map(|r| kit.settings.role(r).name.as_str()) {
+            assert!(back_texts.contains(&name), "{id} back: no lane {name:?}");
+        }
     }
 }
 
