@@ -8,8 +8,9 @@
 //! transcribed sheets ─▶ transcript ──────┴─▶ reconcile ─▶ files in memory ┘
 //! ```
 //!
-//! - [`load::load`] reads `content/` and returns a validated [`model::Kit`]
-//!   or every problem as a [`diag::Diagnostic`].
+//! - [`load::Sources::read`] reads `content/` and `templates/` once;
+//!   [`load::load_tree`] validates the content into a [`model::Kit`] or
+//!   returns every problem as a [`diag::Diagnostic`] at its [`source::Span`].
 //! - [`site::render`] turns the kit and the templates into the intranet site.
 //! - [`printouts::make`] lays out the call sheets, logging forms, routine and
 //!   cards with the generic page model of [`print`], which alone writes PDF.
@@ -38,4 +39,5 @@ pub mod print;
 pub mod printouts;
 pub mod reconcile;
 pub mod site;
+pub mod source;
 pub mod transcript;

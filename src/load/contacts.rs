@@ -282,7 +282,7 @@ impl UnitCtx<'_> {
         if list.is_empty()
             && !diags
                 .iter()
-                .any(|d| d.is_error() && d.line == doc.locate(&ppath).0)
+                .any(|d| d.is_error() && d.line() == doc.locate(&ppath).0)
         {
             diags.push(doc.error(&ppath, format!("«{name}» har inga telefonnummer")));
         }

@@ -125,6 +125,7 @@ pub(super) fn settings(doc: &YamlDoc, diags: &mut Vec<Diagnostic>) -> Option<Set
             ok.then_some(PrintSettings {
                 sheets_per_unit: pr.sheets_per_unit,
                 rows_per_sheet: pr.rows_per_sheet,
+                rows_per_sheet_at: doc.key_span(&[key("print"), key("rows_per_sheet")]),
             })
         });
     let tolerance = doc

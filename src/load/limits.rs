@@ -11,6 +11,7 @@
 use super::text::{MAX_REPORTED, describe};
 use super::yaml::{Seg, YamlDoc};
 use crate::diag::Diagnostic;
+use crate::source::Source;
 use serde_yaml::Value;
 
 /// Characters allowed in a name, label, number or other short value.
@@ -150,19 +151,18 @@ fn problem(s: &str, field: Option<&str>, limit: usize) -> Option<(String, Option
 /// Checks the parts of a routine page that are laid out as one unbreakable
 /// block on paper: a heading may be [`MAX_SHORT`] characters, a table cell
 /// [`MAX_SHORT`] too (a table row must fit on one page). Paragraphs and
-/// lists continue on the next page and are not limited. `first_line` is
-/// the file's line number of the body's first line. Pushes a located
-/// diagnostic per problem and returns whether there was none.
-pub fn check_markdown(
-    shown: &str,
-    body: &str,
-    first_line: usize,
-    diags: &mut Vec<Diagnostic>,
-) -> bool {
+/// lists continue on the next page and are not limited. The body is the
+/// text of `source` from byte `body_start` on. Pushes a diagnostic at each
+/// problem's place and returns whether there was none.
+pub fn check_markdown(source: &Source, body_start: usize, diags: &mut Vec<Diagnostic>) -> bool {
     let before = diags.len();
     let mut fence = false;
-    for (n, line) in body.lines().enumerate() {
-        let line_no = first_line + n;
+    let mut line_start = body_start;
+    for line in source.text()[body_start..].split_inclusive('\n') {
+        let at = line_start;
+        line_start += line.len();
+        let line = line.trim_end_matches('\n');
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let trimmed = line.trim_start_matches(' ');
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             fence = !fence;
@@ -175,34 +175,30 @@ pub fn check_markdown(
             let text = trimmed.trim_start_matches('#').trim();
             let len = text.chars().count();
             if len > MAX_SHORT {
-                let col = indent + trimmed.find(text).unwrap_or(0) + 1;
+                let start = at + indent + trimmed.find(text).unwrap_or(0);
                 diags.push(
-                    Diagnostic::error(
-                        shown,
-                        line_no,
-                        col,
+                    Diagnostic::at(
+                        source.span(start..start + text.len()),
                         format!("rubriken är {len} tecken lång; en rubrik får vara högst {MAX_SHORT} tecken"),
                     )
                     .with_hint("korta rubriken och lägg resten av texten i ett stycke under den"),
                 );
             }
         } else if trimmed.starts_with('|') {
-            let mut col = indent + 1;
+            let mut cell_start = at + indent;
             for cell in trimmed.split('|') {
                 let len = cell.trim().chars().count();
                 if len > MAX_SHORT {
-                    let lead = cell.len() - cell.trim_start().len();
+                    let start = cell_start + (cell.len() - cell.trim_start().len());
                     diags.push(
-                        Diagnostic::error(
-                            shown,
-                            line_no,
-                            col + cell[..lead].chars().count(),
+                        Diagnostic::at(
+                            source.span(start..start + cell.trim().len()),
                             format!("tabellcellen är {len} tecken lång; en cell får vara högst {MAX_SHORT} tecken"),
                         )
                         .with_hint("en tabellrad ska rymmas på en utskriven sida; skriv längre text som ett stycke under tabellen"),
                     );
                 }
-                col += cell.chars().count() + 1;
+                cell_start += cell.len() + 1;
             }
         }
     }
@@ -272,8 +268,14 @@ mod tests {
         let body = format!(
             "## {long}\n\nett stycke får vara {long} {long}\n\n| a | b |\n|---|---|\n| ok |  {long} |\n```\n# {long}\n```\n"
         );
+        let page = format!("---\ntitle: T\norder: 1\n---\n{body}");
+        let source = Source::new("r.md", page.as_str());
         let mut diags = Vec::new();
-        assert!(!check_markdown("r.md", &body, 5, &mut diags));
+        assert!(!check_markdown(
+            &source,
+            page.len() - body.len(),
+            &mut diags
+        ));
         let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
         assert!(

@@ -1,25 +1,28 @@
 //! Reads `content/` and turns it into a validated [`Kit`], collecting every
 //! problem as a located diagnostic.
 //!
-//! This is the only module that reads content files. It never writes, and it
-//! reports all problems it can find in one pass rather than stopping early.
+//! This is the only module that reads content and template files, once, into
+//! the [`Sources`] store. It never writes, and it reports all problems it can
+//! find in one pass rather than stopping early.
 
 mod contacts;
 mod kit;
 pub mod limits;
 mod pages;
 pub mod raw;
+pub mod sources;
 pub mod text;
 mod values;
 mod version;
 pub mod yaml;
 
 pub use pages::RESERVED_SLUGS;
+pub use sources::Sources;
 
 use crate::diag::{self, Diagnostic, display_path};
 use crate::model::Kit;
 use jiff::civil::Date;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use yaml::YamlDoc;
 
 /// The outcome of loading: a kit when there were no errors, and every
@@ -30,15 +33,18 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Loads and validates the content folder. `today` is used only to warn
+/// Reads and validates the content folder. `today` is used only to warn
 /// about contacts that have not been verified recently.
 pub fn load(content: &Path, today: Date) -> Loaded {
-    let mut diags = Vec::new();
-    let shown = |name: &str| display_path(&content.join(name));
+    load_tree(&sources::Tree::content(content), today)
+}
 
-    if !content.is_dir() {
+/// Validates the content folder read into `tree` (see [`Sources`]).
+pub fn load_tree(tree: &sources::Tree, today: Date) -> Loaded {
+    let mut diags = Vec::new();
+    if tree.files.is_err() {
         diags.push(
-            Diagnostic::error(display_path(content), 0, 0, "innehållsmappen finns inte")
+            Diagnostic::error(display_path(&tree.dir), 0, 0, "innehållsmappen finns inte")
                 .with_hint("kör från projektets rotmapp eller ange --content MAPP"),
         );
         return Loaded {
@@ -48,8 +54,8 @@ pub fn load(content: &Path, today: Date) -> Loaded {
     }
 
     let settings =
-        read_yaml(content, "kit.yaml", &mut diags).and_then(|doc| kit::settings(&doc, &mut diags));
-    let directory = read_yaml(content, "contacts.yaml", &mut diags).and_then(|doc| {
+        read_yaml(tree, "kit.yaml", &mut diags).and_then(|doc| kit::settings(&doc, &mut diags));
+    let directory = read_yaml(tree, "contacts.yaml", &mut diags).and_then(|doc| {
         let hours = settings.as_ref().map(|s| s.municipality_hours);
         let verify = settings.as_ref().map_or(365, |s| s.verify_within_days);
         let codes = settings
@@ -57,17 +63,27 @@ pub fn load(content: &Path, today: Date) -> Loaded {
             .map(|s| s.events.iter().map(|e| e.code).collect::<Vec<u8>>());
         contacts::directory(&doc, hours, verify, codes.as_deref(), today, &mut diags)
     });
-    let pages = pages::pages(content, &mut diags);
-    let (version, unknown) = version_hash(content, &mut diags);
-    for f in unknown {
-        diags.push(
-            Diagnostic::warning(&f, 0, 0, "filen används inte av reservkit och ignoreras")
+    let pages = pages::pages(tree, &mut diags);
+    let mut hashed = Vec::new();
+    for f in tree.files() {
+        if !version::is_content(&f.rel) {
+            diags.push(
+                Diagnostic::warning(
+                    &f.shown,
+                    0,
+                    0,
+                    "filen används inte av reservkit och ignoreras",
+                )
                 .with_hint("innehållet är kit.yaml, contacts.yaml och Markdown-sidor (.md)"),
-        );
+            );
+        } else if let Ok(bytes) = &f.bytes {
+            hashed.push((f.rel.as_str(), bytes.as_slice()));
+        }
     }
+    let version = version::hash(hashed);
     if pages.is_empty() && !diags.iter().any(|d| d.is_error()) {
         diags.push(
-            Diagnostic::error(shown("rutin"), 0, 0, "inga rutinsidor (.md) hittades")
+            Diagnostic::error(tree.shown("rutin"), 0, 0, "inga rutinsidor (.md) hittades")
                 .with_hint("lägg rutinen som Markdown-filer med front matter i content/rutin/"),
         );
     }
@@ -86,7 +102,7 @@ pub fn load(content: &Path, today: Date) -> Loaded {
                 pages,
                 version,
                 data_date,
-                settings_file: display_path(&content.join("kit.yaml")),
+                settings_file: tree.shown("kit.yaml"),
             })
         }
         _ => None,
@@ -97,16 +113,15 @@ pub fn load(content: &Path, today: Date) -> Loaded {
     }
 }
 
-fn read_yaml(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
-    let path = dir.join(name);
-    let shown = display_path(&path);
-    let bytes = match std::fs::read(&path) {
-        Ok(s) => s,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+fn read_yaml(tree: &sources::Tree, name: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
+    let shown = tree.shown(name);
+    let bytes = match tree.get(name).map(|f| &f.bytes) {
+        Some(Ok(bytes)) => bytes,
+        None => {
             diags.push(Diagnostic::error(shown, 0, 0, "filen saknas"));
             return None;
         }
-        Err(e) => {
+        Some(Err(e)) => {
             diags.push(Diagnostic::error(
                 shown,
                 0,
@@ -116,7 +131,7 @@ fn read_yaml(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Yaml
             return None;
         }
     };
-    let src = match text::decode(&shown, &bytes, text::Kind::Yaml) {
+    let src = match text::decode(&shown, bytes, text::Kind::Yaml) {
         Ok(src) => src,
         Err(mut found) => {
             diags.append(&mut found);
@@ -135,42 +150,95 @@ fn read_yaml(dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Yaml
     limits::check_values(&doc, diags).then_some(doc)
 }
 
-/// Every file under `dir`, sorted, skipping hidden ones.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    out.sort();
-    out
-}
+#[cfg(test)]
+mod tests {
+    use super::sources::{File, Tree};
+    use super::*;
 
-/// The kit version over every content file (see [`version::hash`]). Also
-/// returns files that are not part of the content model.
-fn version_hash(content: &Path, diags: &mut Vec<Diagnostic>) -> (String, Vec<String>) {
-    let mut read = Vec::new();
-    let mut unknown = Vec::new();
-    for path in files(content) {
-        let rel = path.strip_prefix(content).unwrap_or(&path);
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if !version::is_content(&rel) {
-            unknown.push(display_path(&path));
-            continue;
-        }
-        match std::fs::read(&path) {
-            Ok(bytes) => read.push((rel, bytes)),
-            Err(e) => diags.push(Diagnostic::error(
-                display_path(&path),
-                0,
-                0,
-                format!("kunde inte läsa filen: {e}"),
-            )),
+    const KIT: &str = include_str!("../../content/kit.yaml");
+    const CONTACTS: &str = include_str!("../../content/contacts.yaml");
+    const PAGE: &str = "---\ntitle: Felanmälan\norder: 1\n---\nRing växeln.\n";
+
+    fn tree(files: &[(&str, &str)]) -> Tree {
+        let dir = Path::new("./content");
+        Tree {
+            dir: dir.to_path_buf(),
+            files: Ok(files
+                .iter()
+                .map(|(rel, text)| File::from_text(dir, rel, text))
+                .collect()),
         }
     }
-    let version = version::hash(read.iter().map(|(rel, b)| (rel.as_str(), b.as_slice())));
-    (version, unknown)
+
+    fn shown(loaded: &Loaded) -> Vec<String> {
+        loaded.diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_kit_loads_from_files_held_in_memory() {
+        let loaded = load_tree(
+            &tree(&[
+                ("contacts.yaml", CONTACTS),
+                ("kit.yaml", KIT),
+                ("rutin/felanmalan.md", PAGE),
+            ]),
+            Date::constant(2026, 11, 25),
+        );
+        let kit = loaded.kit.expect("the kit loads");
+        assert_eq!(kit.pages.len(), 1);
+        assert_eq!(kit.pages[0].source, "content/rutin/felanmalan.md");
+        assert_eq!(kit.settings_file, "content/kit.yaml");
+        assert_eq!(kit.version.len(), 12);
+    }
+
+    #[test]
+    fn missing_files_unused_files_and_no_pages_are_reported() {
+        let loaded = load_tree(
+            &tree(&[("kit.yaml", KIT), ("rutin/anteckningar.txt", "x")]),
+            Date::constant(2026, 11, 25),
+        );
+        assert!(loaded.kit.is_none());
+        assert_eq!(
+            shown(&loaded),
+            [
+                "content/contacts.yaml: error: filen saknas",
+                "content/rutin/anteckningar.txt: warning: filen används inte av reservkit och ignoreras\n  hjälp: innehållet är kit.yaml, contacts.yaml och Markdown-sidor (.md)",
+            ]
+        );
+        let no_pages = load_tree(
+            &tree(&[("contacts.yaml", CONTACTS), ("kit.yaml", KIT)]),
+            Date::constant(2026, 11, 25),
+        );
+        assert!(shown(&no_pages)[0].starts_with("content/rutin: error: inga rutinsidor (.md)"));
+    }
+
+    #[test]
+    fn the_version_follows_the_content() {
+        let version = |page: &str| {
+            load_tree(
+                &tree(&[
+                    ("contacts.yaml", CONTACTS),
+                    ("kit.yaml", KIT),
+                    ("rutin/a.md", page),
+                ]),
+                Date::constant(2026, 11, 25),
+            )
+            .kit
+            .expect("loads")
+            .version
+        };
+        assert_eq!(version(PAGE), version(PAGE));
+        assert_ne!(version(PAGE), version(&PAGE.replace("växeln", "IT")));
+    }
+
+    #[test]
+    fn a_missing_content_folder_is_one_error() {
+        let loaded = load(Path::new("./finns-inte"), Date::constant(2026, 11, 25));
+        assert_eq!(
+            shown(&loaded),
+            [
+                "finns-inte: error: innehållsmappen finns inte\n  hjälp: kör från projektets rotmapp eller ange --content MAPP"
+            ]
+        );
+    }
 }

@@ -1,11 +1,13 @@
 //! The routine pages (`*.md`): a file name that can be a page address,
 //! `---` front matter with title and order, and a body within the limits.
 
+use super::sources::Tree;
 use super::values::valid_id;
 use super::yaml::{YamlDoc, key};
 use super::{limits, raw, text};
-use crate::diag::{Diagnostic, display_path};
+use crate::diag::Diagnostic;
 use crate::model::Page;
+use crate::source::Source;
 use std::path::Path;
 
 /// Slugs the site generates itself; a routine page may not take them.
@@ -20,15 +22,16 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "404",
 ];
 
-pub(super) fn pages(content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
+pub(super) fn pages(tree: &Tree, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
     let mut out: Vec<Page> = Vec::new();
-    for path in super::files(content) {
+    for file in tree.files() {
+        let path = Path::new(&file.rel);
         if path.extension().and_then(|e| e.to_str()) != Some("md") {
             continue;
         }
-        let shown = display_path(&path);
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => match text::decode(&shown, &bytes, text::Kind::Markdown) {
+        let shown = file.shown.as_str();
+        let text = match &file.bytes {
+            Ok(bytes) => match text::decode(shown, bytes, text::Kind::Markdown) {
                 Ok(t) => t.replace("\r\n", "\n"),
                 Err(mut found) => {
                     diags.append(&mut found);
@@ -37,7 +40,7 @@ pub(super) fn pages(content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
             },
             Err(e) => {
                 diags.push(Diagnostic::error(
-                    &shown,
+                    shown,
                     0,
                     0,
                     format!("kunde inte läsa filen: {e}"),
@@ -52,7 +55,7 @@ pub(super) fn pages(content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
             .to_string();
         if !valid_id(&slug) {
             diags.push(
-                Diagnostic::error(&shown, 0, 0, format!("filnamnet «{slug}» kan inte bli en sidadress"))
+                Diagnostic::error(shown, 0, 0, format!("filnamnet «{slug}» kan inte bli en sidadress"))
                     .with_hint("använd gemena a–z, siffror och bindestreck, till exempel efter-driftstoppet.md"),
             );
             continue;
@@ -60,7 +63,7 @@ pub(super) fn pages(content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
         if RESERVED_SLUGS.contains(&slug.as_str()) {
             diags.push(
                 Diagnostic::error(
-                    &shown,
+                    shown,
                     0,
                     0,
                     format!("sidnamnet «{slug}» är upptaget av en sida som reservkit gör själv"),
@@ -71,14 +74,14 @@ pub(super) fn pages(content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
         }
         if let Some(other) = out.iter().find(|p| p.slug == slug) {
             diags.push(Diagnostic::error(
-                &shown,
+                shown,
                 0,
                 0,
                 format!("en sida med namnet «{slug}» finns redan: {}", other.source),
             ));
             continue;
         }
-        if let Some(page) = page(&shown, slug, &text, diags) {
+        if let Some(page) = page(shown, slug, &text, diags) {
             out.push(page);
         }
     }
@@ -90,9 +93,11 @@ pub(super) fn pages(content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
 fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Page> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().next().unwrap_or_default();
+    let source = Source::new(shown, text);
+    let first_line = source.span(0..first.len());
     if first.trim_end() != "---" {
         diags.push(
-            Diagnostic::error(shown, 1, 1, "sidan saknar front matter").with_hint(
+            Diagnostic::at(first_line, "sidan saknar front matter").with_hint(
                 "börja filen med en rad ---, sedan title: och order:, och avsluta med en rad ---",
             ),
         );
@@ -100,16 +105,16 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
     }
     let mut offset = first.len() + 1;
     let mut close = None;
-    for (i, line) in text.lines().enumerate().skip(1) {
+    for line in text.lines().skip(1) {
         if line.trim_end() == "---" {
-            close = Some((i, offset));
+            close = Some(offset);
             break;
         }
         offset += line.len() + 1;
     }
-    let Some((close_line, close_off)) = close else {
+    let Some(close_off) = close else {
         diags.push(
-            Diagnostic::error(shown, 1, 1, "front matter avslutas aldrig")
+            Diagnostic::at(first_line, "front matter avslutas aldrig")
                 .with_hint("lägg en rad med bara --- efter sista fältet"),
         );
         return None;
@@ -127,10 +132,8 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
         return None;
     }
     if doc.root.is_null() {
-        diags.push(Diagnostic::error(
-            shown,
-            1,
-            1,
+        diags.push(Diagnostic::at(
+            first_line,
             "front matter är tom; title och order saknas",
         ));
         return None;
@@ -143,7 +146,7 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
     let body_start = text[close_off..]
         .find('\n')
         .map_or(text.len(), |i| close_off + i + 1);
-    if !limits::check_markdown(shown, &text[body_start..], close_line + 2, diags) {
+    if !limits::check_markdown(&source, body_start, diags) {
         return None;
     }
     Some(Page {
@@ -153,7 +156,7 @@ fn page(shown: &str, slug: String, text: &str, diags: &mut Vec<Diagnostic>) -> O
         description: fm.description,
         source: shown.to_string(),
         body: text[body_start..].to_string(),
-        body_line: close_line + 2,
+        body_span: source.span(body_start..text.len()),
     })
 }
 
@@ -175,7 +178,8 @@ mod tests {
         assert_eq!(page.title, "Felanmälan");
         assert_eq!(page.order, 2);
         assert_eq!(page.body, "# Rubrik\n\nText.\n");
-        assert_eq!(page.body_line, 5);
+        assert_eq!(page.body_span.line_col(), (5, 1));
+        assert_eq!(page.body_span.text(), page.body);
         assert_eq!(page.source, "content/rutin/a.md");
     }
 

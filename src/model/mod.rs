@@ -2,7 +2,8 @@
 //!
 //! Values here have already been checked by `load`; constructors such as
 //! [`PhoneNumber::parse`] refuse bad input, so nothing downstream re-checks.
-//! This module depends on nothing else in the crate and does no I/O.
+//! This module depends on nothing else in the crate but [`crate::source`]
+//! (where a value was written) and does no I/O.
 
 pub mod calls;
 pub mod checklist;
@@ -13,6 +14,7 @@ pub mod phone;
 pub use hours::Hours;
 pub use phone::PhoneNumber;
 
+use crate::source::Span;
 use jiff::civil::{Date, Time};
 
 /// The three parties of the routine. The site has one checklist per role.
@@ -342,6 +344,8 @@ pub struct PaymentSettings {
 pub struct PrintSettings {
     pub sheets_per_unit: u32,
     pub rows_per_sheet: u32,
+    /// Where `rows_per_sheet` is set, for a form that cannot fit its rows.
+    pub rows_per_sheet_at: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -514,8 +518,17 @@ pub struct Page {
     pub source: String,
     /// The Markdown body after the front matter.
     pub body: String,
-    /// Line in the source file where `body` starts (1-based).
-    pub body_line: usize,
+    /// Where `body` is in the page's file: a problem found at byte `o` of
+    /// the body is at `body_span.range().start + o` (see [`Page::span_at`]).
+    pub body_span: Span,
+}
+
+impl Page {
+    /// The place of byte `offset` of the body in the page's file.
+    pub fn span_at(&self, offset: usize) -> Span {
+        let at = self.body_span.range().start + offset;
+        self.body_span.source().span(at..at)
+    }
 }
 
 /// Everything `build` needs, validated.
