@@ -5,8 +5,8 @@
 //! and position. This module formats them; only [`report`], which the
 //! commands call, prints them. It never exits.
 
-use crate::source::Span;
 pub use crate::source::line_col;
+use crate::source::{Source, Span};
 use std::fmt;
 use std::path::Path;
 
@@ -115,6 +115,24 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The same problem at a span in `source`, when a parser placed it by
+    /// line and column in that file and the place is in its text; any other
+    /// diagnostic is returned as it is.
+    pub fn in_source(self, source: &Source) -> Diagnostic {
+        match self.at {
+            At::LineCol(line, col) if col > 0 && self.file == source.name() => {
+                match source.offset(line, col) {
+                    Some(at) => Diagnostic {
+                        at: At::Span(source.span(at..at)),
+                        ..self
+                    },
+                    None => self,
+                }
+            }
+            _ => self,
+        }
     }
 
     /// The span, when the problem was found in a source text.
@@ -248,7 +266,6 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Source;
 
     #[test]
     fn formats_location_and_hint() {
@@ -258,6 +275,21 @@ mod tests {
             d.to_string(),
             "content/contacts.yaml:14:12: error: fel\n  hjälp: skriv riktnummer"
         );
+    }
+
+    #[test]
+    fn a_parsers_line_and_column_become_a_span_in_its_file() {
+        let src = Source::new("templates/base.html", "<p>\n  {{ x | nej }}\n");
+        let d = Diagnostic::error("templates/base.html", 2, 8, "okänt filter").in_source(&src);
+        assert_eq!(d.span().map(|s| s.range()), Some(11..11));
+        assert_eq!(
+            d.to_string(),
+            "templates/base.html:2:8: error: okänt filter"
+        );
+        let past = Diagnostic::error("templates/base.html", 2, 40, "x").in_source(&src);
+        assert!(past.span().is_none());
+        let other = Diagnostic::error("templates/page.html", 2, 8, "x").in_source(&src);
+        assert!(other.span().is_none());
     }
 
     #[test]

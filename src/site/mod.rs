@@ -13,6 +13,7 @@ use crate::load::sources::Tree;
 use crate::markdown;
 use crate::model::{Kit, Page, Role, UnitKind};
 use crate::output::OutFile;
+use crate::source::Source;
 use std::collections::{BTreeMap, BTreeSet};
 use views::*;
 
@@ -40,6 +41,8 @@ pub struct ExtraPage {
 pub struct Templates {
     tera: tera::Tera,
     dir: String,
+    /// Each template's text, for placing errors found when rendering.
+    texts: Vec<Source>,
     assets: Vec<OutFile>,
 }
 
@@ -114,13 +117,20 @@ impl Templates {
         {
             diags.extend(template_diags(&shown, "", &e, &sources));
         }
+        let texts: Vec<Source> = sources
+            .iter()
+            .map(|(name, src)| Source::new(format!("{shown}/{name}"), src.as_str()))
+            .collect();
         if diags.is_empty() {
             Ok(Templates {
                 tera,
                 dir: shown,
+                texts,
                 assets,
             })
         } else {
+            let mut diags: Vec<Diagnostic> =
+                diags.into_iter().map(|d| in_template(d, &texts)).collect();
             diag::sort(&mut diags);
             Err(diags)
         }
@@ -129,7 +139,15 @@ impl Templates {
     fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, ctx)
-            .map_err(|e| template_diag(&self.dir, name, &e))
+            .map_err(|e| in_template(template_diag(&self.dir, name, &e), &self.texts))
+    }
+}
+
+/// A diagnostic Tera placed by line and column, as a span in the template.
+fn in_template(d: Diagnostic, texts: &[Source]) -> Diagnostic {
+    match texts.iter().find(|t| t.name() == d.file) {
+        Some(text) => d.in_source(text),
+        None => d,
     }
 }
 
