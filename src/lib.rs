@@ -8,8 +8,9 @@
 //! transcribed sheets ─▶ transcript ──────┴─▶ reconcile ─▶ files in memory ┘
 //! ```
 //!
-//! - [`load::load`] reads `content/` and returns a validated [`model::Kit`]
-//!   or every problem as a [`diag::Diagnostic`].
+//! - [`load::Sources::read`] reads `content/` and `templates/` once;
+//!   [`load::load_tree`] validates the content into a [`model::Kit`] or
+//!   returns every problem as a [`diag::Diagnostic`] at its [`source::Span`].
 //!   Routine pages are parsed there, once, into a [`model::Doc`].
 //! - [`site::render`] turns the kit and the templates into the intranet site;
 //!   [`site::markdown::render`] writes a page's tree as HTML.
@@ -39,4 +40,5 @@ pub mod print;
 pub mod printouts;
 pub mod reconcile;
 pub mod site;
+pub mod source;
 pub mod transcript;

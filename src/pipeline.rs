@@ -6,6 +6,7 @@ use crate::load;
 use crate::output::{self, Kind, OutFile, Staging};
 use crate::printouts;
 use crate::site::{self, BuildInfo, Templates};
+use crate::source::Source;
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 
@@ -94,8 +95,9 @@ fn make_to(
     out: Option<&Path>,
 ) -> Result<(Built, Option<Staging>), BuildError> {
     let source = source_date().map_err(|d| BuildError::Invalid(vec![d]))?;
-    let loaded = load::load(&paths.content, today(source));
-    let templates = Templates::load(&paths.templates);
+    let sources = load::Sources::read(&paths.content, &paths.templates);
+    let loaded = load::load_tree(&sources.content, today(source));
+    let templates = Templates::from_tree(&sources.templates);
     let mut diags = loaded.diagnostics;
     let templates = match templates {
         Ok(t) => Some(t),
@@ -113,7 +115,7 @@ fn make_to(
     };
     let glyphs = printouts::check_glyphs(&kit);
     if !glyphs.is_empty() {
-        diags.extend(glyphs.iter().map(|m| glyph_diagnostic(&paths.content, m)));
+        diags.extend(glyphs.iter().map(|m| glyph_diagnostic(&sources.content, m)));
         diag::sort(&mut diags);
         return Err(BuildError::Invalid(diags));
     }
@@ -140,29 +142,21 @@ fn make_to(
         Ok(list) => list,
         Err(printouts::Stopped::Sink(e)) => return Err(BuildError::Output(e)),
         Err(printouts::Stopped::Failed(failures)) => {
-            let kit_yaml = paths.content.join("kit.yaml");
-            // The rows asked for per sheet are what a form that does not fit
-            // can give up; point at that setting.
-            let rows_at = std::fs::read_to_string(&kit_yaml).ok().and_then(|src| {
-                src.find("rows_per_sheet:")
-                    .map(|at| diag::line_col(&src, at))
-            });
             diags.extend(failures.iter().map(|f| {
-                let (file, (line, col)) = match &f.error {
-                    crate::print::PrintError::DoesNotFit { what, .. } => (
-                        diag::display_path(&kit_yaml),
-                        rows_at
-                            .filter(|_| what.contains("rows_per_sheet"))
-                            .unwrap_or((0, 0)),
-                    ),
-                    _ => (format!("utskriften {}", f.file), (0, 0)),
-                };
-                Diagnostic::error(
-                    file,
-                    line,
-                    col,
-                    format!("utskriften {} kunde inte göras: {}", f.file, f.error),
-                )
+                let message = format!("utskriften {} kunde inte göras: {}", f.file, f.error);
+                match &f.error {
+                    // The rows asked for per sheet are what a form that does
+                    // not fit can give up; point at that setting.
+                    crate::print::PrintError::DoesNotFit { what, .. } => {
+                        match &kit.settings.print.rows_per_sheet_at {
+                            Some(at) if what.contains("rows_per_sheet") => {
+                                Diagnostic::at(at.clone(), message)
+                            }
+                            _ => Diagnostic::in_file(&kit.settings_file, message),
+                        }
+                    }
+                    _ => Diagnostic::in_file(format!("utskriften {}", f.file), message),
+                }
             }));
             diag::sort(&mut diags);
             return Err(BuildError::Invalid(diags));
@@ -252,43 +246,45 @@ pub fn build(paths: &Paths, strict: bool) -> Result<Built, BuildError> {
 
 /// Points at the first character the fonts lack, in the content file the
 /// text came from.
-fn glyph_diagnostic(content: &Path, m: &printouts::MissingGlyph) -> Diagnostic {
-    let path = if m.file.contains('/') {
-        PathBuf::from(&m.file)
+fn glyph_diagnostic(content: &load::sources::Tree, m: &printouts::MissingGlyph) -> Diagnostic {
+    let file = if m.file.contains('/') {
+        content.files().iter().find(|f| f.shown == m.file)
     } else {
-        content.join(&m.file)
+        content.get(&m.file)
     };
-    let shown = diag::display_path(&path);
+    let shown = file.map_or_else(|| content.shown(&m.file), |f| f.shown.clone());
     let first = m.chars.first().copied().unwrap_or(' ');
-    let src = std::fs::read_to_string(&path).unwrap_or_default();
+    let src = file
+        .and_then(|f| f.bytes.as_deref().ok())
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+        .unwrap_or_default();
     let offset = src
         .find(&m.text)
         .and_then(|start| m.text.find(first).map(|i| start + i))
         .or_else(|| src.find(first))
-        .or_else(|| written_as_entity(&src, first));
+        .or_else(|| written_as_entity(src, first));
+    let source = Source::new(shown.clone(), src);
     // A character written as an escape ("\u2708") is found through the
     // value it is part of.
-    let (line, col) = match offset {
-        Some(o) => diag::line_col(&src, o),
-        None => load::yaml::YamlDoc::parse(&shown, &src)
+    let at = match offset {
+        Some(o) => Some(source.span(o..o + first.len_utf8())),
+        None => load::yaml::YamlDoc::parse(&shown, src)
             .ok()
-            .and_then(|doc| doc.find_string(&m.text))
-            .unwrap_or((0, 0)),
+            .and_then(|doc| doc.find_string(&m.text)),
     };
     let list: Vec<String> = m
         .chars
         .iter()
         .map(|c| format!("«{c}» (U+{:04X})", u32::from(*c)))
         .collect();
-    Diagnostic::error(
-        shown,
-        line,
-        col,
-        format!(
-            "tecknet {} finns inte i utskrifternas typsnitt och skulle bli tomt på papper",
-            list.join(", ")
-        ),
-    )
+    let message = format!(
+        "tecknet {} finns inte i utskrifternas typsnitt och skulle bli tomt på papper",
+        list.join(", ")
+    );
+    match at {
+        Some(span) => Diagnostic::at(span, message),
+        None => Diagnostic::in_file(shown, message),
+    }
     .with_hint(
         "skriv om texten med bokstäver, siffror och vanliga skiljetecken (latinska alfabetet)",
     )

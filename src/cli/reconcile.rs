@@ -117,7 +117,7 @@ fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
         .collect();
     if diags
         .iter()
-        .any(|d| d.is_error() && !rejected.contains(&(d.file.as_str(), d.line)))
+        .any(|d| d.is_error() && !rejected.contains(&(d.file.as_str(), d.line())))
     {
         return Err(Failure::Failed(
             "minst en fil kunde inte läsas som helhet; rätta den och kör igen".into(),

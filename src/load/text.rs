@@ -177,13 +177,10 @@ impl Capped {
     fn finish(self, diags: &mut Vec<Diagnostic>) {
         if let Some(d) = self.first_hidden {
             let more = self.count - MAX_REPORTED;
-            diags.push(Diagnostic {
-                message: format!(
-                    "och {more} {} (de första {MAX_REPORTED} visas)",
-                    self.summary
-                ),
-                ..d
-            });
+            diags.push(d.with_message(format!(
+                "och {more} {} (de första {MAX_REPORTED} visas)",
+                self.summary
+            )));
         }
     }
 }

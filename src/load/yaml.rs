@@ -8,7 +8,8 @@
 //! written. Flow-style YAML still parses; positions then fall back to the
 //! nearest enclosing block.
 
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Diagnostic, Severity};
+use crate::source::{Source, Span};
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
@@ -27,6 +28,7 @@ pub fn key(k: &str) -> Seg {
 pub struct YamlDoc {
     pub file: String,
     pub root: Value,
+    source: Source,
     entries: Vec<Entry>,
 }
 
@@ -48,12 +50,31 @@ impl YamlDoc {
         if let Some(d) = super::text::too_deep(file, src) {
             return Err(d);
         }
-        let root: Value = serde_yaml::from_str(src).map_err(|e| syntax_error(file, src, &e))?;
+        let source = Source::new(file, src);
+        let root: Value = serde_yaml::from_str(src).map_err(|e| syntax_error(&source, &e))?;
         Ok(YamlDoc {
             file: file.to_string(),
             root,
             entries: scan(src),
+            source,
         })
+    }
+
+    /// The text the document was parsed from.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// The span of the value at `path` (see [`YamlDoc::locate`]): from where
+    /// it is written to the end of its line.
+    pub fn span(&self, path: &[Seg]) -> Option<Span> {
+        span_at(&self.source, self.locate(path))
+    }
+
+    /// The span of the key that ends `path` and its value, to the end of
+    /// the line (see [`YamlDoc::locate_key`]).
+    pub fn key_span(&self, path: &[Seg]) -> Option<Span> {
+        span_at(&self.source, self.locate_key(path))
     }
 
     /// Where the value at `path` is written, or the closest enclosing place.
@@ -124,7 +145,7 @@ impl YamlDoc {
     /// Where the first string value equal to `text` is written, for a value
     /// found by its content (it may be written with escapes such as `\u2708`,
     /// so the text itself need not occur in the file).
-    pub fn find_string(&self, text: &str) -> Option<(usize, usize)> {
+    pub fn find_string(&self, text: &str) -> Option<Span> {
         fn walk(v: &Value, text: &str, path: &mut Vec<Seg>) -> bool {
             match v {
                 Value::String(s) => s == text,
@@ -150,17 +171,21 @@ impl YamlDoc {
             }
         }
         let mut path = Vec::new();
-        walk(&self.root, text, &mut path).then(|| self.locate(&path))
+        if walk(&self.root, text, &mut path) {
+            self.span(&path)
+        } else {
+            None
+        }
     }
 
     pub fn error(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
-        let (line, col) = self.locate(path);
-        Diagnostic::error(&self.file, line, col, message)
+        diagnostic_at(&self.source, self.locate(path), message)
     }
 
     pub fn warning(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
-        let (line, col) = self.locate(path);
-        Diagnostic::warning(&self.file, line, col, message)
+        let mut d = self.error(path, message);
+        d.severity = Severity::Warning;
+        d
     }
 
     /// Deserializes the value at `path` (already looked up as `value`) into
@@ -211,8 +236,11 @@ impl YamlDoc {
         if let Some(rest) = msg.strip_prefix("unknown field `") {
             let (field, tail) = rest.split_once('`').unwrap_or((rest, ""));
             p.push(Seg::Key(field.to_string()));
-            let (line, col) = self.locate_key(&p);
-            let d = Diagnostic::error(&self.file, line, col, format!("okänt fält «{field}»"));
+            let d = diagnostic_at(
+                &self.source,
+                self.locate_key(&p),
+                format!("okänt fält «{field}»"),
+            );
             return match tail
                 .split_once("expected one of ")
                 .or_else(|| tail.split_once("expected "))
@@ -268,12 +296,13 @@ impl YamlDoc {
 /// reports where it gave up, which for an unclosed quote or bracket or a
 /// missing colon is often lines after the mistake; its context mark, or a
 /// quoted value that runs over several lines, says where the mistake is.
-fn syntax_error(file: &str, src: &str, e: &serde_yaml::Error) -> Diagnostic {
+fn syntax_error(source: &Source, e: &serde_yaml::Error) -> Diagnostic {
+    let src = source.text();
     let text = e.to_string();
     let found = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let (problem, context, context_mark) = split_libyaml(&text);
-    let at = |(line, col): (usize, usize), message: String, hint: &str| {
-        Diagnostic::error(file, line, col, format!("YAML-syntaxfel: {message}")).with_hint(hint)
+    let at = |place: (usize, usize), message: String, hint: &str| {
+        diagnostic_at(source, place, format!("YAML-syntaxfel: {message}")).with_hint(hint)
     };
     const QUOTE_HINT: &str = "avsluta värdet med samma sorts citattecken på samma rad";
 
@@ -465,6 +494,30 @@ fn second_key(entries: &[Entry], first: (usize, usize), key: &str) -> Option<(us
         .filter(|e| !e.is_dash && e.indent == indent && key_of(&e.text) == Some(key))
         .nth(1)
         .map(|e| (e.line, e.col))
+}
+
+/// The span from 1-based `line` and `col` to the end of that line (without
+/// a trailing comment's blanks), when the place is in the text.
+fn span_at(source: &Source, (line, col): (usize, usize)) -> Option<Span> {
+    let start = source.offset(line, col)?;
+    let rest = &source.text()[start..];
+    let end = start + rest.find('\n').unwrap_or(rest.len());
+    let end = start + source.text()[start..end].trim_end().len();
+    Some(source.span(start..end))
+}
+
+/// A diagnostic at a place found by line and column: as a span when the
+/// place is in the text, otherwise (a parser's mark past a line's end) at
+/// the line and column as they are.
+fn diagnostic_at(
+    source: &Source,
+    (line, col): (usize, usize),
+    message: impl Into<String>,
+) -> Diagnostic {
+    match span_at(source, (line, col)) {
+        Some(span) => Diagnostic::at(span, message),
+        None => Diagnostic::error(source.name(), line, col, message),
+    }
 }
 
 /// Follows `path` in a value.
@@ -666,7 +719,7 @@ wards:
             .err()
             .expect("syntax error");
         // At the bracket that is never closed, not where the parser gave up.
-        assert_eq!((e.line, e.col), (1, 4));
+        assert_eq!(e.line_col(), (1, 4));
         assert_eq!(
             e.message,
             "YAML-syntaxfel: listan som börjar med [ avslutas aldrig med ]"
@@ -675,7 +728,8 @@ wards:
 
     fn syntax(src: &str) -> (usize, usize, String) {
         let e = YamlDoc::parse("x.yaml", src).err().expect("syntax error");
-        (e.line, e.col, e.message)
+        let (line, col) = e.line_col();
+        (line, col, e.message)
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Values here have already been checked by `load`; constructors such as
 //! [`PhoneNumber::parse`] refuse bad input, so nothing downstream re-checks.
-//! This module depends on nothing else in the crate and does no I/O.
+//! This module depends on nothing else in the crate but [`crate::source`]
+//! (where a value was written) and does no I/O.
 
 pub mod calls;
 pub mod checklist;
@@ -15,6 +16,7 @@ pub use doc::{Doc, Heading};
 pub use hours::Hours;
 pub use phone::PhoneNumber;
 
+use crate::source::Span;
 use jiff::civil::{Date, Time};
 
 /// The three parties of the routine. The site has one checklist per role.
@@ -344,6 +346,8 @@ pub struct PaymentSettings {
 pub struct PrintSettings {
     pub sheets_per_unit: u32,
     pub rows_per_sheet: u32,
+    /// Where `rows_per_sheet` is set, for a form that cannot fit its rows.
+    pub rows_per_sheet_at: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -164,6 +164,7 @@ mod tests {
             &PrintSettings {
                 sheets_per_unit: 3,
                 rows_per_sheet: 12,
+                rows_per_sheet_at: None,
             },
         );
         let summary: Vec<_> = sheets

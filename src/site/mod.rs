@@ -2,7 +2,7 @@
 //!
 //! Every page lies at the top of the site and links relatively, so the site
 //! works opened from disk and under any sub-path. Nothing here writes files
-//! or reads content; templates are read by [`Templates::load`].
+//! or reads files; templates come from the store through [`Templates::from_tree`].
 
 pub mod diagram;
 pub mod markdown;
@@ -10,11 +10,12 @@ pub mod views;
 
 use crate::diag::display_path;
 use crate::diag::{self, Diagnostic};
+use crate::load::sources::Tree;
 use crate::model::doc::Directive;
 use crate::model::{Kit, Page, Role, UnitKind};
 use crate::output::OutFile;
+use crate::source::Source;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use views::*;
 
 /// Templates every site needs, by file name.
@@ -42,67 +43,53 @@ pub struct ExtraPage {
 pub struct Templates {
     tera: tera::Tera,
     dir: String,
+    /// Each template's text, for placing errors found when rendering.
+    texts: Vec<Source>,
     assets: Vec<OutFile>,
 }
 
 impl Templates {
-    /// Reads every `*.html` in `dir` and every file in `dir/assets`. Template
-    /// syntax errors become diagnostics naming the template, line and column.
-    pub fn load(dir: &Path) -> Result<Templates, Vec<Diagnostic>> {
-        let shown = display_path(dir);
+    /// Takes every `*.html` and every file in `assets/` from the templates
+    /// read into `tree` (see [`crate::load::Sources`]). Template syntax
+    /// errors become diagnostics naming the template, line and column.
+    pub fn from_tree(tree: &Tree) -> Result<Templates, Vec<Diagnostic>> {
+        let shown = display_path(&tree.dir);
         let mut diags = Vec::new();
         let mut sources: Vec<(String, String)> = Vec::new();
         let mut assets = Vec::new();
-        match std::fs::read_dir(dir) {
-            Ok(entries) => {
-                let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-                names.sort();
-                for path in names {
-                    let name = path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    if path.is_file() && name.ends_with(".html") {
-                        match std::fs::read_to_string(&path) {
-                            Ok(s) => sources.push((name, s)),
-                            Err(e) => diags.push(Diagnostic::error(
-                                display_path(&path),
-                                0,
-                                0,
-                                format!("kunde inte läsa mallen: {e}"),
-                            )),
-                        }
-                    }
-                }
-            }
-            Err(e) => diags.push(
+        if let Err(e) = &tree.files {
+            diags.push(
                 Diagnostic::error(&shown, 0, 0, format!("mallmappen kunde inte läsas: {e}"))
                     .with_hint("kör från projektets rotmapp eller ange --templates MAPP"),
-            ),
+            );
         }
-        let asset_dir = dir.join("assets");
-        if asset_dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&asset_dir)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-                match std::fs::read(entry.path()) {
-                    Ok(bytes) => assets.push(OutFile::new(
-                        rel.to_string_lossy().replace('\\', "/"),
-                        bytes,
-                    )),
+        for file in tree.files() {
+            let read = file.bytes.as_ref().map_err(String::clone);
+            if file.rel.starts_with("assets/") {
+                match read {
+                    Ok(bytes) => assets.push(OutFile::new(file.rel.clone(), bytes.clone())),
                     Err(e) => diags.push(Diagnostic::error(
-                        display_path(entry.path()),
+                        &file.shown,
                         0,
                         0,
                         format!("kunde inte läsa filen: {e}"),
                     )),
                 }
+                continue;
+            }
+            // A template that is not UTF-8 is refused as reading it as text was.
+            let text = read.and_then(|bytes| {
+                String::from_utf8(bytes.clone())
+                    .map_err(|_| "stream did not contain valid UTF-8".to_string())
+            });
+            match text {
+                Ok(s) => sources.push((file.rel.clone(), s)),
+                Err(e) => diags.push(Diagnostic::error(
+                    &file.shown,
+                    0,
+                    0,
+                    format!("kunde inte läsa mallen: {e}"),
+                )),
             }
         }
         for req in REQUIRED {
@@ -132,13 +119,20 @@ impl Templates {
         {
             diags.extend(template_diags(&shown, "", &e, &sources));
         }
+        let texts: Vec<Source> = sources
+            .iter()
+            .map(|(name, src)| Source::new(format!("{shown}/{name}"), src.as_str()))
+            .collect();
         if diags.is_empty() {
             Ok(Templates {
                 tera,
                 dir: shown,
+                texts,
                 assets,
             })
         } else {
+            let mut diags: Vec<Diagnostic> =
+                diags.into_iter().map(|d| in_template(d, &texts)).collect();
             diag::sort(&mut diags);
             Err(diags)
         }
@@ -147,7 +141,15 @@ impl Templates {
     fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, ctx)
-            .map_err(|e| template_diag(&self.dir, name, &e))
+            .map_err(|e| in_template(template_diag(&self.dir, name, &e), &self.texts))
+    }
+}
+
+/// A diagnostic Tera placed by line and column, as a span in the template.
+fn in_template(d: Diagnostic, texts: &[Source]) -> Diagnostic {
+    match texts.iter().find(|t| t.name() == d.file) {
+        Some(text) => d.in_source(text),
+        None => d,
     }
 }
 
@@ -357,6 +359,7 @@ fn check_links(
     anchors: &BTreeMap<String, BTreeSet<String>>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    let source = Source::new(&p.source, p.text.as_str());
     for link in p.doc.links().into_iter().filter(|l| l.is_local()) {
         let (file, frag) = link.dest.split_once('#').unwrap_or((&link.dest, ""));
         let file = if file.is_empty() {
@@ -364,13 +367,11 @@ fn check_links(
         } else {
             file.to_string()
         };
-        let (line, col) = diag::line_col(&p.text, link.span.start);
+        let at = source.span(link.span.start..link.span.start);
         match anchors.get(&file) {
             None => diags.push(
-                Diagnostic::error(
-                    &p.source,
-                    line,
-                    col,
+                Diagnostic::at(
+                    at.clone(),
                     format!("länken «{}» pekar på en sida som inte finns", link.dest),
                 )
                 .with_hint(format!(
@@ -379,16 +380,12 @@ fn check_links(
                 )),
             ),
             Some(ids) if !frag.is_empty() && !ids.contains(frag) => diags.push(
-                Diagnostic::error(
-                    &p.source,
-                    line,
-                    col,
-                    format!("avsnittet «#{frag}» finns inte på {file}"),
-                )
-                .with_hint(format!(
-                    "avsnitt där: {}",
-                    ids.iter().cloned().collect::<Vec<_>>().join(", ")
-                )),
+                Diagnostic::at(at, format!("avsnittet «#{frag}» finns inte på {file}")).with_hint(
+                    format!(
+                        "avsnitt där: {}",
+                        ids.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                ),
             ),
             Some(_) => {}
         }

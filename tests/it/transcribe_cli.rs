@@ -532,7 +532,7 @@ fn read_files_puts_every_line_of_every_fixture_in_entries_or_rejections() {
         transcript.rejections.len()
     );
     // Sorted by file, then line.
-    let keys: Vec<(&str, usize)> = diags.iter().map(|d| (d.file.as_str(), d.line)).collect();
+    let keys: Vec<(&str, usize)> = diags.iter().map(|d| (d.file.as_str(), d.line())).collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
