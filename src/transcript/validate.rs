@@ -15,28 +15,26 @@
 
 use super::columns::{self, Column, Format};
 use super::csv;
+#[cfg(test)]
+use super::entry::Direction;
 use super::entry::{
-    Direction, Entry, EntryKind, Rejection, Remark, RemarkKind, SheetNo, SourceRef, Transcript,
-    same_content,
+    Entry, EntryKind, Rejection, Remark, RemarkKind, SheetNo, Transcript, same_content,
 };
 use super::fields::{self, shown};
 use super::privacy;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Kit;
-use crate::personal_id::IdKind;
 use jiff::ZonedDateTime;
 use std::collections::BTreeMap;
 
+mod line;
 mod problems;
 mod rules;
 #[cfg(test)]
 mod tests;
 
-use problems::{Problems, Secrets, label, missing, reason, required, where_};
-use rules::{
-    check_call_time, check_contact, check_counterpart, check_fact_date, check_municipality_hours,
-    check_roles,
-};
+use line::{Place, check_call, check_lengths, check_place, fill_void, remark_texts};
+use problems::{Problems, Secrets, label, reason, where_};
 
 /// The latest line read for one sheet row, as written (after filling in a
 /// `makulering` line from the line it voids).
@@ -71,6 +69,16 @@ pub struct Checked {
     pub accepted: bool,
     /// The line's diagnostics, errors and warnings.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What the lines read before for the same sheet row make of a line.
+#[derive(Debug, Default)]
+struct Earlier {
+    /// The line a `makulering` took its empty values from.
+    inherited_from: Option<usize>,
+    /// The row was read before in another file only: a second
+    /// transcription, compared once the line is an entry.
+    other_file: bool,
 }
 
 /// The outage start of a sheet as far as one file has stated it.
@@ -342,95 +350,83 @@ impl<'k> Validator<'k> {
     /// Checks a line with exactly [`columns::COUNT`] fields; returns whether it
     /// became an entry.
     fn check_line(&mut self, line: usize, mut f: Vec<String>) -> bool {
-        let kit = self.kit;
-        let settings = &kit.settings;
-        let directory = &kit.directory;
         let mut p = Problems::default();
         let written_sheet = f[Column::Blad.index()].trim().to_owned();
         let written_row = f[Column::Rad.index()].trim().to_owned();
-        for c in Column::ALL {
-            let value = f[c.index()].trim();
-            let chars = value.chars().count();
-            if chars > c.max_chars() {
-                p.error_hint(
-                    c,
-                    format!(
-                        "värdet har {chars} tecken; högst {} får plats (värdet visas inte)",
-                        c.max_chars()
-                    ),
-                    "skriv det väsentliga kort; hela texten finns kvar på pappersblanketten",
-                );
-            }
-            if c.is_free_text() && privacy::contains_identity_number(value) {
-                p.warning(
-                    c,
-                    "innehåller något som liknar ett personnummer (värdet visas inte); \
-                     identitetsnummer hör hemma bara i «personnummer»",
-                );
-            }
-        }
-
+        check_lengths(&mut p, &f);
         // Sheet, row and kind first: a makulering line takes what it leaves
         // empty from the line it voids.
-        let sheet = required(&mut p, &f, Column::Blad).and_then(|v| {
-            fields::sheet(v, directory)
-                .map_err(|m| p.error(Column::Blad, m))
-                .ok()
-        });
-        let row = required(&mut p, &f, Column::Rad).and_then(|v| {
-            fields::row(v, settings.print.rows_per_sheet)
-                .map_err(|m| p.error(Column::Rad, m))
-                .ok()
-        });
-        let mut kind = fields::kind(&f[Column::Post.index()])
-            .map_err(|m| p.error(Column::Post, m))
-            .ok();
-        // The row on paper; a paper correction stands for the row it names.
-        let paper_key = match (&sheet, row) {
-            (Some((s, _)), Some(r)) => Some((s.clone(), r)),
-            _ => None,
-        };
-        let corrects = match &paper_key {
-            Some((s, r)) => fields::corrected_row(
-                &f[Column::RattarRad.index()],
-                s,
-                *r,
-                settings.print.rows_per_sheet,
-            )
-            .map_err(|m| p.error(Column::RattarRad, m))
-            .ok()
-            .flatten(),
-            None => None,
-        };
-        if corrects.is_some() {
-            match kind {
-                Some(EntryKind::Void) => p.error_hint(
-                    Column::RattarRad,
-                    "en makulering kan inte samtidigt rätta en rad",
-                    "lämna rattar_rad tom på makuleringen, eller post tom på rättelsen",
-                ),
-                // The paper's correction is a `rättelse` of the row it names.
-                _ => kind = Some(EntryKind::Correction),
-            }
+        let place = check_place(&mut p, &f, self.kit);
+        let earlier = self.check_earlier(&mut p, &place, &mut f);
+        let sheet = place.sheet.as_ref().map(|(s, _)| s);
+        let outage_start = self.outage_start_of(&mut p, line, &f, sheet);
+        let (call, remarks) =
+            check_call(&mut p, &f, self.kit, place.unit(), outage_start, &self.now);
+        let remarks = remark_texts(&p, remarks, call.counterpart);
+        if place.kind == Some(EntryKind::Void) {
+            // Remarks about a call that did not count are noise.
+            p.items.retain(|item| item.severity == Severity::Error);
         }
-        let key = corrects.clone().or_else(|| paper_key.clone());
-        let previous = key.as_ref().and_then(|k| self.latest.get(k)).cloned();
-        let mut inherited_from = None;
+
+        let accepted = !p.has_errors();
+        let first_diag = self.diags.len();
+        let secrets = Secrets::of(&f);
+        let written = (
+            secrets.written(&written_sheet),
+            secrets.written(&written_row),
+        );
+        self.report(
+            line,
+            &written.0,
+            &written.1,
+            &p,
+            earlier.inherited_from,
+            &secrets,
+        );
+        let entry = if accepted {
+            call.entry(&self.file, line, place.filed(), place.kind)
+        } else {
+            None
+        };
+        let accepted = entry.is_some();
+        let entry_index = self.transcript.entries.len();
+        match entry {
+            Some(entry) => self.keep_entry(
+                line,
+                entry,
+                &place,
+                earlier.other_file,
+                &written,
+                &secrets,
+                remarks,
+            ),
+            None => self.reject(line, written, &p, earlier.inherited_from, &secrets),
+        }
+        self.remember(line, place, f, accepted, first_diag, entry_index);
+        accepted
+    }
+
+    /// Checks the line against the lines read before for the same row: a
+    /// row typed twice in one file, a correction without an original. A
+    /// `makulering` takes what it leaves empty from the line it voids.
+    fn check_earlier(&self, p: &mut Problems, place: &Place, f: &mut [String]) -> Earlier {
+        let mut earlier = Earlier::default();
+        let key = place.key.as_ref();
+        let previous = key.and_then(|k| self.latest.get(k));
         // Two coordinators may type the same paper sheet into their own
         // files: a second transcription from another file is compared with
         // the first once it is read (see `second_transcription`). Within one
         // file, a row typed twice needs a correction.
         let earlier_in_file = key
-            .as_ref()
             .and_then(|k| self.seen.get(k))
             .and_then(|lines| lines.iter().rev().find(|l| l.file == self.file))
             .map(|l| l.line);
-        let mut other_file = false;
         // A paper row that corrects another is used: typed again as an
         // original in the same file it is a row typed twice.
-        if corrects.is_none()
-            && kind == Some(EntryKind::Original)
-            && let Some(paper) = paper_key
+        if place.corrects.is_none()
+            && place.kind == Some(EntryKind::Original)
+            && let Some(paper) = place
+                .paper_key
                 .as_ref()
                 .and_then(|k| self.paper_corrections.get(k))
                 .filter(|pc| pc.file == self.file)
@@ -445,8 +441,8 @@ impl<'k> Validator<'k> {
                 "för att ändra en rad: lägg till en ny rad med «rättelse» i post; skriv aldrig över",
             );
         }
-        match (kind, &previous) {
-            (Some(EntryKind::Correction), None) if corrects.is_some() => p.error_hint(
+        match (place.kind, previous) {
+            (Some(EntryKind::Correction), None) if place.corrects.is_some() => p.error_hint(
                 Column::RattarRad,
                 "raden som rättas finns inte bland raderna före den här",
                 "skriv den rättade raden först, som den står på pappret",
@@ -457,303 +453,143 @@ impl<'k> Validator<'k> {
                 "en rättelse står efter raden den ersätter; skriv originalraden först (post tomt)",
             ),
             (Some(EntryKind::Original), Some(_)) => match earlier_in_file {
-                Some(earlier) => p.error_hint(
+                Some(line) => p.error_hint(
                     Column::Post,
                     format!(
                         "blad och rad finns redan på {}",
-                        where_(&self.file, earlier, &self.file)
+                        where_(&self.file, line, &self.file)
                     ),
                     "för att ändra en rad: lägg till en ny rad med «rättelse» i post; skriv aldrig över",
                 ),
-                None => other_file = true,
+                None => earlier.other_file = true,
             },
-            (Some(EntryKind::Void), Some(prev)) => {
-                let mut any = false;
-                for c in Column::ALL {
-                    let fill = c.describes_call() || c == Column::DriftstoppStart;
-                    let own = matches!(c, Column::Post | Column::RattarRad);
-                    if fill && !own && f[c.index()].trim().is_empty() {
-                        f[c.index()] = prev.fields[c.index()].clone();
-                        any = true;
-                    }
-                }
-                if any {
-                    inherited_from = Some(prev.line);
-                }
+            (Some(EntryKind::Void), Some(prev)) if fill_void(f, &prev.fields) => {
+                earlier.inherited_from = Some(prev.line);
             }
             _ => {}
         }
+        earlier
+    }
 
-        let unit = sheet.as_ref().map(|(_, u)| *u);
-        let outage_start = self.outage_start_of(&mut p, line, &f, sheet.as_ref().map(|(s, _)| s));
-
-        let (date, at) = check_call_time(&mut p, &f, outage_start.as_ref(), &self.now);
-
-        let direction = required(&mut p, &f, Column::Riktning).and_then(|v| {
-            fields::direction(v)
-                .map_err(|m| p.error(Column::Riktning, m))
-                .ok()
-        });
-        let counterpart = check_counterpart(&mut p, &f, directory, unit);
-        let reached = required(&mut p, &f, Column::Nadd).and_then(|v| {
-            fields::reached(v, false)
-                .map_err(|m| p.error(Column::Nadd, m))
-                .ok()
-        });
-        // Warnings a coordinator must also find in the records.
-        let mut remarks: Vec<(RemarkKind, usize)> = Vec::new();
-        let person = f[Column::MotpartPerson.index()].trim().to_owned();
-        if person.is_empty() && reached == Some(true) {
-            remarks.push((RemarkKind::NoPersonNamed, p.items.len()));
-            missing(&mut p, Column::MotpartPerson);
-        }
-        let patient = f[Column::Patient.index()].trim().to_owned();
-        if patient.is_empty() {
-            missing(&mut p, Column::Patient);
-        }
-        let id_kind = fields::id_kind(&f[Column::IdTyp.index()])
-            .map_err(|m| p.error(Column::IdTyp, m))
-            .ok();
-        let reference = date.unwrap_or(self.now.date());
-        let patient_id = match id_kind {
-            Some(stated) => required(&mut p, &f, Column::Personnummer).and_then(|v| {
-                let reserve = stated == Some(IdKind::Reservnummer);
-                fields::personal_id(v, reserve, reference)
-                    .map_err(|m| p.error(Column::Personnummer, m))
-                    .ok()
-            }),
-            None => None,
-        };
-        if let (Some(stated), Some(id)) = (id_kind, &patient_id)
-            && let Some(message) = fields::id_kind_disagrees(stated, id)
+    /// Files an accepted line: notes a second transcription from another
+    /// file, and keeps the entry's remarks unless it voids a row.
+    #[allow(clippy::too_many_arguments)]
+    fn keep_entry(
+        &mut self,
+        line: usize,
+        entry: Entry,
+        place: &Place,
+        other_file: bool,
+        written: &(Option<String>, Option<String>),
+        secrets: &Secrets,
+        remarks: Vec<(RemarkKind, String)>,
+    ) {
+        let entry_index = self.transcript.entries.len();
+        if other_file
+            && let Some(k) = &place.key
+            && let Some((severity, message)) = self.second_transcription(k, &entry)
         {
-            p.warning(Column::IdTyp, message);
+            let label = label(
+                written.0.as_deref().unwrap_or("(värdet visas inte)"),
+                written.1.as_deref().unwrap_or("(värdet visas inte)"),
+            );
+            let message = secrets.scrub(&format!("{label}, {message}"));
+            self.diags.push(match severity {
+                Severity::Error => Diagnostic::error(&self.file, line, 0, message),
+                Severity::Warning => Diagnostic::warning(&self.file, line, 0, message),
+            });
         }
-
-        let event = required(&mut p, &f, Column::Handelse).and_then(|v| {
-            fields::event(v, settings)
-                .map_err(|m| p.error(Column::Handelse, m))
-                .ok()
-        });
-        let mut fact_date = None;
-        let mut contact = None;
-        if let Some(event) = event {
-            // Without a valid direction the row is rejected anyway; ask for
-            // every fact then.
-            let caller_row = direction != Some(Direction::Incoming);
-            fact_date = check_fact_date(&mut p, &f, event, date, caller_row);
-            contact = check_contact(&mut p, &f, event, caller_row);
-        }
-        let signature = f[Column::Signatur.index()].trim().to_owned();
-        if signature.is_empty() {
-            missing(&mut p, Column::Signatur);
-        }
-        let by = f[Column::TranskriberadAv.index()].trim().to_owned();
-        if by.is_empty() {
-            missing(&mut p, Column::TranskriberadAv);
-        }
-        let typed_at = required(&mut p, &f, Column::Transkriberad).and_then(|v| {
-            fields::date_time(v)
-                .map(|at| fields::format_minute(&at))
-                .map_err(|m| p.error(Column::Transkriberad, m))
-                .ok()
-        });
-
-        if let (Some(unit), Some(cp), Some(event), Some(direction)) =
-            (unit, counterpart, event, direction)
-        {
-            let before = p.items.len();
-            check_roles(&mut p, settings, unit, cp, event, direction);
-            if p.items.len() > before {
-                remarks.push((RemarkKind::UnusualDirection, before));
+        if place.kind != Some(EntryKind::Void) {
+            for (kind, text) in remarks {
+                self.transcript.remarks.push(Remark {
+                    entry: entry_index,
+                    kind,
+                    text: secrets.scrub(&text),
+                });
             }
         }
-        if let (Some(cp), Some(at), Some(Direction::Outgoing)) = (counterpart, &at, direction) {
-            let before = p.items.len();
-            check_municipality_hours(&mut p, cp, at, settings.municipality_hours);
-            if p.items.len() > before {
-                remarks.push((RemarkKind::OutsideHours, before));
-            }
-        }
-        let remarks: Vec<(RemarkKind, String)> = remarks
-            .into_iter()
-            .map(|(kind, i)| {
-                let text = match (kind, counterpart) {
-                    (RemarkKind::NoPersonNamed, Some(cp)) => format!(
-                        "samtalet nådde fram, men ingen person hos {} är antecknad",
-                        cp.full_name()
-                    ),
-                    _ => p.items[i].message.clone(),
-                };
-                (kind, text)
-            })
-            .collect();
+        self.transcript.entries.push(entry);
+    }
 
-        if kind == Some(EntryKind::Void) {
-            // Remarks about a call that did not count are noise.
-            p.items.retain(|item| item.severity == Severity::Error);
-        }
-        let accepted = !p.has_errors();
-        let first_diag = self.diags.len();
-        let secrets = Secrets::of(&f);
-        let written_sheet = secrets.written(&written_sheet);
-        let written_row = secrets.written(&written_row);
-        self.report(
-            line,
-            &written_sheet,
-            &written_row,
-            &p,
-            inherited_from,
-            &secrets,
-        );
+    /// Files a rejected line with the reasons of its errors.
+    fn reject(
+        &mut self,
+        line: usize,
+        written: (Option<String>, Option<String>),
+        p: &Problems,
+        inherited_from: Option<usize>,
+        secrets: &Secrets,
+    ) {
         let reasons: Vec<String> = p
             .items
             .iter()
             .filter(|i| i.severity == Severity::Error)
             .map(|i| secrets.scrub(&reason(i, inherited_from)))
             .collect();
+        self.transcript.rejections.push(Rejection {
+            file: self.file.clone(),
+            line,
+            sheet: written.0,
+            row: written.1,
+            reasons: if reasons.is_empty() {
+                vec!["raden kunde inte läsas".to_owned()]
+            } else {
+                reasons
+            },
+        });
+    }
 
-        // A paper correction stands for the row it corrects.
-        let (sheet, row) = match (&corrects, sheet) {
-            (Some((target, target_row)), Some((_, unit))) => {
-                (Some((target.clone(), unit)), Some(*target_row))
-            }
-            (_, sheet) => (sheet, row),
+    /// Remembers the line for the lines after it: the latest line of its
+    /// row, the rows used, a paper correction, and a rejection a later
+    /// correction may replace (or the rejections this one replaces).
+    fn remember(
+        &mut self,
+        line: usize,
+        place: Place,
+        f: Vec<String>,
+        accepted: bool,
+        first_diag: usize,
+        entry_index: usize,
+    ) {
+        let Some(key) = place.key else {
+            return;
         };
-        let entry = match (
-            accepted,
-            sheet,
-            row,
-            kind,
-            outage_start,
-            at,
-            direction,
-            counterpart,
-            patient_id,
-            event,
-            reached,
-            typed_at,
-        ) {
-            (
-                true,
-                Some((sheet, unit)),
-                Some(row),
-                Some(kind),
-                Some(outage_start),
-                Some(at),
-                Some(direction),
-                Some(counterpart),
-                Some(patient_id),
-                Some(event),
-                Some(reached),
-                Some(typed_at),
-            ) => Some(Entry {
-                source: SourceRef {
-                    file: self.file.clone(),
-                    line,
-                    sheet,
-                    row,
-                },
-                kind,
-                unit: unit.id.clone(),
-                outage_start,
-                at,
-                direction,
-                counterpart: counterpart.id.clone(),
-                counterpart_person: person,
-                patient_name: patient,
-                patient_id,
-                event: event.code,
-                fact_date,
-                physician_or_contact: contact,
-                reached,
-                note: f[Column::Notering.index()].trim().to_owned(),
-                signature,
-                transcribed_by: by,
-                transcribed_at: typed_at,
-            }),
-            _ => None,
-        };
-        let accepted = entry.is_some();
-        let entry_index = self.transcript.entries.len();
-        match entry {
-            Some(entry) => {
-                if other_file
-                    && let Some(k) = &key
-                    && let Some((severity, message)) = self.second_transcription(k, &entry)
-                {
-                    let label = label(
-                        written_sheet.as_deref().unwrap_or("(värdet visas inte)"),
-                        written_row.as_deref().unwrap_or("(värdet visas inte)"),
-                    );
-                    let message = secrets.scrub(&format!("{label}, {message}"));
-                    self.diags.push(match severity {
-                        Severity::Error => Diagnostic::error(&self.file, line, 0, message),
-                        Severity::Warning => Diagnostic::warning(&self.file, line, 0, message),
-                    });
-                }
-                if kind != Some(EntryKind::Void) {
-                    for (kind, text) in remarks {
-                        self.transcript.remarks.push(Remark {
-                            entry: entry_index,
-                            kind,
-                            text: secrets.scrub(&text),
-                        });
-                    }
-                }
-                self.transcript.entries.push(entry);
-            }
-            None => self.transcript.rejections.push(Rejection {
-                file: self.file.clone(),
-                line,
-                sheet: written_sheet,
-                row: written_row,
-                reasons: if reasons.is_empty() {
-                    vec!["raden kunde inte läsas".to_owned()]
-                } else {
-                    reasons
-                },
-            }),
+        let kind = place.kind;
+        if accepted && matches!(kind, Some(EntryKind::Correction | EntryKind::Void)) {
+            self.replace_open(&key, line, kind);
+        } else if !accepted {
+            let range = first_diag..self.diags.len();
+            self.open.entry(key.clone()).or_default().push(range);
         }
-
-        if let Some(key) = key {
-            if accepted && matches!(kind, Some(EntryKind::Correction | EntryKind::Void)) {
-                self.replace_open(&key, line, kind);
-            } else if !accepted {
-                let range = first_diag..self.diags.len();
-                self.open.entry(key.clone()).or_default().push(range);
-            }
-            self.seen.entry(key.clone()).or_default().push(Seen {
-                file: self.file.clone(),
-                line,
-                entry: accepted.then_some(entry_index),
-            });
-            if let (Some(target), Some(paper)) = (&corrects, &paper_key) {
-                self.paper_corrections.insert(
-                    paper.clone(),
-                    PaperCorrection {
-                        file: self.file.clone(),
-                        line,
-                        corrects: target.clone(),
-                    },
-                );
-            }
-            // The paper row a correction was written on is used too.
-            for (sheet, row) in [Some(&key), paper_key.as_ref()].into_iter().flatten() {
-                let max = self.max_row.entry(sheet.clone()).or_insert(0);
-                *max = (*max).max(*row);
-            }
-            self.latest.insert(
-                key,
-                Latest {
+        self.seen.entry(key.clone()).or_default().push(Seen {
+            file: self.file.clone(),
+            line,
+            entry: accepted.then_some(entry_index),
+        });
+        if let (Some(target), Some(paper)) = (&place.corrects, &place.paper_key) {
+            self.paper_corrections.insert(
+                paper.clone(),
+                PaperCorrection {
                     file: self.file.clone(),
                     line,
-                    fields: f,
-                    accepted,
+                    corrects: target.clone(),
                 },
             );
         }
-        accepted
+        // The paper row a correction was written on is used too.
+        for (sheet, row) in [Some(&key), place.paper_key.as_ref()].into_iter().flatten() {
+            let max = self.max_row.entry(sheet.clone()).or_insert(0);
+            *max = (*max).max(*row);
+        }
+        self.latest.insert(
+            key,
+            Latest {
+                file: self.file.clone(),
+                line,
+                fields: f,
+                accepted,
+            },
+        );
     }
 
     /// What a row typed again in another file amounts to, read the way
