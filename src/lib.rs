@@ -37,5 +37,6 @@ pub mod pipeline;
 pub mod print;
 pub mod printouts;
 pub mod reconcile;
+pub mod scan;
 pub mod site;
 pub mod transcript;
