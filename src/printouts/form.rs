@@ -29,7 +29,9 @@ const HEADER_GAP_MM: f64 = 4.0;
 const SMALL_PT: f64 = 7.0;
 
 /// The rule for correcting a written row, printed under the table.
-pub const CORRECTION_RULE: &str = "Fel? Stryk över med ett streck så att det går att läsa, sudda aldrig. Skriv rättelsen på en ny rad och i «Rättar rad» numret på raden den rättar (annat blad: bladnr och rad).";
+/// It also says how to take back a tick: fill the box in, which `scan`
+/// reads as no tick.
+pub const CORRECTION_RULE: &str = "Fel? Stryk över med ett streck så att det går att läsa, sudda aldrig. Skriv rättelsen på en ny rad och i «Rättar rad» numret på raden den rättar (annat blad: bladnr och rad). Fel kryss? Fyll rutan helt.";
 
 /// The sheet number printed on a unit's form: `<unit-id>-<NNN>`.
 pub fn sheet_number(unit_id: &str, serial: u32) -> String {

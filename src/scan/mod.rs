@@ -246,3 +246,141 @@ pub fn crop(page: &Gray, h: &Homography, rect: Rect, margin: f64, per_mm: f64) -
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::printouts::form_layout::FormLayout;
+
+    const PER_MM: f64 = 6.0;
+
+    fn layout_and_content() -> (Layout, String) {
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let kit = crate::load::load(&content, jiff::civil::date(2026, 11, 25))
+            .kit
+            .expect("content/ loads");
+        let json =
+            FormLayout::new(&kit, 8).to_json("reservkit:samtalslogg?kit=testkit&blad=<blad>", 8);
+        (
+            Layout::parse(&json).expect("the printed layout parses"),
+            "reservkit:samtalslogg?kit=testkit&blad=avd-7-003".to_string(),
+        )
+    }
+
+    fn fill(g: &mut Gray, x: f64, y: f64, w: f64, h: f64) {
+        let x0 = (x * PER_MM).round() as usize;
+        let y0 = (y * PER_MM).round() as usize;
+        let x1 = ((x + w) * PER_MM).round() as usize;
+        let y1 = ((y + h) * PER_MM).round() as usize;
+        for yy in y0..y1.min(g.h) {
+            for xx in x0..x1.min(g.w) {
+                g.set(xx, yy, 15);
+            }
+        }
+    }
+
+    /// The form drawn in Rust: marks, QR code, tick boxes; row 1 has "ut"
+    /// crossed, row 2 has "in" filled in (taken back) and "ut" crossed.
+    fn synthetic_page(layout: &Layout, qr: &str) -> Gray {
+        let mut g = Gray::white((297.0 * PER_MM) as usize, (210.0 * PER_MM) as usize);
+        for m in &layout.registration_marks {
+            fill(
+                &mut g,
+                m.cx - m.size / 2.0,
+                m.cy - m.size / 2.0,
+                m.size,
+                m.size,
+            );
+        }
+        let modules = crate::print::qr::qr_modules(qr).expect("encodes");
+        let n = modules.len() as f64;
+        let side = layout.qr.w / n;
+        for (j, row) in modules.iter().enumerate() {
+            for (i, &dark) in row.iter().enumerate() {
+                if dark {
+                    let x = layout.qr.x + i as f64 * side;
+                    let y = layout.qr.y + j as f64 * side;
+                    fill(&mut g, x, y, side, side);
+                }
+            }
+        }
+        for row in &layout.rows {
+            for f in row.fields.iter().filter(|f| f.kind == "tick") {
+                let t = 0.25;
+                fill(&mut g, f.x, f.y, f.w, t);
+                fill(&mut g, f.x, f.y + f.h - t, f.w, t);
+                fill(&mut g, f.x, f.y, t, f.h);
+                fill(&mut g, f.x + f.w - t, f.y, t, f.h);
+                let value = f.value.as_deref();
+                if f.column == "riktning" && value == Some("ut") && row.row <= 2 {
+                    for k in 0..30 {
+                        let s = 0.6 + 2.8 * f64::from(k) / 30.0;
+                        fill(&mut g, f.x + s, f.y + s, 0.45, 0.45);
+                        fill(&mut g, f.x + 4.0 - s - 0.45, f.y + s, 0.45, 0.45);
+                    }
+                }
+                if f.column == "riktning" && value == Some("in") && row.row == 2 {
+                    fill(&mut g, f.x + 0.3, f.y + 0.3, f.w - 0.6, f.h - 0.6);
+                }
+            }
+        }
+        g
+    }
+
+    fn mark(sheet: &SheetRead, row: u32, value: &str) -> Mark {
+        sheet.rows[row as usize - 1]
+            .boxes
+            .iter()
+            .find(|b| b.column == "riktning" && b.value == value)
+            .map(|b| b.reading.mark)
+            .expect("box")
+    }
+
+    #[test]
+    fn a_drawn_form_is_read_upright_and_upside_down() {
+        let (layout, qr) = layout_and_content();
+        let page = synthetic_page(&layout, &qr);
+        for (turns, want) in [(0, 0), (2, 2), (1, 1), (3, 3)] {
+            let read = read_page(&page.rotated(turns), std::slice::from_ref(&layout))
+                .unwrap_or_else(|e| panic!("turned {turns}: {e}"));
+            assert_eq!(read.sheet, "avd-7-003");
+            assert_eq!(read.kit, "testkit");
+            assert_eq!(read.turned, want);
+            assert_eq!(mark(&read, 1, "ut"), Mark::Kryss);
+            assert_eq!(mark(&read, 1, "in"), Mark::Tom);
+            assert_eq!(mark(&read, 2, "ut"), Mark::Kryss);
+            assert_eq!(mark(&read, 2, "in"), Mark::Ifylld);
+            assert_eq!(mark(&read, 3, "ut"), Mark::Tom);
+            assert!(read.rows[0].written() && !read.rows[3].written());
+        }
+    }
+
+    #[test]
+    fn a_blank_page_is_refused_for_want_of_marks() {
+        let (layout, _) = layout_and_content();
+        let e = read_page(&Gray::white(1700, 1200), &[layout]).unwrap_err();
+        assert!(e.contains("inga registreringsmärken"), "{e}");
+    }
+
+    #[test]
+    fn a_sheet_of_another_kit_is_refused_with_both_versions() {
+        let (layout, _) = layout_and_content();
+        let page = synthetic_page(&layout, "reservkit:samtalslogg?kit=aldre&blad=avd-7-001");
+        let e = read_page(&page, &[layout]).unwrap_err();
+        assert!(e.contains("kit aldre") && e.contains("testkit"), "{e}");
+    }
+
+    #[test]
+    fn an_unnumbered_form_is_told_apart() {
+        let (layout, _) = layout_and_content();
+        let page = synthetic_page(&layout, "reservkit:samtalslogg?kit=testkit");
+        let e = read_page(&page, &[layout]).unwrap_err();
+        assert!(e.contains("onumrerad"), "{e}");
+    }
+
+    #[test]
+    fn sheet_numbers_that_are_not_folder_names_are_refused() {
+        assert!(valid_sheet("sunderby-medicin-61-007"));
+        assert!(!valid_sheet("../x") && !valid_sheet("") && !valid_sheet("-a"));
+    }
+}

@@ -191,7 +191,7 @@ fn pdf_page(doc: &Document, id: lopdf::ObjectId) -> Result<Gray, String> {
                     .map_err(|e| format!("sidans bild (JPEG) kunde inte avkodas: {e}"))?;
                 return Ok(to_gray(img));
             }
-            "CCITTFaxDecode" | "CCF" => return ccitt(doc, &data, p.as_ref(), w, h),
+            "CCITTFaxDecode" | "CCF" => return ccitt(doc, dict, &data, p.as_ref(), w, h),
             other => {
                 return Err(format!(
                     "sidans bild är packad med {other}, som inte stöds (väntade JPEG, Flate eller CCITT)"
@@ -337,15 +337,7 @@ fn raw_pixels(
     if data.len() < row * h {
         return Err("sidans bild har för lite bilddata".to_string());
     }
-    let invert = dict
-        .get(b"Decode")
-        .ok()
-        .and_then(|o| resolve(doc, o).as_array().ok())
-        .and_then(|a| {
-            a.first()
-                .and_then(|o| o.as_float().ok().or(o.as_i64().ok().map(|i| i as f32)))
-        })
-        .is_some_and(|first| first > 0.5);
+    let invert = dict_inverts(doc, dict);
     let max = (1u32 << bpc) - 1;
     let mut px = Vec::with_capacity(w * h);
     for y in 0..h {
@@ -373,6 +365,20 @@ fn raw_pixels(
     Ok(Gray { w, h, px })
 }
 
+/// Whether the image's Decode array swaps dark and light (`[1 0]`).
+fn dict_inverts(doc: &Document, dict: &Dictionary) -> bool {
+    dict.get(b"Decode")
+        .ok()
+        .and_then(|o| resolve(doc, o).as_array().ok())
+        .and_then(|a| a.first())
+        .and_then(|o| {
+            o.as_float()
+                .ok()
+                .or_else(|| o.as_i64().ok().map(|i| i as f32))
+        })
+        .is_some_and(|first| first > 0.5)
+}
+
 fn to_luma(c: &[u8], n: usize) -> u8 {
     match n {
         3 if c.len() >= 3 => luma(c[0], c[1], c[2]),
@@ -388,6 +394,7 @@ fn to_luma(c: &[u8], n: usize) -> u8 {
 /// A CCITT fax image (Group 4, or Group 3 one-dimensional).
 fn ccitt(
     doc: &Document,
+    image_dict: &Dictionary,
     data: &[u8],
     params: Option<&Dictionary>,
     w: usize,
@@ -407,14 +414,19 @@ fn ccitt(
     }
     let width = u16::try_from(w).map_err(|_| "sidans faxbild är för bred".to_string())?;
     let mut px = Vec::with_capacity(w * h);
+    // The filter gives 0 for a black run unless BlackIs1, and DeviceGray
+    // shows 0 as black; a Decode of [1 0] turns that round again.
+    let invert = dict_inverts(doc, image_dict);
+    let (black, white) = if black_is_1 != invert {
+        (255u8, 0u8)
+    } else {
+        (0u8, 255u8)
+    };
     let mut line = |transitions: &[u16]| {
         if px.len() < w * h {
-            // BlackIs1 only says how the bits are stored; fax runs are
-            // black or white whatever it says.
-            let _ = black_is_1;
             px.extend(fax::decoder::pels(transitions, width).map(|c| match c {
-                fax::Color::Black => 0u8,
-                fax::Color::White => 255u8,
+                fax::Color::Black => black,
+                fax::Color::White => white,
             }));
         }
     };
