@@ -34,8 +34,11 @@ pub struct ScanArgs {
     pub oversikt: bool,
 }
 
+/// A sheet's draft files: (path in its folder, bytes).
+type SheetFiles = Vec<(String, Vec<u8>)>;
+
 /// What became of one page.
-type PageOutcome = Result<(scan::SheetRead, Vec<(String, Vec<u8>)>), String>;
+type PageOutcome = Result<(scan::SheetRead, SheetFiles), String>;
 
 struct PageJob {
     file: usize,
@@ -88,7 +91,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
 
     let outcomes = read_all(jobs, &layouts, &names, args.oversikt);
     let mut errors = file_errors;
-    let mut sheets: Vec<(String, Vec<(String, Vec<u8>)>)> = Vec::new();
+    let mut sheets: Vec<(String, SheetFiles)> = Vec::new();
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut uncertain = 0;
     for (file, page, outcome) in outcomes {
@@ -127,11 +130,11 @@ pub fn run(args: ScanArgs) -> ExitCode {
     }
 
     let base = args.dir.join("skanning");
-    if !sheets.is_empty() {
-        if let Err(e) = write_sheets(&base, &sheets) {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+    if !sheets.is_empty()
+        && let Err(e) = write_sheets(&base, &sheets)
+    {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
     }
     for e in &errors {
         eprintln!("error: {e}");
@@ -202,13 +205,12 @@ fn read_all(
             })
             .collect();
         for h in handles {
-            match h.join() {
-                Ok(done) => {
-                    for (k, r) in done {
-                        slots[k] = Some(r);
-                    }
+            // A page whose reading panicked is missing from the results
+            // and reported as not read.
+            if let Ok(done) = h.join() {
+                for (k, r) in done {
+                    slots[k] = Some(r);
                 }
-                Err(_) => {}
             }
         }
     });
@@ -242,7 +244,7 @@ fn private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Writes each sheet's folder beside its place and swaps it in, so a
 /// folder is never half written; then index.json for every sheet there.
-fn write_sheets(base: &Path, sheets: &[(String, Vec<(String, Vec<u8>)>)]) -> Result<(), String> {
+fn write_sheets(base: &Path, sheets: &[(String, SheetFiles)]) -> Result<(), String> {
     let ctx = |p: &Path, e: std::io::Error| format!("kan inte skriva {}: {e}", p.display());
     private_dir(base).map_err(|e| ctx(base, e))?;
     for (sheet, files) in sheets {

@@ -189,7 +189,7 @@ mod tests {
 
     #[test]
     fn another_file_is_refused_with_what_it_is() {
-        let e = Layout::parse(r#"{"format": "x", "version": 1}"#).unwrap_err();
+        let e = Layout::parse(r#"{"format": "x", "version": 1}"#).expect_err("refused");
         assert!(e.contains("inte en layout.json"), "{e}");
     }
 }

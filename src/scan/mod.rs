@@ -358,7 +358,7 @@ mod tests {
     #[test]
     fn a_blank_page_is_refused_for_want_of_marks() {
         let (layout, _) = layout_and_content();
-        let e = read_page(&Gray::white(1700, 1200), &[layout]).unwrap_err();
+        let e = read_page(&Gray::white(1700, 1200), &[layout]).expect_err("refused");
         assert!(e.contains("inga registreringsmärken"), "{e}");
     }
 
@@ -366,7 +366,7 @@ mod tests {
     fn a_sheet_of_another_kit_is_refused_with_both_versions() {
         let (layout, _) = layout_and_content();
         let page = synthetic_page(&layout, "reservkit:samtalslogg?kit=aldre&blad=avd-7-001");
-        let e = read_page(&page, &[layout]).unwrap_err();
+        let e = read_page(&page, &[layout]).expect_err("refused");
         assert!(e.contains("kit aldre") && e.contains("testkit"), "{e}");
     }
 
@@ -374,7 +374,7 @@ mod tests {
     fn an_unnumbered_form_is_told_apart() {
         let (layout, _) = layout_and_content();
         let page = synthetic_page(&layout, "reservkit:samtalslogg?kit=testkit");
-        let e = read_page(&page, &[layout]).unwrap_err();
+        let e = read_page(&page, &[layout]).expect_err("refused");
         assert!(e.contains("onumrerad"), "{e}");
     }
 

@@ -33,8 +33,9 @@ impl Homography {
             for r in 0..8 {
                 if r != col {
                     let f = a[r][col] / a[col][col];
-                    for c in col..9 {
-                        a[r][c] -= f * a[col][c];
+                    let pivot_row = a[col];
+                    for (cell, p) in a[r].iter_mut().zip(pivot_row).skip(col) {
+                        *cell -= f * p;
                     }
                 }
             }
@@ -179,7 +180,11 @@ fn find_mark(
     if win < 8 {
         return None;
     }
-    let x0 = if corner % 2 == 0 { 0 } else { page.w - win };
+    let x0 = if corner.is_multiple_of(2) {
+        0
+    } else {
+        page.w - win
+    };
     let y0 = if corner < 2 { 0 } else { page.h - win };
     let mut ink = vec![false; win * win];
     for y in 0..win {
@@ -190,7 +195,11 @@ fn find_mark(
     }
     let side = mark_mm * scale;
     let (cx, cy) = (
-        if corner % 2 == 0 { 0.0 } else { win as f64 },
+        if corner.is_multiple_of(2) {
+            0.0
+        } else {
+            win as f64
+        },
         if corner < 2 { 0.0 } else { win as f64 },
     );
     let mut best: Option<(f64, (f64, f64))> = None;

@@ -458,7 +458,7 @@ mod tests {
 
     #[test]
     fn unknown_files_are_named_as_such() {
-        assert!(pages(b"hello").unwrap_err().contains("varken PDF"));
+        assert!(pages(b"hello").expect_err("refused").contains("varken PDF"));
     }
 
     #[test]

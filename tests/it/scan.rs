@@ -228,7 +228,11 @@ fn a_sheet_from_another_kit_version_is_refused_with_the_reason() {
     let other_layout = work.path().join("layout.json");
     std::fs::write(&other_layout, other).expect("write");
     let file = dir.join("skanning-300dpi.pdf");
-    let out = scan(&[file.clone()], &other_layout, &work.path().join("ut"));
+    let out = scan(
+        std::slice::from_ref(&file),
+        &other_layout,
+        &work.path().join("ut"),
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
