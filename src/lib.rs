@@ -22,10 +22,13 @@
 //!   [`transcript::entry::Entry`] values.
 //! - [`reconcile::reconcile`] turns transcribed paper call logs into call
 //!   records, cases, payment responsibility and back-entry worklists.
+//! - [`scan::read_page`] reads a scanned form page (registration marks,
+//!   QR code, tick boxes, written rows) into a draft for a coordinator to
+//!   confirm; [`scan::source::pages`] decodes the scanned files.
 //! - [`personal_id`], [`localtime`] and [`payment`] hold the rules that
 //!   transcription and reconciliation apply.
 //! - [`cli`] holds the commands (build, check, serve, transcribe,
-//!   reconcile) above all of this; nothing here imports it.
+//!   reconcile, scan) above all of this; nothing here imports it.
 
 pub mod cli;
 pub mod diag;
@@ -39,6 +42,7 @@ pub mod pipeline;
 pub mod print;
 pub mod printouts;
 pub mod reconcile;
+pub mod scan;
 pub mod site;
 pub mod source;
 pub mod transcript;

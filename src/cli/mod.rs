@@ -10,6 +10,7 @@
 pub mod build;
 pub mod check;
 pub mod reconcile;
+pub mod scan;
 pub mod serve;
 pub mod transcribe;
 
@@ -63,6 +64,9 @@ pub enum Command {
     /// Stäm av transkriberade pappersloggar efter driftstoppet: samtal, fall,
     /// betalningsansvar, arbetslistor och avvikelser.
     Reconcile(reconcile::ReconcileArgs),
+    /// Läs skannade samtalsloggar: kryssen maskinläses, handskriften klipps
+    /// ut, och varje blad blir ett utkast som en samordnare bekräftar.
+    Scan(scan::ScanArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -96,6 +100,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve { paths, port } => serve::serve(paths.into(), port),
         Command::Transcribe(args) => transcribe::run(args),
         Command::Reconcile(args) => reconcile::run(args),
+        Command::Scan(args) => scan::run(args),
     }
 }
 

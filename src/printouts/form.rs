@@ -29,7 +29,9 @@ const HEADER_GAP_MM: f64 = 4.0;
 const SMALL_PT: f64 = 7.0;
 
 /// The rule for correcting a written row, printed under the table.
-pub const CORRECTION_RULE: &str = "Fel? Stryk över med ett streck så att det går att läsa, sudda aldrig. Skriv rättelsen på en ny rad och i «Rättar rad» numret på raden den rättar (annat blad: bladnr och rad).";
+/// It also says how to take back a tick: fill the box in, which `scan`
+/// reads as no tick.
+pub const CORRECTION_RULE: &str = "Fel? Stryk över med ett streck så det går att läsa, sudda aldrig. Skriv rättelsen på ny rad och i «Rättar rad» numret på raden den rättar (annat blad: bladnr och rad). Ångra kryss: fyll rutan.";
 
 /// The sheet number printed on a unit's form: `<unit-id>-<NNN>`.
 pub fn sheet_number(unit_id: &str, serial: u32) -> String {
@@ -597,6 +599,13 @@ mod tests {
             _ => None,
         });
         assert!(size.is_some_and(|s| (7.0..10.5).contains(&s)), "{size:?}");
+    }
+
+    #[test]
+    fn the_correction_rule_with_taking_back_a_tick_fits_one_line() {
+        let lines = font::wrap(CORRECTION_RULE, SMALL_PT, true, fl::RIGHT - fl::LEFT);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(CORRECTION_RULE.contains("fyll rutan"));
     }
 
     #[test]

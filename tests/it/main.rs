@@ -19,6 +19,7 @@ mod reconcile_outage;
 mod reconcile_rules;
 mod reconcile_scenario;
 mod reconcile_support;
+mod scan;
 mod serve_cli;
 mod site_snapshots;
 mod support;
