@@ -30,6 +30,18 @@ pub mod privacy;
 pub mod prompt;
 pub mod validate;
 
+/// The shipped kit, loaded once for the unit tests of transcription.
+#[cfg(test)]
+pub(crate) fn shipped_kit() -> &'static crate::model::Kit {
+    static KIT: std::sync::OnceLock<crate::model::Kit> = std::sync::OnceLock::new();
+    KIT.get_or_init(|| {
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        crate::load::load(&content, jiff::civil::date(2026, 12, 31))
+            .kit
+            .expect("the shipped content loads")
+    })
+}
+
 use crate::diag::Diagnostic;
 use crate::diag::display_path;
 use crate::model::Kit;

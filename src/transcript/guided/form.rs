@@ -469,17 +469,9 @@ fn optional<T>(
 mod tests {
     use super::*;
     use crate::model::Kit;
-    use jiff::civil::date;
-    use std::sync::OnceLock;
 
     fn kit() -> &'static Kit {
-        static KIT: OnceLock<Kit> = OnceLock::new();
-        KIT.get_or_init(|| {
-            let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-            crate::load::load(&content, date(2026, 12, 31))
-                .kit
-                .expect("the shipped content loads")
-        })
+        crate::transcript::shipped_kit()
     }
 
     #[test]

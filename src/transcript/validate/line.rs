@@ -422,16 +422,9 @@ mod tests {
     use super::*;
     use crate::diag::Severity;
     use jiff::civil::date;
-    use std::sync::OnceLock;
 
     fn kit() -> &'static Kit {
-        static KIT: OnceLock<Kit> = OnceLock::new();
-        KIT.get_or_init(|| {
-            let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-            crate::load::load(&content, date(2026, 12, 31))
-                .kit
-                .expect("the shipped content loads")
-        })
+        crate::transcript::shipped_kit()
     }
 
     /// An empty line with some columns filled in.

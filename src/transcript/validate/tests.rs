@@ -8,20 +8,13 @@ use crate::model::Kit;
 use crate::personal_id::IdKind;
 use crate::transcript::entry::FactDate;
 use jiff::civil::date;
-use std::sync::OnceLock;
 
 const FILE: &str = "logg.csv";
 const PATIENT: &str = "Astrid Testsson";
 const PNR: &str = "19900101-2385";
 
 fn kit() -> &'static Kit {
-    static KIT: OnceLock<Kit> = OnceLock::new();
-    KIT.get_or_init(|| {
-        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        crate::load::load(&content, date(2026, 12, 31))
-            .kit
-            .expect("the shipped content loads")
-    })
+    crate::transcript::shipped_kit()
 }
 
 fn now() -> ZonedDateTime {
