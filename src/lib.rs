@@ -26,6 +26,7 @@
 
 pub mod cli;
 pub mod diag;
+pub mod http;
 pub mod load;
 pub mod localtime;
 pub mod markdown;
@@ -39,3 +40,4 @@ pub mod printouts;
 pub mod reconcile;
 pub mod site;
 pub mod transcript;
+pub mod workbench;

@@ -4,7 +4,7 @@
 //! (0 ok, 1 failure, 2 usage). Nothing below this module imports it.
 //!
 //! `build`, `check` and `serve` make the kit from `content/`;
-//! `transcribe` and `reconcile` are the companion commands for the way back
+//! `transcribe`, `reconcile` and `workbench` are the companion commands for the way back
 //! from paper, which load the kit through `load_kit`.
 
 pub mod build;
@@ -12,6 +12,7 @@ pub mod check;
 pub mod reconcile;
 pub mod serve;
 pub mod transcribe;
+pub mod workbench;
 
 use crate::diag::report;
 use crate::model::Kit;
@@ -63,6 +64,9 @@ pub enum Command {
     /// Stäm av transkriberade pappersloggar efter driftstoppet: samtal, fall,
     /// betalningsansvar, arbetslistor och avvikelser.
     Reconcile(reconcile::ReconcileArgs),
+    /// Arbetsbänken i webbläsaren: skriv in pappersloggar, stäm av och bocka av
+    /// arbetslistor (bara på 127.0.0.1).
+    Workbench(workbench::WorkbenchArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -96,6 +100,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve { paths, port } => serve::serve(paths.into(), port),
         Command::Transcribe(args) => transcribe::run(args),
         Command::Reconcile(args) => reconcile::run(args),
+        Command::Workbench(args) => workbench::run(args),
     }
 }
 

@@ -1,0 +1,263 @@
+//! The overview of the outage: per unit the sheets printed against the
+//! sheets transcribed, the rows typed and the rows with problems; who typed
+//! how many rows; and what is left. Read with the same check as `--check`
+//! over every transcription file in the folder, and kept until a file
+//! changes.
+
+use super::html::{self, Section, esc, url};
+use super::{Ctx, html_response};
+use crate::http::Response;
+use crate::transcript::entry::SheetNo;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// Per unit: the sheets seen, rows typed, rows with problems.
+#[derive(Debug, Default, Clone)]
+pub struct UnitCount {
+    pub sheets: BTreeSet<u32>,
+    pub rows: usize,
+    pub problems: usize,
+}
+
+/// A row that needs a coordinator: sheet, row and the (scrubbed) message.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub sheet: String,
+    pub row: String,
+    pub message: String,
+    pub error: bool,
+}
+
+/// What the overview shows.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub files: usize,
+    pub lines: usize,
+    pub units: BTreeMap<String, UnitCount>,
+    pub by: BTreeMap<String, usize>,
+    pub problems: Vec<Problem>,
+    pub file_errors: Vec<String>,
+}
+
+/// The summary of the folder's files, from the cache when no file changed.
+pub fn summary(ctx: &Ctx<'_>) -> Arc<Summary> {
+    let store = &ctx.wb.store;
+    let files = store.files();
+    let signature: Vec<(std::path::PathBuf, u64, i128)> = files
+        .iter()
+        .map(|p| {
+            let meta = std::fs::metadata(p).ok();
+            let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+            let modified = meta
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i128);
+            (p.clone(), len, modified)
+        })
+        .collect();
+    let mut cache = store
+        .overview_cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((seen, summary)) = cache.as_ref()
+        && *seen == signature
+    {
+        return Arc::clone(summary);
+    }
+    let made = Arc::new(compute(ctx, &files));
+    *cache = Some((signature, Arc::clone(&made)));
+    made
+}
+
+fn compute(ctx: &Ctx<'_>, files: &[std::path::PathBuf]) -> Summary {
+    let kit = ctx.wb.kit;
+    let (transcript, diags) = crate::transcript::read_files(files, kit, ctx.wb.clock.now());
+    let mut s = Summary {
+        files: files.len(),
+        lines: transcript.lines_read,
+        ..Summary::default()
+    };
+    let mut problem_lines: BTreeSet<(String, usize)> = BTreeSet::new();
+    for e in &transcript.entries {
+        let u = s.units.entry(e.unit.clone()).or_default();
+        u.sheets.insert(e.source.sheet.serial);
+        u.rows += 1;
+        let by = e.transcribed_by.trim();
+        *s.by
+            .entry(if by.is_empty() {
+                "(inget namn)".to_owned()
+            } else {
+                by.to_owned()
+            })
+            .or_default() += 1;
+    }
+    let mut line_sheet: BTreeMap<(String, usize), (String, String)> = BTreeMap::new();
+    for e in &transcript.entries {
+        line_sheet.insert(
+            (e.source.file.clone(), e.source.line),
+            (e.source.sheet.to_string(), e.source.row.to_string()),
+        );
+    }
+    for r in &transcript.rejections {
+        let sheet = r.sheet.clone().unwrap_or_default();
+        let row = r.row.clone().unwrap_or_default();
+        if let Some(parsed) = SheetNo::parse(&sheet) {
+            let u = s.units.entry(parsed.unit.clone()).or_default();
+            u.sheets.insert(parsed.serial);
+            u.rows += 1;
+        }
+        line_sheet.insert((r.file.clone(), r.line), (sheet, row));
+    }
+    for d in &diags {
+        let key = (d.file.clone(), d.line);
+        match line_sheet.get(&key) {
+            Some((sheet, row)) => {
+                if problem_lines.insert(key) {
+                    if let Some(parsed) = SheetNo::parse(sheet) {
+                        s.units.entry(parsed.unit).or_default().problems += 1;
+                    }
+                }
+                s.problems.push(Problem {
+                    sheet: sheet.clone(),
+                    row: row.clone(),
+                    message: d.message.clone(),
+                    error: d.is_error(),
+                });
+            }
+            None => s.file_errors.push(d.to_string()),
+        }
+    }
+    s
+}
+
+/// `GET /`: the overview page.
+pub fn page(ctx: &Ctx<'_>) -> Response {
+    let kit = ctx.wb.kit;
+    let s = summary(ctx);
+    let printed = kit.settings.print.sheets_per_unit;
+    let mut body = String::from("<h1>Översikt över driftstoppet</h1>\n");
+    let started: usize = s.units.values().map(|u| u.sheets.len()).sum();
+    let problems: usize = s.units.values().map(|u| u.problems).sum();
+    let _ = writeln!(
+        body,
+        "<p>{} transkriberingsfiler i mappen, {} rader inskrivna på {} blad; {} rader har fel eller varningar.</p>\n\
+         <p><a href=\"{}/blad\">Skriv in ett blad</a> · <a href=\"{}/avstamning\">Stäm av</a></p>",
+        s.files, s.lines, started, problems, ctx.base, ctx.base
+    );
+    for e in &s.file_errors {
+        let _ = writeln!(body, "<p class=\"fel\" role=\"alert\">{}</p>", esc(e));
+    }
+    let _ = writeln!(
+        body,
+        "<h2 id=\"per-enhet\">Per enhet</h2>\n<div class=\"tabell\" tabindex=\"0\" role=\"region\" aria-labelledby=\"per-enhet\">\n\
+         <table><thead><tr><th scope=\"col\">Enhet</th><th scope=\"col\">Blad utskrivna</th>\
+         <th scope=\"col\">Blad transkriberade</th><th scope=\"col\">Rader</th><th scope=\"col\">Rader med problem</th>\
+         <th scope=\"col\">Kvar</th></tr></thead><tbody>"
+    );
+    let mut untouched = Vec::new();
+    for unit in &kit.directory.units {
+        let Some(c) = s.units.get(&unit.id) else {
+            untouched.push(unit);
+            continue;
+        };
+        let left = match (c.problems, c.sheets.len() as u32) {
+            (0, n) if n >= printed => "inget".to_owned(),
+            (0, _) => "fler blad kan finnas".to_owned(),
+            (p, _) => format!("{p} rader att rätta"),
+        };
+        let sheets: Vec<String> = c
+            .sheets
+            .iter()
+            .map(|serial| {
+                let no = SheetNo {
+                    unit: unit.id.clone(),
+                    serial: *serial,
+                };
+                format!(
+                    "<a href=\"{}/blad/{}\">{:03}</a>",
+                    ctx.base,
+                    url(&no.to_string()),
+                    serial
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            body,
+            "<tr><th scope=\"row\">{}</th><td>{printed}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&unit.full_name()),
+            c.sheets.len(),
+            sheets.join(", "),
+            c.rows,
+            c.problems,
+            esc(&left)
+        );
+    }
+    let _ = writeln!(body, "</tbody></table></div>");
+    let _ = writeln!(body, "<h2>Vem har skrivit in vad</h2>");
+    if s.by.is_empty() {
+        let _ = writeln!(body, "<p>Inga rader är inskrivna ännu.</p>");
+    } else {
+        let _ = writeln!(body, "<ul>");
+        for (who, n) in &s.by {
+            let _ = writeln!(
+                body,
+                "<li>{}: {n} {}</li>",
+                esc(who),
+                if *n == 1 { "rad" } else { "rader" }
+            );
+        }
+        let _ = writeln!(body, "</ul>");
+    }
+    let _ = writeln!(body, "<h2>Kvar att göra</h2>");
+    if s.problems.is_empty() {
+        let _ = writeln!(body, "<p>Inga rader med fel eller varningar.</p>");
+    } else {
+        let shown = s.problems.len().min(200);
+        let _ = writeln!(
+            body,
+            "<p>{} meddelanden om inskrivna rader{}. Öppna raden för att rätta den.</p>\n<ul class=\"problem\">",
+            s.problems.len(),
+            if shown < s.problems.len() {
+                format!(", de första {shown} visas")
+            } else {
+                String::new()
+            }
+        );
+        for p in &s.problems[..shown] {
+            let link = match SheetNo::parse(&p.sheet) {
+                Some(no) if !p.row.is_empty() => format!(
+                    "<a href=\"{}/blad/{}?ratta={}#radformular\">Blad {} rad {}</a>",
+                    ctx.base,
+                    url(&no.to_string()),
+                    url(&p.row),
+                    esc(&no.to_string()),
+                    esc(&p.row)
+                ),
+                _ => format!("Blad {} rad {}", esc(&p.sheet), esc(&p.row)),
+            };
+            let class = if p.error { "fel" } else { "varning" };
+            let _ = writeln!(
+                body,
+                "<li class=\"{class}\">{link}: {}</li>",
+                esc(&p.message)
+            );
+        }
+        let _ = writeln!(body, "</ul>");
+    }
+    if !untouched.is_empty() {
+        let _ = writeln!(
+            body,
+            "<details><summary>{} enheter utan inskrivna blad</summary><ul>",
+            untouched.len()
+        );
+        for u in untouched {
+            let _ = writeln!(body, "<li>{}</li>", esc(&u.full_name()));
+        }
+        let _ = writeln!(body, "</ul></details>");
+    }
+    html_response(
+        200,
+        html::page(&ctx.base, "Översikt", Section::Overview, &body),
+    )
+}
