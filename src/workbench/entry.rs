@@ -230,7 +230,12 @@ pub fn sheet_page(ctx: &Ctx<'_>, sheet_text: &str) -> Response {
     let wanted = |name: &str| ctx.q(name).and_then(|v| fields::row(v, rows).ok());
     let mut notices = Vec::new();
     if let Some(saved) = wanted("sparad") {
-        notices.push(format!("Rad {saved} är sparad."));
+        let what = match ctx.q("vad") {
+            Some("rattad") => "rättad (rättelsen är sparad)",
+            Some("makulerad") => "makulerad",
+            _ => "sparad",
+        };
+        notices.push(format!("Rad {saved} är {what}."));
     }
     if let Some(row) = wanted("makulera") {
         return match sf.validator.latest(&sheet, row) {
@@ -592,7 +597,7 @@ fn saved_rows(ctx: &Ctx<'_>, body: &mut String, sheet: &SheetNo, sf: &SheetFile)
         let _ = writeln!(
             body,
             "<tr id=\"rad-{row}\"><td>{row}</td><td>{} {} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{status}</td>\
-             <td><a href=\"{sheet_url}?ratta={row}#radformular\">Rätta rad {row}</a>{void}</td></tr>",
+             <td><a href=\"{sheet_url}?ratta={row}\">Rätta rad {row}</a>{void}</td></tr>",
             esc(get(Column::Datum)),
             esc(get(Column::Klockslag)),
             esc(get(Column::Riktning)),
@@ -1063,7 +1068,7 @@ pub fn save(ctx: &Ctx<'_>, sheet_text: &str) -> Response {
     with_name(
         ctx,
         redirect(format!(
-            "{}/blad/{}?sparad={}&vad={what}#besked",
+            "{}/blad/{}?sparad={}&vad={what}",
             ctx.base,
             url(&sheet.to_string()),
             target.row

@@ -99,7 +99,7 @@ pub fn page(base: &str, title: &str, section: Section, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <meta name=\"referrer\" content=\"same-origin\">\n\
          <title>{} – Arbetsbänken</title>\n<link rel=\"icon\" href=\"data:,\">\n\
          <link rel=\"stylesheet\" href=\"{base}/wb.css\">\n\
          <script src=\"{base}/wb.js\" defer></script>\n</head>\n<body>\n\

@@ -95,7 +95,7 @@ impl Workbench {
             .push(("Content-Security-Policy", CSP.to_owned()));
         response
             .headers
-            .push(("Referrer-Policy", "no-referrer".to_owned()));
+            .push(("Referrer-Policy", "same-origin".to_owned()));
         response
             .headers
             .push(("X-Frame-Options", "DENY".to_owned()));

@@ -227,7 +227,7 @@ pub fn page(ctx: &Ctx<'_>) -> Response {
         for p in &s.problems[..shown] {
             let link = match SheetNo::parse(&p.sheet) {
                 Some(no) if !p.row.is_empty() => format!(
-                    "<a href=\"{}/blad/{}?ratta={}#radformular\">Blad {} rad {}</a>",
+                    "<a href=\"{}/blad/{}?ratta={}\">Blad {} rad {}</a>",
                     ctx.base,
                     url(&no.to_string()),
                     url(&p.row),

@@ -210,7 +210,7 @@ fn failure(ctx: &Ctx<'_>, message: &str) -> Response {
     )
 }
 
-/// A worklist item's key in `klar.csv`: the paper row it comes from.
+/// A worklist item's key in the ticks file: the paper row it comes from.
 fn item_key(t: &Transcript, entry: usize) -> String {
     t.entries
         .get(entry)
@@ -237,7 +237,7 @@ fn source_link(ctx: &Ctx<'_>, text: &str) -> String {
         });
     match (sheet, row) {
         (Some(s), Some(r)) => format!(
-            "<a href=\"{}/blad/{}?ratta={r}#radformular\">{}</a>",
+            "<a href=\"{}/blad/{}?ratta={r}\">{}</a>",
             ctx.base,
             url(&s.to_string()),
             esc(text)

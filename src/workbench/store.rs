@@ -1,7 +1,7 @@
 //! What the workbench keeps in its folder: one transcription file per paper
 //! sheet (`BLAD.csv`, the same format as `reservkit transcribe` writes,
 //! opened and locked through [`LogFile`] while the workbench runs), the
-//! worklist ticks (`klar.csv`, appended) and the reconciliation
+//! worklist ticks (`klarmarkeringar.txt`, appended) and the reconciliation
 //! (`resultat/`). File names are sheet numbers, never patient data.
 
 use crate::model::Kit;
@@ -18,8 +18,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The reconciliation folder inside the workbench folder.
 pub const RESULT_DIR: &str = "resultat";
-/// The file of worklist ticks.
-pub const TICKS_FILE: &str = "klar.csv";
+/// The file of worklist ticks: semicolon-separated like the transcription
+/// files, but named so that `transcribe --check MAPP/*.csv` leaves it out.
+pub const TICKS_FILE: &str = "klarmarkeringar.txt";
 /// How long a coordinator counts as having a sheet open after last
 /// showing it, in seconds.
 const PRESENCE_SECONDS: i64 = 15 * 60;
@@ -161,7 +162,7 @@ impl Store {
             .filter(|p| {
                 p.extension().is_some_and(|e| e == "csv")
                     && p.file_name()
-                        .is_some_and(|n| n != TICKS_FILE && !n.to_string_lossy().starts_with('.'))
+                        .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
                     && p.is_file()
             })
             .collect();
