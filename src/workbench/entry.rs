@@ -114,9 +114,9 @@ pub fn choose(ctx: &Ctx<'_>) -> Response {
     }
     let mut body = String::from("<h1>Skriv in ett blad</h1>\n");
     if !problem.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             body,
-            "<p class=\"fel\" role=\"alert\" id=\"fel-blad\">{}</p>\n",
+            "<p class=\"fel\" role=\"alert\" id=\"fel-blad\">{}</p>",
             esc(&problem)
         );
     }

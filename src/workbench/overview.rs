@@ -113,10 +113,10 @@ fn compute(ctx: &Ctx<'_>, files: &[std::path::PathBuf]) -> Summary {
         let key = (d.file.clone(), d.line);
         match line_sheet.get(&key) {
             Some((sheet, row)) => {
-                if problem_lines.insert(key) {
-                    if let Some(parsed) = SheetNo::parse(sheet) {
-                        s.units.entry(parsed.unit).or_default().problems += 1;
-                    }
+                if problem_lines.insert(key)
+                    && let Some(parsed) = SheetNo::parse(sheet)
+                {
+                    s.units.entry(parsed.unit).or_default().problems += 1;
                 }
                 s.problems.push(Problem {
                     sheet: sheet.clone(),

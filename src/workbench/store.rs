@@ -47,16 +47,23 @@ pub struct Tick {
     pub at: String,
 }
 
+/// Per sheet, per tab: who showed it and when (seconds since 1970).
+type Presence = BTreeMap<SheetNo, BTreeMap<String, (String, i64)>>;
+
+/// The files an overview was made of (path, size, time changed in
+/// nanoseconds), and the overview.
+pub type OverviewCache = Option<(Vec<(PathBuf, u64, i128)>, Arc<super::overview::Summary>)>;
+
 /// The folder and what is open in it.
 pub struct Store {
     kit: &'static Kit,
     dir: PathBuf,
     sheets: Mutex<BTreeMap<SheetNo, Arc<Mutex<SheetFile>>>>,
     /// Who showed which sheet when (seconds since 1970), per tab.
-    presence: Mutex<BTreeMap<SheetNo, BTreeMap<String, (String, i64)>>>,
+    presence: Mutex<Presence>,
     ticks: Mutex<()>,
     /// The last overview and the files (with size and time) it was made of.
-    pub overview_cache: Mutex<Option<(Vec<(PathBuf, u64, i128)>, Arc<super::overview::Summary>)>>,
+    pub overview_cache: Mutex<OverviewCache>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
