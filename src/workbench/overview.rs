@@ -2,7 +2,7 @@
 //! sheets transcribed, the rows typed and the rows with problems; who typed
 //! how many rows; and what is left. Read with the same check as `--check`
 //! over every transcription file in the folder, and kept until a file
-//! changes.
+//! changes (file by file).
 
 use super::html::{self, Section, esc, url};
 use super::{Ctx, html_response};
@@ -38,65 +38,115 @@ pub struct Summary {
     pub by: BTreeMap<String, usize>,
     pub problems: Vec<Problem>,
     pub file_errors: Vec<String>,
+    /// Per sheet number: the files (by name) holding its rows, and how many.
+    pub sheet_files: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
-/// The summary of the folder's files, from the cache when no file changed.
+/// What the overview keeps between pages: each file's own summary with the
+/// size and time it had, and the whole.
+#[derive(Debug, Default)]
+pub struct Cache {
+    files: BTreeMap<std::path::PathBuf, ((u64, u128), Arc<Summary>)>,
+    summary: Option<Arc<Summary>>,
+}
+
+/// The summary of the folder's files. Each file is read (with the same
+/// check as `--check`) only when it changed since the last summary, so
+/// saving a row re-reads one sheet's file, not the whole outage.
 pub fn summary(ctx: &Ctx<'_>) -> Arc<Summary> {
     let store = &ctx.wb.store;
     let files = store.files();
-    let signature: Vec<(std::path::PathBuf, u64, i128)> = files
-        .iter()
-        .map(|p| {
-            let meta = std::fs::metadata(p).ok();
-            let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
-            let modified = meta
-                .and_then(|m| m.modified().ok())
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as i128);
-            (p.clone(), len, modified)
-        })
-        .collect();
     let mut cache = store
         .overview_cache
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((seen, summary)) = cache.as_ref()
-        && *seen == signature
-    {
+    let mut fresh = BTreeMap::new();
+    let mut changed = cache.files.len() != files.len();
+    for path in &files {
+        let meta = std::fs::metadata(path).ok();
+        let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+        let modified = meta
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let signature = (len, modified);
+        let part = match cache.files.remove(path) {
+            Some((seen, part)) if seen == signature => part,
+            _ => {
+                changed = true;
+                Arc::new(read_one(ctx, path))
+            }
+        };
+        fresh.insert(path.clone(), (signature, part));
+    }
+    cache.files = fresh;
+    if !changed && let Some(summary) = &cache.summary {
         return Arc::clone(summary);
     }
-    let made = Arc::new(compute(ctx, &files));
-    *cache = Some((signature, Arc::clone(&made)));
+    let mut s = Summary {
+        files: files.len(),
+        ..Summary::default()
+    };
+    for (_, part) in cache.files.values() {
+        s.lines += part.lines;
+        for (unit, c) in &part.units {
+            let u = s.units.entry(unit.clone()).or_default();
+            u.sheets.extend(c.sheets.iter().copied());
+            u.rows += c.rows;
+            u.problems += c.problems;
+        }
+        for (who, n) in &part.by {
+            *s.by.entry(who.clone()).or_default() += n;
+        }
+        s.problems.extend(part.problems.iter().cloned());
+        s.file_errors.extend(part.file_errors.iter().cloned());
+        for (sheet, files) in &part.sheet_files {
+            for (file, n) in files {
+                *s.sheet_files
+                    .entry(sheet.clone())
+                    .or_default()
+                    .entry(file.clone())
+                    .or_default() += n;
+            }
+        }
+    }
+    let made = Arc::new(s);
+    cache.summary = Some(Arc::clone(&made));
     made
 }
 
-fn compute(ctx: &Ctx<'_>, files: &[std::path::PathBuf]) -> Summary {
+/// The summary of one file on its own.
+fn read_one(ctx: &Ctx<'_>, path: &std::path::Path) -> Summary {
     let kit = ctx.wb.kit;
-    let (transcript, diags) = crate::transcript::read_files(files, kit, ctx.wb.clock.now());
+    let (transcript, diags) =
+        crate::transcript::read_files(&[path.to_path_buf()], kit, ctx.wb.clock.now());
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut s = Summary {
-        files: files.len(),
+        files: 1,
         lines: transcript.lines_read,
         ..Summary::default()
     };
     let mut problem_lines: BTreeSet<(String, usize)> = BTreeSet::new();
+    let mut line_sheet: BTreeMap<(String, usize), (String, String)> = BTreeMap::new();
     for e in &transcript.entries {
         let u = s.units.entry(e.unit.clone()).or_default();
         u.sheets.insert(e.source.sheet.serial);
         u.rows += 1;
         let by = e.transcribed_by.trim();
-        *s.by
-            .entry(if by.is_empty() {
-                "(inget namn)".to_owned()
-            } else {
-                by.to_owned()
-            })
+        let by = if by.is_empty() { "(inget namn)" } else { by };
+        *s.by.entry(by.to_owned()).or_default() += 1;
+        let sheet = e.source.sheet.to_string();
+        *s.sheet_files
+            .entry(sheet.clone())
+            .or_default()
+            .entry(file_name.clone())
             .or_default() += 1;
-    }
-    let mut line_sheet: BTreeMap<(String, usize), (String, String)> = BTreeMap::new();
-    for e in &transcript.entries {
         line_sheet.insert(
             (e.source.file.clone(), e.source.line),
-            (e.source.sheet.to_string(), e.source.row.to_string()),
+            (sheet, e.source.row.to_string()),
         );
     }
     for r in &transcript.rejections {
@@ -106,6 +156,11 @@ fn compute(ctx: &Ctx<'_>, files: &[std::path::PathBuf]) -> Summary {
             let u = s.units.entry(parsed.unit.clone()).or_default();
             u.sheets.insert(parsed.serial);
             u.rows += 1;
+            *s.sheet_files
+                .entry(parsed.to_string())
+                .or_default()
+                .entry(file_name.clone())
+                .or_default() += 1;
         }
         line_sheet.insert((r.file.clone(), r.line), (sheet, row));
     }

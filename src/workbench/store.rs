@@ -50,10 +50,6 @@ pub struct Tick {
 /// Per sheet, per tab: who showed it and when (seconds since 1970).
 type Presence = BTreeMap<SheetNo, BTreeMap<String, (String, i64)>>;
 
-/// The files an overview was made of (path, size, time changed in
-/// nanoseconds), and the overview.
-pub type OverviewCache = Option<(Vec<(PathBuf, u64, i128)>, Arc<super::overview::Summary>)>;
-
 /// The folder and what is open in it.
 pub struct Store {
     kit: &'static Kit,
@@ -63,7 +59,7 @@ pub struct Store {
     presence: Mutex<Presence>,
     ticks: Mutex<()>,
     /// The last overview and the files (with size and time) it was made of.
-    pub overview_cache: Mutex<OverviewCache>,
+    pub overview_cache: Mutex<super::overview::Cache>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -78,7 +74,7 @@ impl Store {
             sheets: Mutex::new(BTreeMap::new()),
             presence: Mutex::new(BTreeMap::new()),
             ticks: Mutex::new(()),
-            overview_cache: Mutex::new(None),
+            overview_cache: Mutex::new(super::overview::Cache::default()),
         }
     }
 
