@@ -57,6 +57,8 @@ pub struct Workbench {
     pub clock: Clock,
     pub store: store::Store,
     reconciler: Box<Reconciler>,
+    /// The last reconciliation run from the page since the start.
+    pub last_run: std::sync::Mutex<Option<std::sync::Arc<results::LastRun>>>,
 }
 
 impl Workbench {
@@ -78,6 +80,7 @@ impl Workbench {
             port,
             clock,
             reconciler,
+            last_run: std::sync::Mutex::new(None),
         }
     }
 

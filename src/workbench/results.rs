@@ -11,7 +11,7 @@ use crate::http::Response;
 use crate::reconcile::{Reconciliation, reconcile, wording};
 use crate::transcript::entry::{SheetNo, Transcript};
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The last run: the transcript it read, the date and what it said.
 pub struct LastRun {
@@ -21,10 +21,10 @@ pub struct LastRun {
     pub at: String,
 }
 
-static LAST: Mutex<Option<Arc<LastRun>>> = Mutex::new(None);
-
-fn last() -> Option<Arc<LastRun>> {
-    LAST.lock()
+fn last(ctx: &Ctx<'_>) -> Option<Arc<LastRun>> {
+    ctx.wb
+        .last_run
+        .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone()
 }
@@ -32,7 +32,7 @@ fn last() -> Option<Arc<LastRun>> {
 /// The run to show: the last one of this start, or (after a restart) the
 /// files as they are now, reconciled in memory only.
 fn current(ctx: &Ctx<'_>) -> Arc<LastRun> {
-    if let Some(run) = last() {
+    if let Some(run) = last(ctx) {
         return run;
     }
     let files = ctx.wb.store.files();
@@ -176,7 +176,8 @@ pub fn run(ctx: &Ctx<'_>) -> Response {
     let out = ctx.wb.dir.join(RESULT_DIR);
     match ctx.wb.reconcile(&transcript, as_of, &out, &scrubber) {
         Ok(said) => {
-            *LAST
+            *ctx.wb
+                .last_run
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(LastRun {
                 transcript,
