@@ -666,8 +666,8 @@ fn row_fields(
 fn check_row(sf: &SheetFile, f: &[String], now: &ZonedDateTime) -> Option<Checked> {
     let mut trial = sf.validator.clone();
     trial.set_now(now.clone());
-    let written = sf.log.format().from_current(f);
-    trial.record(sf.log.next_line(), written)
+    let written = sf.format().from_current(f);
+    trial.record(sf.next_line(), written)
 }
 
 /// Splits the diagnostics of a checked row by column (`fält «namn»: …`),
@@ -1007,6 +1007,10 @@ pub fn save(ctx: &Ctx<'_>, sheet_text: &str) -> Response {
     };
     let mut sf = guard(&file);
     let now = now(ctx);
+    // The first row saved gives the sheet its file.
+    if let Err(m) = ctx.wb.store.create(&mut sf, &sheet, &now) {
+        return error_page(ctx, 409, "Bladet kan inte sparas", &m);
+    }
     let (target, f) = match row_fields(ctx, &sheet, &sf, &now) {
         Ok(x) => x,
         Err(m) => return error_page(ctx, 400, "Raden kunde inte läsas", &m),
@@ -1028,8 +1032,8 @@ pub fn save(ctx: &Ctx<'_>, sheet_text: &str) -> Response {
     }
     let mut trial = sf.validator.clone();
     trial.set_now(now.clone());
-    let written = sf.log.format().from_current(&f);
-    let line = sf.log.next_line();
+    let written = sf.format().from_current(&f);
+    let line = sf.next_line();
     let accepted = match trial.record(line, written.clone()) {
         Some(checked) if checked.accepted => true,
         Some(checked) => {
@@ -1044,7 +1048,11 @@ pub fn save(ctx: &Ctx<'_>, sheet_text: &str) -> Response {
     if !accepted {
         return redirect(format!("{}/blad/{}", ctx.base, url(&sheet.to_string())));
     }
-    if let Err(e) = sf.log.append(&written) {
+    let appended = match sf.log.as_mut() {
+        Some(log) => log.append(&written),
+        None => Err(std::io::Error::other("filen är inte öppen")),
+    };
+    if let Err(e) = appended {
         return error_page(
             ctx,
             500,

@@ -5,6 +5,7 @@
 //! (`resultat/`). File names are sheet numbers, never patient data.
 
 use crate::model::Kit;
+use crate::transcript::columns::Format;
 use crate::transcript::csv;
 use crate::transcript::entry::SheetNo;
 use crate::transcript::log_file::{self, LogFile};
@@ -25,9 +26,10 @@ pub const TICKS_FILE: &str = "klarmarkeringar.txt";
 /// showing it, in seconds.
 const PRESENCE_SECONDS: i64 = 15 * 60;
 
-/// One sheet's transcription file, open and locked.
+/// One sheet's transcription file, open and locked once it exists (a
+/// sheet only looked at is not given a file).
 pub struct SheetFile {
-    pub log: LogFile,
+    pub log: Option<LogFile>,
     /// Every line of the file read so far, as `--check` reads them.
     pub validator: Validator<'static>,
     /// The file's name as shown (`sunderby-medicin-61-007.csv`).
@@ -37,6 +39,18 @@ pub struct SheetFile {
     pub version: u64,
     /// The last save: row, who, when (`ÅÅÅÅ-MM-DD TT:MM`).
     pub last_save: Option<(u32, String, String)>,
+}
+
+impl SheetFile {
+    /// The header the file has (a new file gets the current one).
+    pub fn format(&self) -> Format {
+        self.log.as_ref().map_or(Format::Current, LogFile::format)
+    }
+
+    /// The line the next row will be on (after the header in a new file).
+    pub fn next_line(&self) -> usize {
+        self.log.as_ref().map_or(2, LogFile::next_line)
+    }
 }
 
 /// A tick on a worklist item.
@@ -87,8 +101,9 @@ impl Store {
         self.dir.join(format!("{sheet}.csv"))
     }
 
-    /// The sheet's file, opened (created 0600 with the header when new) and
-    /// locked on first use, and kept open while the workbench runs.
+    /// The sheet's file, opened and locked on first use when it exists, and
+    /// kept open while the workbench runs; [`Store::create`] makes it when
+    /// the first row is saved.
     ///
     /// # Errors
     ///
@@ -103,24 +118,47 @@ impl Store {
         if let Some(open) = sheets.get(sheet) {
             return Ok(Arc::clone(open));
         }
-        let path = self.sheet_path(sheet);
-        let mut opened = LogFile::open(&path).map_err(|e| e.to_string())?;
         let name = format!("{sheet}.csv");
+        let mut file = SheetFile {
+            log: None,
+            validator: Validator::new(self.kit, now.clone()),
+            name,
+            version: 0,
+            last_save: None,
+        };
+        if self.sheet_path(sheet).exists() {
+            self.create(&mut file, sheet, now)?;
+        }
+        let file = Arc::new(Mutex::new(file));
+        sheets.insert(sheet.clone(), Arc::clone(&file));
+        Ok(file)
+    }
+
+    /// Opens (creating it 0600 with the header when new) and locks the
+    /// sheet's file, and reads what it holds, unless it is open already.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::sheet`].
+    pub fn create(
+        &self,
+        file: &mut SheetFile,
+        sheet: &SheetNo,
+        now: &ZonedDateTime,
+    ) -> Result<(), String> {
+        if file.log.is_some() {
+            return Ok(());
+        }
+        let mut opened = LogFile::open(&self.sheet_path(sheet)).map_err(|e| e.to_string())?;
         opened.log.announce(
             "arbetsbänken",
             &crate::transcript::fields::format_point(now),
         );
         let mut validator = Validator::new(self.kit, now.clone());
-        validator.read_text(&name, &opened.text);
-        let file = Arc::new(Mutex::new(SheetFile {
-            log: opened.log,
-            validator,
-            name,
-            version: 0,
-            last_save: None,
-        }));
-        sheets.insert(sheet.clone(), Arc::clone(&file));
-        Ok(file)
+        validator.read_text(&file.name, &opened.text);
+        file.validator = validator;
+        file.log = Some(opened.log);
+        Ok(())
     }
 
     /// Notes that `who` (in tab `tab`) shows the sheet, and returns the
