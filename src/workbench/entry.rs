@@ -692,6 +692,14 @@ fn messages(sf: &SheetFile, checked: &Checked, sheet: &SheetNo, row: u32) -> Mes
                     .find(|c| c.name() == name)
                     .map(|c| (*c, msg.to_owned()))
             });
+        // Columns the server fills in have no field to show a message
+        // beside: theirs go above the form.
+        let column = column.filter(|(c, _)| {
+            !matches!(
+                c,
+                Column::Blad | Column::Rad | Column::Post | Column::Transkriberad
+            )
+        });
         match (column, d.is_error()) {
             (Some((c, msg)), true) => m.errors.entry(c).or_default().push(msg),
             (Some((c, msg)), false) => m.warnings.entry(c).or_default().push(msg),
