@@ -18,7 +18,8 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [bin, dir] = process.argv.slice(2);
+import { resolve } from 'node:path';
+const [bin, dir] = process.argv.slice(2).map((a) => resolve(a));
 if (!bin || !dir) {
   console.error('usage: node workbench.mjs RESERVKIT_BINARY NATIONAL_DIR');
   process.exit(2);
@@ -53,6 +54,7 @@ const base = await new Promise((resolve, reject) => {
 const started = now() - t0;
 
 async function timed(url, init) {
+  if (process.env.VERBOSE) console.error(init?.method ?? 'GET', url.replace(/[0-9a-f]{32}/, 'NYCKEL'));
   const t = now();
   const r = await fetch(url, init);
   const body = await r.text();
@@ -86,16 +88,26 @@ for (let i = 0; i < 50; i++) {
   if (r.status !== 200) throw new Error(`kontroll: ${r.status}`);
   checks.push(r.ms);
 }
+try {
 const reviews = [];
-const saves = [];
-const after = [];
-for (let row = 1; row <= 5; row++) {
-  form.set('rad', String(row));
-  reviews.push((await post(`${sheetUrl}/granska`, form)).ms);
-  const saved = await post(`${sheetUrl}/spara`, form);
-  if (saved.status !== 303) throw new Error(`spara: ${saved.status} ${saved.body.slice(0, 300)}`);
-  saves.push(saved.ms);
-  after.push((await timed(base)).ms);
+  const saves = [];
+  const after = [];
+  for (let row = 1; row <= 5; row++) {
+    form.set('rad', String(row));
+    reviews.push((await post(`${sheetUrl}/granska`, form)).ms);
+    const saved = await post(`${sheetUrl}/spara`, form);
+    if (saved.status !== 303) {
+      const said = [...saved.body.matchAll(/class="(?:fel|varning)">([^<]*)/g)].map((m) => m[1]);
+      throw new Error(`spara: ${saved.status}: ${said.join(' | ')}`);
+    }
+    saves.push(saved.ms);
+    after.push((await timed(base)).ms);
+  }
+    console.log(`review a row (median of 5): ${ms(median(reviews))}`);
+  console.log(`save a row, flushed and synced (median of 5): ${ms(median(saves))}`);
+  console.log(`overview after a save (median of 5): ${ms(median(after))}`);
+} catch (e) {
+  console.log(`saving not measured: ${e.message}`);
 }
 child.kill('SIGTERM');
 
@@ -105,7 +117,4 @@ console.log(`overview, first load (every file read and checked): ${ms(cold.ms)}`
 console.log(`overview again (median of 10): ${ms(median(warm))}`);
 console.log(`sheet page (median of 10): ${ms(median(page))}`);
 console.log(`field check round trip (median of 50): ${ms(median(checks))}, 95th percentile ${ms(p95(checks))}`);
-console.log(`review a row (median of 5): ${ms(median(reviews))}`);
-console.log(`save a row, flushed and synced (median of 5): ${ms(median(saves))}`);
-console.log(`overview after a save (median of 5): ${ms(median(after))}`);
 rmSync(work, { recursive: true, force: true });
