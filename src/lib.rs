@@ -32,6 +32,7 @@
 
 pub mod cli;
 pub mod diag;
+pub mod http;
 pub mod load;
 pub mod localtime;
 pub mod model;
@@ -46,3 +47,4 @@ pub mod scan;
 pub mod site;
 pub mod source;
 pub mod transcript;
+pub mod workbench;

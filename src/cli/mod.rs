@@ -4,7 +4,7 @@
 //! (0 ok, 1 failure, 2 usage). Nothing below this module imports it.
 //!
 //! `build`, `check` and `serve` make the kit from `content/`;
-//! `transcribe` and `reconcile` are the companion commands for the way back
+//! `transcribe`, `reconcile` and `workbench` are the companion commands for the way back
 //! from paper, which load the kit through `load_kit`.
 
 pub mod build;
@@ -13,6 +13,7 @@ pub mod reconcile;
 pub mod scan;
 pub mod serve;
 pub mod transcribe;
+pub mod workbench;
 
 use crate::diag::report;
 use crate::model::Kit;
@@ -67,6 +68,9 @@ pub enum Command {
     /// Läs skannade samtalsloggar: kryssen maskinläses, handskriften klipps
     /// ut, och varje blad blir ett utkast som en samordnare bekräftar.
     Scan(scan::ScanArgs),
+    /// Arbetsbänken i webbläsaren: skriv in pappersloggar, stäm av och bocka av
+    /// arbetslistor (bara på 127.0.0.1).
+    Workbench(workbench::WorkbenchArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -101,6 +105,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Transcribe(args) => transcribe::run(args),
         Command::Reconcile(args) => reconcile::run(args),
         Command::Scan(args) => scan::run(args),
+        Command::Workbench(args) => workbench::run(args),
     }
 }
 

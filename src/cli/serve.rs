@@ -4,10 +4,8 @@
 //! files on disk never contain it. Dot-files and anything inside a
 //! reconciliation folder are never served, wherever they turn up.
 
-mod http;
-
+use crate::http::{self, Response};
 use crate::pipeline::{self, BuildError, Paths};
-use http::Response;
 use notify::{RecursiveMode, Watcher};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;

@@ -25,3 +25,4 @@ mod site_snapshots;
 mod support;
 mod transcribe_cli;
 mod transcribe_guided;
+mod workbench;

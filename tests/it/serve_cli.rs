@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// The server's own cap on connections served at once (`serve/http.rs`).
+/// The server's own cap on connections served at once (`src/http.rs`).
 const MAX_CONNECTIONS: usize = 32;
 
 struct Server {

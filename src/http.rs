@@ -1,5 +1,6 @@
-//! A small HTTP/1.1 server for `serve`: GET and HEAD only, on the listener
-//! it is given (127.0.0.1). Every connection has a thread of its own, up to
+//! A small HTTP/1.1 server for `serve` and `workbench`, on the listener it
+//! is given (127.0.0.1): GET and HEAD, and for the workbench also POST with
+//! a small form body ([`Options::post`]). Every connection has a thread of its own, up to
 //! [`MAX_CONNECTIONS`] (beyond that the answer is 503 at once), and time-outs
 //! on reading a request and on writing an answer, so a client that is slow,
 //! stalls half-way or sends requests without reading the answers holds up
@@ -23,12 +24,37 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
 /// Longest request head (request line and header fields).
 const MAX_HEAD: usize = 16 * 1024;
+/// Longest request body (a form of one paper row is a few hundred bytes).
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// What the server accepts beyond GET and HEAD.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Accept POST with a body of at most [`MAX_BODY`] bytes.
+    pub post: bool,
+}
 
 /// What the handler is asked.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Request {
+    /// `GET`, `HEAD` or `POST`.
+    pub method: String,
     /// The request target as sent: path and query, still percent-encoded.
     pub target: String,
+    /// The header fields, names in lower case, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body of a POST.
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The first header field of that (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// What the handler answers.
@@ -39,6 +65,8 @@ pub struct Response {
     pub body: Vec<u8>,
     /// `Cache-Control: no-store` rather than `no-cache`.
     pub no_store: bool,
+    /// Further header fields (`Location`, `Content-Security-Policy`, …).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Response {
@@ -48,10 +76,11 @@ impl Response {
             content_type,
             body: body.into(),
             no_store: false,
+            headers: Vec::new(),
         }
     }
 
-    fn text(status: u16, text: &str) -> Self {
+    pub fn text(status: u16, text: &str) -> Self {
         Response::new(status, "text/plain; charset=utf-8", text)
     }
 }
@@ -61,6 +90,11 @@ type Handler = dyn Fn(&Request) -> Response + Send + Sync;
 /// Serves connections until the listener fails for good. Never returns
 /// under normal use.
 pub fn run(listener: &TcpListener, handler: Arc<Handler>) {
+    run_with(listener, Options::default(), handler);
+}
+
+/// As [`run`], accepting what `options` allow.
+pub fn run_with(listener: &TcpListener, options: Options, handler: Arc<Handler>) {
     let port = listener.local_addr().map_or(0, |a| a.port());
     let active = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
@@ -88,7 +122,7 @@ pub fn run(listener: &TcpListener, handler: Arc<Handler>) {
             .name("serve".into())
             .spawn(move || {
                 let _slot = slot;
-                connection(stream, port, &*handler);
+                connection(stream, port, options, &*handler);
             });
     }
 }
@@ -131,7 +165,7 @@ fn close(mut stream: &TcpStream) {
     }
 }
 
-fn connection(mut stream: TcpStream, port: u16, handler: &Handler) {
+fn connection(mut stream: TcpStream, port: u16, options: Options, handler: &Handler) {
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
     let mut buf = Vec::new();
@@ -146,8 +180,8 @@ fn connection(mut stream: TcpStream, port: u16, handler: &Handler) {
                 return;
             }
         };
-        let (is_head, keep) = match parse(&head, port) {
-            Ok(parsed) => (parsed.head, parsed.keep_alive),
+        let parsed = match parse(&head, port, options) {
+            Ok(parsed) => parsed,
             Err(status) => {
                 if send(&mut stream, &error(status), false, false).is_ok() {
                     close(&stream);
@@ -155,8 +189,22 @@ fn connection(mut stream: TcpStream, port: u16, handler: &Handler) {
                 return;
             }
         };
-        let target = request_target(&head);
-        let response = handler(&Request { target });
+        let (is_head, keep) = (parsed.head, parsed.keep_alive);
+        let body = match read_body(&mut stream, &mut buf, parsed.body_len) {
+            Ok(body) => body,
+            Err(status) => {
+                if send(&mut stream, &error(status), false, false).is_ok() {
+                    close(&stream);
+                }
+                return;
+            }
+        };
+        let response = handler(&Request {
+            method: parsed.method,
+            target: request_target(&head),
+            headers: parsed.headers,
+            body,
+        });
         if send(&mut stream, &response, is_head, keep).is_err() {
             return;
         }
@@ -169,7 +217,8 @@ fn connection(mut stream: TcpStream, port: u16, handler: &Handler) {
 
 fn error(status: u16) -> Response {
     let text = match status {
-        405 => "Bara GET och HEAD stöds.\n",
+        405 => "Metoden stöds inte.\n",
+        413 => "Begärans innehåll är för stort.\n",
         408 => "Begäran kom inte fram i tid.\n",
         431 => "Begärans huvud är för stort.\n",
         505 => "Bara HTTP/1.0 och HTTP/1.1 stöds.\n",
@@ -210,6 +259,28 @@ fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Option<Vec<u8>
     }
 }
 
+/// Reads a body of `len` bytes: first what already came with the head.
+fn read_body(stream: &mut TcpStream, buf: &mut Vec<u8>, len: usize) -> Result<Vec<u8>, u16> {
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    let deadline = Instant::now() + READ_TIMEOUT;
+    let mut chunk = [0u8; 4096];
+    while buf.len() < len {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err(408);
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => return Err(400),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => return Err(408),
+        }
+    }
+    Ok(buf.drain(..len).collect())
+}
+
 /// The index just past the blank line that ends a head (CRLF or bare LF).
 fn head_end(buf: &[u8]) -> Option<usize> {
     buf.iter().enumerate().find_map(|(i, b)| {
@@ -225,8 +296,11 @@ fn head_end(buf: &[u8]) -> Option<usize> {
 }
 
 struct Parsed {
+    method: String,
     head: bool,
     keep_alive: bool,
+    headers: Vec<(String, String)>,
+    body_len: usize,
 }
 
 fn lines(head: &[u8]) -> impl Iterator<Item = &str> {
@@ -245,8 +319,9 @@ fn request_target(head: &[u8]) -> String {
 }
 
 /// Checks the request line and the fields that matter: a GET or HEAD
-/// without a body, for this server's own host name.
-fn parse(head: &[u8], port: u16) -> Result<Parsed, u16> {
+/// without a body (or a POST with a small one, when allowed), for this
+/// server's own host name.
+fn parse(head: &[u8], port: u16, options: Options) -> Result<Parsed, u16> {
     if std::str::from_utf8(head).is_err() {
         return Err(400);
     }
@@ -267,17 +342,28 @@ fn parse(head: &[u8], port: u16) -> Result<Parsed, u16> {
     }
     let mut host = None;
     let mut connection = String::new();
+    let mut headers = Vec::new();
+    let mut body_len = None;
     for line in lines.take_while(|l| !l.is_empty()) {
         let (name, value) = line.split_once(':').ok_or(400u16)?;
         let value = value.trim();
-        match name.to_ascii_lowercase().as_str() {
+        let name = name.to_ascii_lowercase();
+        match name.as_str() {
             "host" => host = Some(value.to_ascii_lowercase()),
             "connection" => connection = value.to_ascii_lowercase(),
-            "content-length" if value != "0" => return Err(400),
+            "content-length" => {
+                let len: usize = value.parse().map_err(|_| 400u16)?;
+                if body_len.is_some_and(|l| l != len) {
+                    return Err(400);
+                }
+                body_len = Some(len);
+            }
             "transfer-encoding" => return Err(400),
             _ => {}
         }
+        headers.push((name, value.to_owned()));
     }
+    let body_len = body_len.unwrap_or(0);
     // Another host name means a page elsewhere is reaching in (DNS
     // rebinding); HTTP/1.1 requires the field.
     match host {
@@ -286,8 +372,11 @@ fn parse(head: &[u8], port: u16) -> Result<Parsed, u16> {
         _ => return Err(400),
     }
     let head = match method {
+        "GET" | "HEAD" if body_len > 0 => return Err(400),
         "GET" => false,
         "HEAD" => true,
+        "POST" if options.post && body_len > MAX_BODY => return Err(413),
+        "POST" if options.post => false,
         _ => return Err(405),
     };
     let keep_alive = if http11 {
@@ -295,15 +384,25 @@ fn parse(head: &[u8], port: u16) -> Result<Parsed, u16> {
     } else {
         connection.split(',').any(|c| c.trim() == "keep-alive")
     };
-    Ok(Parsed { head, keep_alive })
+    Ok(Parsed {
+        method: method.to_owned(),
+        head,
+        keep_alive,
+        headers,
+        body_len,
+    })
 }
 
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        303 => "See Other",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Content Too Large",
         408 => "Request Timeout",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
@@ -323,6 +422,13 @@ fn head_bytes(r: &Response, close: bool, out: &mut Vec<u8>) {
     );
     if r.status == 405 {
         head.push_str("Allow: GET, HEAD\r\n");
+    }
+    for (name, value) in &r.headers {
+        // A value never spans lines: nothing the handler puts here can add
+        // a header field of its own.
+        if !value.contains(['\r', '\n']) {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
     }
     if r.status == 503 {
         head.push_str("Retry-After: 1\r\n");
@@ -355,18 +461,47 @@ mod tests {
         assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
     }
 
+    const GET: Options = Options { post: false };
+
+    #[test]
+    fn accepts_a_small_post_only_when_asked_to() {
+        let post = b"POST /a HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nContent-Length: 5\r\n\r\n";
+        assert_eq!(parse(post, 8000, GET).err(), Some(405));
+        let parsed = parse(post, 8000, Options { post: true }).expect("post");
+        assert_eq!((parsed.method.as_str(), parsed.body_len), ("POST", 5));
+        let big = format!(
+            "POST /a HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nContent-Length: {}\r\n\r\n",
+            MAX_BODY + 1
+        );
+        assert_eq!(
+            parse(big.as_bytes(), 8000, Options { post: true }).err(),
+            Some(413)
+        );
+        let foreign = b"POST /a HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 5\r\n\r\n";
+        assert_eq!(
+            parse(foreign, 8000, Options { post: true }).err(),
+            Some(400)
+        );
+    }
+
     #[test]
     fn accepts_only_get_and_head_for_its_own_host() {
-        let ok = parse(b"GET /a HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n", 8000).expect("ok");
+        let ok = parse(
+            b"GET /a HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n",
+            8000,
+            GET,
+        )
+        .expect("ok");
         assert!(!ok.head && ok.keep_alive);
         let head = parse(
             b"HEAD / HTTP/1.1\r\nHost: localhost:8000\r\nConnection: close\r\n\r\n",
             8000,
+            GET,
         )
         .expect("ok");
         assert!(head.head && !head.keep_alive);
         assert!(
-            !parse(b"GET / HTTP/1.0\r\n\r\n", 8000)
+            !parse(b"GET / HTTP/1.0\r\n\r\n", 8000, GET)
                 .expect("1.0")
                 .keep_alive
         );
@@ -385,7 +520,7 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                parse(bad, 8000).err(),
+                parse(bad, 8000, GET).err(),
                 Some(status),
                 "{}",
                 String::from_utf8_lossy(bad)
