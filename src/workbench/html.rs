@@ -10,21 +10,9 @@ pub const CSS: &str = include_str!("wb.css");
 /// completion; every rule stays on the server.
 pub const JS: &str = include_str!("wb.js");
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML element content and quoted attribute values: the
+/// site's escaping.
+pub use crate::site::markdown::escape as esc;
 
 /// Percent-encodes a path segment or query value.
 pub fn url(s: &str) -> String {
