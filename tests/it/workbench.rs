@@ -244,3 +244,97 @@ fn workbench_end_to_end_in_chromium() {
         assert!(!log.contains(secret), "the server said {secret}: {log}");
     }
 }
+
+/// Scanned sheets reviewed in the workbench: `reservkit scan` drafts copier
+/// scans into the workbench folder, `tests/browser/scanqueue.mjs` opens the
+/// queue and the least certain sheet, types the handwriting beside the field
+/// images and confirms a row; the row is in the sheet's file, names the
+/// scan, and passes `transcribe --check`.
+#[test]
+fn scanned_sheet_reviewed_and_saved_in_chromium() {
+    let chromium = env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let browser = repo().join("tests/browser");
+    let ready = which("node").is_some()
+        && ["axe-core", "playwright-core"]
+            .iter()
+            .all(|p| browser.join("node_modules").join(p).is_dir())
+        && chromium.is_file();
+    if !ready {
+        let message =
+            "the scan queue browser test cannot run: node, its packages or Chromium missing";
+        assert!(env::var("CI").map_or(true, |v| v != "true"), "{message}");
+        let _ = writeln!(std::io::stderr(), "note: skipping: {message}");
+        return;
+    }
+    let Some(python) = crate::scan::tools() else {
+        return;
+    };
+    let scans = crate::scan::scans(&python);
+    let pdfs: Vec<PathBuf> = std::fs::read_dir(scans)
+        .expect("scans")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("avstamning");
+    let cwd = tmp.path().join("arbete");
+    std::fs::create_dir_all(&cwd).expect("cwd");
+    let layout = crate::support::built_kit().join("print/samtalslogg/layout.json");
+    let scanned = Command::new(env!("CARGO_BIN_EXE_reservkit"))
+        .arg("scan")
+        .args(&pdfs)
+        .arg("--layout")
+        .arg(&layout)
+        .arg("--dir")
+        .arg(&dir)
+        .output()
+        .expect("scan runs");
+    assert!(
+        dir.join("skanning/index.json").is_file(),
+        "{}",
+        String::from_utf8_lossy(&scanned.stderr)
+    );
+    let log = tmp.path().join("server.log");
+    let output = Command::new("node")
+        .arg(browser.join("scanqueue.mjs"))
+        .current_dir(&browser)
+        .env("RESERVKIT_BIN", env!("CARGO_BIN_EXE_reservkit"))
+        .env("WB_CONTENT", repo().join("content"))
+        .env("WB_DIR", &dir)
+        .env("WB_CWD", &cwd)
+        .env("WB_LOG", &log)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "scanqueue.mjs failed:\n{said}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sheet = said.lines().last().expect("the sheet").trim().to_owned();
+    let file = dir.join(format!("{sheet}.csv"));
+    let text = std::fs::read_to_string(&file).expect("the sheet's file");
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let row = text.lines().last().expect("row");
+    assert!(
+        row.contains(";Eva Skrivare (skanning skanning-"),
+        "the row names the scan: {row}"
+    );
+    let check = Command::new(env!("CARGO_BIN_EXE_reservkit"))
+        .arg("transcribe")
+        .arg("--check")
+        .arg(&file)
+        .arg("--content")
+        .arg(repo().join("content"))
+        .output()
+        .expect("check runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
