@@ -567,7 +567,9 @@ fn form(
     let _ = writeln!(body, "</div>\n</form>");
 }
 
-/// One labelled input with its help and its messages.
+/// One labelled input with its help and its messages; for a scanned row,
+/// the field's images and whether its tick was read uncertain.
+#[allow(clippy::too_many_arguments)]
 fn field(
     body: &mut String,
     c: Column,
@@ -616,9 +618,9 @@ fn field(
         ("", "", "")
     };
     let unsure_ref = unsure_ref.replace("{name}", name);
-    let _ = write!(
+    let _ = writeln!(
         body,
-        "<div class=\"falt{wide}{unsure_class}\" data-falt=\"{name}\"><label for=\"f-{name}\">{unsure_label}{label}{required}</label>\n",
+        "<div class=\"falt{wide}{unsure_class}\" data-falt=\"{name}\"><label for=\"f-{name}\">{unsure_label}{label}{required}</label>",
         label = esc(label.unwrap_or(spec.prompt)),
     );
     if let Some((base, sheet, r)) = scan {
