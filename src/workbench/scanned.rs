@@ -229,6 +229,32 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_row_carries_its_ticks_images_and_doubts() {
+        let r = serde_json::json!({
+            "row": 3,
+            "uncertain": ["nadd=ja"],
+            "conflicts": ["riktning: flera kryss (ut, in)"],
+            "values": {"blad": "x-001", "rad": "3", "riktning": null, "id_typ": "reserv"},
+            "fields": [
+                {"column": "reservnummer", "image": "rad-03-reservnummer.png"},
+                {"column": "patient", "image": "../ut.png"}
+            ]
+        });
+        let d = draft_row(&r).expect("row");
+        assert_eq!(d.row, 3);
+        assert_eq!(d.values[Column::IdTyp.index()], "reserv");
+        assert_eq!(d.values[Column::Riktning.index()], "");
+        assert_eq!(d.uncertain, ["nadd", "riktning"]);
+        assert_eq!(
+            d.images,
+            [(
+                "personnummer".to_owned(),
+                "rad-03-reservnummer.png".to_owned()
+            )]
+        );
+    }
+
+    #[test]
     fn the_scan_is_named_within_the_column() {
         assert_eq!(
             typed_by("Anna Andersson", "boden-008.pdf s. 3"),

@@ -338,3 +338,52 @@ fn scanned_sheet_reviewed_and_saved_in_chromium() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+#[test]
+fn scanned_field_images_need_the_secret_and_stay_in_the_scan_folder() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("avst");
+    let sheet = dir.join("skanning/sunderby-medicin-61-001");
+    std::fs::create_dir_all(&sheet).expect("folder");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for d in [&dir, &dir.join("skanning"), &sheet] {
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).expect("mode");
+        }
+    }
+    std::fs::write(sheet.join("rad-01-patient.png"), b"fiktiv bild").expect("png");
+    std::fs::write(dir.join("hemlig.png"), b"hemlig").expect("png");
+    let s = start(&dir, tmp.path());
+    let own = format!("127.0.0.1:{}", s.port);
+    let get = |target: &str| {
+        request(
+            s.port,
+            &format!("GET {target} HTTP/1.1\r\nHost: {own}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    let image = get(&format!(
+        "/{}/skannat/sunderby-medicin-61-001/rad-01-patient.png",
+        s.token
+    ));
+    assert_eq!(status(&image), 200, "{image}");
+    assert!(image.contains("\r\nCache-Control: no-store\r\n"), "{image}");
+    assert!(image.contains("image/png"), "{image}");
+    assert_eq!(
+        status(&get("/skannat/sunderby-medicin-61-001/rad-01-patient.png")),
+        403
+    );
+    for bad in [
+        "skannat/%2e%2e/hemlig.png",
+        "skannat/sunderby-medicin-61-001/%2e%2e%2f%2e%2e%2fhemlig.png",
+        "skannat/sunderby-medicin-61-001/..%2fhemlig.png",
+        "skannat/sunderby-medicin-61-001/utkast.json",
+        "skannat/sunderby-medicin-61-001/.png",
+    ] {
+        let answer = get(&format!("/{}/{bad}", s.token));
+        assert_eq!(status(&answer), 404, "{bad}: {answer}");
+    }
+    let queue = get(&format!("/{}/skannat", s.token));
+    assert_eq!(status(&queue), 200, "{queue}");
+    assert!(queue.contains("Inga skannade blad"), "{queue}");
+}
