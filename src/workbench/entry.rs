@@ -7,6 +7,7 @@
 //! appended lines, as in guided entry.
 
 use super::html::{self, Section, esc, url};
+use super::scanned::{self, DraftRow};
 use super::store::SheetFile;
 use super::{Ctx, html_response, redirect};
 use crate::http::Response;
@@ -263,6 +264,38 @@ pub fn sheet_page(ctx: &Ctx<'_>, sheet_text: &str) -> Response {
             ),
         };
     }
+    if scanned::active(ctx) && wanted("ratta").is_none() {
+        let draft = scanned::draft(ctx, &sheet.to_string()).unwrap_or_default();
+        match draft
+            .rows
+            .iter()
+            .find(|r| sf.validator.latest(&sheet, r.row).is_none())
+        {
+            Some(r) => {
+                let target = RowKind {
+                    row: r.row,
+                    kind: EntryKind::Original,
+                };
+                let mut values = r.values.clone();
+                values[Column::TranskriberadAv.index()] = String::new();
+                return render(
+                    ctx,
+                    &sheet,
+                    unit,
+                    &sf,
+                    Some(target),
+                    &values,
+                    &Messages::default(),
+                    &notices,
+                    200,
+                );
+            }
+            None => notices.push(
+                "Alla skannade rader på bladet är sparade. Skriv in fler rader här, eller välj nästa blad i «Skannade blad»."
+                    .to_owned(),
+            ),
+        }
+    }
     let (target, values) = match wanted("ratta") {
         Some(row) => match sf.validator.latest(&sheet, row) {
             Some(latest) => (
@@ -376,17 +409,31 @@ fn render(
         }
         let _ = writeln!(body, "</ul></div>");
     }
+    let draft = if scanned::active(ctx) {
+        scanned::draft(ctx, &sheet.to_string())
+    } else {
+        None
+    };
     match target {
-        Some(t) => form(
-            ctx,
-            &mut body,
-            sheet,
-            sf,
-            t,
-            values,
-            messages,
-            start.is_none(),
-        ),
+        Some(t) => {
+            let scan = draft.as_ref().and_then(|d| {
+                d.rows
+                    .iter()
+                    .find(|r| r.row == t.row && t.kind == EntryKind::Original)
+                    .map(|r| (d.source.as_str(), r))
+            });
+            form(
+                ctx,
+                &mut body,
+                sheet,
+                sf,
+                t,
+                values,
+                messages,
+                start.is_none(),
+                scan,
+            );
+        }
         None => {
             let _ = writeln!(
                 body,
@@ -409,6 +456,7 @@ fn form(
     values: &[String],
     messages: &Messages,
     ask_start: bool,
+    scan: Option<(&str, &DraftRow)>,
 ) {
     let kit = ctx.wb.kit;
     let heading = match target.kind {
@@ -434,6 +482,17 @@ fn form(
         post = fields::kind_text(target.kind),
         version = sf.version,
     );
+    if let Some((source, _)) = scan {
+        let _ = writeln!(
+            body,
+            "<input type=\"hidden\" name=\"{mark}\" value=\"1\">\n\
+             <p class=\"skannad\">Raden är läst från skanningen {source}. Kryssen som lästes är ifyllda; \
+             jämför dem med bilden. Skriv in det handskrivna från bilderna bredvid fälten.</p>",
+            mark = scanned::MARK,
+            source = esc(source),
+        );
+    }
+    let scan_row = scan.map(|(_, r)| (ctx.base.as_str(), sheet, r));
     let mut first = true;
     if ask_start {
         let _ = writeln!(body, "<fieldset><legend>Bladets huvud</legend>");
@@ -443,6 +502,7 @@ fn form(
             &values[Column::DriftstoppStart.index()],
             messages,
             true,
+            None,
             None,
             None,
         );
@@ -474,6 +534,7 @@ fn form(
                 first,
                 extra.as_deref(),
                 None,
+                scan_row,
             );
             first = false;
         }
@@ -493,6 +554,7 @@ fn form(
         false,
         None,
         None,
+        None,
     );
     let _ = writeln!(body, "</fieldset>");
     let _ = writeln!(
@@ -505,7 +567,9 @@ fn form(
     let _ = writeln!(body, "</div>\n</form>");
 }
 
-/// One labelled input with its help and its messages.
+/// One labelled input with its help and its messages; for a scanned row,
+/// the field's images and whether its tick was read uncertain.
+#[allow(clippy::too_many_arguments)]
 fn field(
     body: &mut String,
     c: Column,
@@ -514,6 +578,7 @@ fn field(
     autofocus: bool,
     extra_help: Option<&str>,
     label: Option<&str>,
+    scan: Option<(&str, &SheetNo, &DraftRow)>,
 ) {
     let spec = c.spec();
     let name = spec.name;
@@ -542,13 +607,45 @@ fn field(
         _ => "",
     };
     let wide = if spec.max_chars > 100 { " bred" } else { "" };
+    let uncertain = scan.is_some_and(|(_, _, r)| r.uncertain.iter().any(|u| u == name));
+    let (unsure_class, unsure_label, unsure_ref) = if uncertain {
+        (
+            " osaker",
+            "<span class=\"osaker-markering\">Osäker: </span>",
+            " o-{name}",
+        )
+    } else {
+        ("", "", "")
+    };
+    let unsure_ref = unsure_ref.replace("{name}", name);
+    let _ = writeln!(
+        body,
+        "<div class=\"falt{wide}{unsure_class}\" data-falt=\"{name}\"><label for=\"f-{name}\">{unsure_label}{label}{required}</label>",
+        label = esc(label.unwrap_or(spec.prompt)),
+    );
+    if let Some((base, sheet, r)) = scan {
+        for (_, image) in r.images.iter().filter(|(col, _)| col == name) {
+            let _ = writeln!(
+                body,
+                "<img class=\"faltbild\" src=\"{base}/skannat/{}/{}\" alt=\"Skannad handskrift: {}, rad {}\">",
+                url(&sheet.to_string()),
+                url(image),
+                esc(spec.prompt),
+                r.row
+            );
+        }
+    }
+    if uncertain {
+        let _ = writeln!(
+            body,
+            "<p class=\"osaker\" id=\"o-{name}\">Kryss osäker – kontrollera mot bilden.</p>"
+        );
+    }
     let _ = write!(
         body,
-        "<div class=\"falt{wide}\" data-falt=\"{name}\"><label for=\"f-{name}\">{label}{required}</label>\n\
-         <input id=\"f-{name}\" name=\"{name}\" value=\"{value}\" autocomplete=\"off\" spellcheck=\"false\" \
-         maxlength=\"{max}\" aria-describedby=\"h-{name} m-{name}\"{invalid}{focus}>\n\
+        "<input id=\"f-{name}\" name=\"{name}\" value=\"{value}\" autocomplete=\"off\" spellcheck=\"false\" \
+         maxlength=\"{max}\" aria-describedby=\"h-{name} m-{name}{unsure_ref}\"{invalid}{focus}>\n\
          <p class=\"hjalp\" id=\"h-{name}\">{help}</p>\n<div class=\"meddelande\" id=\"m-{name}\" aria-live=\"polite\">",
-        label = esc(label.unwrap_or(spec.prompt)),
         value = esc(value),
         max = spec.max_chars,
         help = esc(&help),
@@ -657,6 +754,14 @@ fn row_fields(
     f[Column::Rad.index()] = row.to_string();
     f[Column::Post.index()] = fields::kind_text(kind).to_owned();
     f[Column::TranskriberadAv.index()] = ctx.f("transkriberad_av").trim().to_owned();
+    if scanned::active(ctx)
+        && kind == EntryKind::Original
+        && let Some(draft) = scanned::draft(ctx, &sheet.to_string())
+        && !f[Column::TranskriberadAv.index()].is_empty()
+    {
+        f[Column::TranskriberadAv.index()] =
+            scanned::typed_by(&f[Column::TranskriberadAv.index()], &draft.source);
+    }
     f[Column::Transkriberad.index()] = fields::format_point(now);
     Ok((RowKind { row, kind }, f))
 }
@@ -861,7 +966,7 @@ fn moved_if_taken(
 
 /// Remembers the coordinator's name (not patient data) for the next form.
 fn with_name(ctx: &Ctx<'_>, mut r: Response) -> Response {
-    let name = ctx.f("transkriberad_av").trim();
+    let name = scanned::plain_name(ctx.f("transkriberad_av"));
     if !name.is_empty() {
         r.headers.push((
             "Set-Cookie",
@@ -972,12 +1077,20 @@ fn confirm_page(
     let _ = writeln!(
         body,
         "<input type=\"hidden\" name=\"rad\" value=\"{}\">\n<input type=\"hidden\" name=\"post\" value=\"{}\">\n\
-         <input type=\"hidden\" name=\"version\" value=\"{}\">\n\
+         <input type=\"hidden\" name=\"version\" value=\"{}\">{}\n\
          <div class=\"knappar\"><button type=\"submit\" autofocus>{button}</button> \
          <button type=\"submit\" formaction=\"{sheet_url}/andra\" class=\"andra\">Ändra raden</button></div>\n</form>",
         target.row,
         fields::kind_text(target.kind),
         sf.version,
+        if scanned::active(ctx) {
+            format!(
+                "\n<input type=\"hidden\" name=\"{}\" value=\"1\">",
+                scanned::MARK
+            )
+        } else {
+            String::new()
+        },
     );
     html_response(200, html::page(&ctx.base, &title, Section::Entry, &body))
 }
@@ -1084,10 +1197,15 @@ pub fn save(ctx: &Ctx<'_>, sheet_text: &str) -> Response {
     with_name(
         ctx,
         redirect(format!(
-            "{}/blad/{}?sparad={}&vad={what}",
+            "{}/blad/{}?sparad={}&vad={what}{}",
             ctx.base,
             url(&sheet.to_string()),
-            target.row
+            target.row,
+            if scanned::active(ctx) {
+                format!("&{}=1", scanned::MARK)
+            } else {
+                String::new()
+            },
         )),
     )
 }

@@ -72,6 +72,7 @@ pub enum Section {
     Overview,
     Entry,
     Reconciliation,
+    Scan,
 }
 
 /// A whole page: `base` is `/NYCKEL` (every link starts with it).
@@ -93,11 +94,12 @@ pub fn page(base: &str, title: &str, section: Section, body: &str) -> String {
          <script src=\"{base}/wb.js\" defer></script>\n</head>\n<body>\n\
          <a class=\"hoppa\" href=\"#innehall\">Hoppa till innehållet</a>\n\
          <header><p class=\"namn\">Arbetsbänken för reservrutinen</p>\n\
-         <nav aria-label=\"Arbetsbänken\"><ul>{}{}{}</ul></nav></header>\n\
+         <nav aria-label=\"Arbetsbänken\"><ul>{}{}{}{}</ul></nav></header>\n\
          <main id=\"innehall\" tabindex=\"-1\">\n{body}\n</main>\n</body>\n</html>\n",
         esc(title),
         link("/", "Översikt", Section::Overview),
         link("/blad", "Skriv in blad", Section::Entry),
+        link("/skannat", "Skannade blad", Section::Scan),
         link("/avstamning", "Avstämning", Section::Reconciliation),
     )
 }

@@ -22,6 +22,7 @@ pub mod entry;
 pub mod html;
 pub mod overview;
 pub mod results;
+pub mod scanned;
 pub mod store;
 
 use crate::http::{Request, Response};
@@ -166,6 +167,8 @@ impl Workbench {
             (true, ["blad", sheet, "granska"]) => entry::review(&ctx, sheet),
             (true, ["blad", sheet, "andra"]) => entry::edit(&ctx, sheet),
             (true, ["blad", sheet, "spara"]) => entry::save(&ctx, sheet),
+            (false, ["skannat"]) => scanned::queue(&ctx),
+            (false, ["skannat", sheet, file]) => scanned::image(&ctx, sheet, file),
             (false, ["avstamning"]) => results::page(&ctx),
             (true, ["avstamning", "kor"]) => results::run(&ctx),
             (false, ["avstamning", "fall"]) => results::cases(&ctx),

@@ -35,7 +35,7 @@ fn python_with_pillow() -> Option<PathBuf> {
     })
 }
 
-fn tools() -> Option<PathBuf> {
+pub(crate) fn tools() -> Option<PathBuf> {
     let python = python_with_pillow();
     let missing: Vec<&str> = [
         ("pdftoppm", on_path("pdftoppm").is_some()),
@@ -59,7 +59,7 @@ fn tools() -> Option<PathBuf> {
 }
 
 /// Scans of the shipped kit's first unit's forms, made once per test run.
-fn scans(python: &Path) -> &'static Path {
+pub(crate) fn scans(python: &Path) -> &'static Path {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
         let kit = crate::support::built_kit();

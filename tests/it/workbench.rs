@@ -244,3 +244,146 @@ fn workbench_end_to_end_in_chromium() {
         assert!(!log.contains(secret), "the server said {secret}: {log}");
     }
 }
+
+/// Scanned sheets reviewed in the workbench: `reservkit scan` drafts copier
+/// scans into the workbench folder, `tests/browser/scanqueue.mjs` opens the
+/// queue and the least certain sheet, types the handwriting beside the field
+/// images and confirms a row; the row is in the sheet's file, names the
+/// scan, and passes `transcribe --check`.
+#[test]
+fn scanned_sheet_reviewed_and_saved_in_chromium() {
+    let chromium = env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let browser = repo().join("tests/browser");
+    let ready = which("node").is_some()
+        && ["axe-core", "playwright-core"]
+            .iter()
+            .all(|p| browser.join("node_modules").join(p).is_dir())
+        && chromium.is_file();
+    if !ready {
+        let message =
+            "the scan queue browser test cannot run: node, its packages or Chromium missing";
+        assert!(env::var("CI").map_or(true, |v| v != "true"), "{message}");
+        let _ = writeln!(std::io::stderr(), "note: skipping: {message}");
+        return;
+    }
+    let Some(python) = crate::scan::tools() else {
+        return;
+    };
+    let scans = crate::scan::scans(&python);
+    let pdfs: Vec<PathBuf> = std::fs::read_dir(scans)
+        .expect("scans")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("avstamning");
+    let cwd = tmp.path().join("arbete");
+    std::fs::create_dir_all(&cwd).expect("cwd");
+    let layout = crate::support::built_kit().join("print/samtalslogg/layout.json");
+    let scanned = Command::new(env!("CARGO_BIN_EXE_reservkit"))
+        .arg("scan")
+        .args(&pdfs)
+        .arg("--layout")
+        .arg(&layout)
+        .arg("--dir")
+        .arg(&dir)
+        .output()
+        .expect("scan runs");
+    assert!(
+        dir.join("skanning/index.json").is_file(),
+        "{}",
+        String::from_utf8_lossy(&scanned.stderr)
+    );
+    let log = tmp.path().join("server.log");
+    let output = Command::new("node")
+        .arg(browser.join("scanqueue.mjs"))
+        .current_dir(&browser)
+        .env("RESERVKIT_BIN", env!("CARGO_BIN_EXE_reservkit"))
+        .env("WB_CONTENT", repo().join("content"))
+        .env("WB_DIR", &dir)
+        .env("WB_CWD", &cwd)
+        .env("WB_LOG", &log)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "scanqueue.mjs failed:\n{said}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sheet = said.lines().last().expect("the sheet").trim().to_owned();
+    let file = dir.join(format!("{sheet}.csv"));
+    let text = std::fs::read_to_string(&file).expect("the sheet's file");
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let row = text.lines().last().expect("row");
+    assert!(
+        row.contains(";Eva Skrivare (skanning skanning-"),
+        "the row names the scan: {row}"
+    );
+    let check = Command::new(env!("CARGO_BIN_EXE_reservkit"))
+        .arg("transcribe")
+        .arg("--check")
+        .arg(&file)
+        .arg("--content")
+        .arg(repo().join("content"))
+        .output()
+        .expect("check runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn scanned_field_images_need_the_secret_and_stay_in_the_scan_folder() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("avst");
+    let sheet = dir.join("skanning/sunderby-medicin-61-001");
+    std::fs::create_dir_all(&sheet).expect("folder");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for d in [&dir, &dir.join("skanning"), &sheet] {
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).expect("mode");
+        }
+    }
+    std::fs::write(sheet.join("rad-01-patient.png"), b"fiktiv bild").expect("png");
+    std::fs::write(dir.join("hemlig.png"), b"hemlig").expect("png");
+    let s = start(&dir, tmp.path());
+    let own = format!("127.0.0.1:{}", s.port);
+    let get = |target: &str| {
+        request(
+            s.port,
+            &format!("GET {target} HTTP/1.1\r\nHost: {own}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    let image = get(&format!(
+        "/{}/skannat/sunderby-medicin-61-001/rad-01-patient.png",
+        s.token
+    ));
+    assert_eq!(status(&image), 200, "{image}");
+    assert!(image.contains("\r\nCache-Control: no-store\r\n"), "{image}");
+    assert!(image.contains("image/png"), "{image}");
+    assert_eq!(
+        status(&get("/skannat/sunderby-medicin-61-001/rad-01-patient.png")),
+        403
+    );
+    for bad in [
+        "skannat/%2e%2e/hemlig.png",
+        "skannat/sunderby-medicin-61-001/%2e%2e%2f%2e%2e%2fhemlig.png",
+        "skannat/sunderby-medicin-61-001/..%2fhemlig.png",
+        "skannat/sunderby-medicin-61-001/utkast.json",
+        "skannat/sunderby-medicin-61-001/.png",
+    ] {
+        let answer = get(&format!("/{}/{bad}", s.token));
+        assert_eq!(status(&answer), 404, "{bad}: {answer}");
+    }
+    let queue = get(&format!("/{}/skannat", s.token));
+    assert_eq!(status(&queue), 200, "{queue}");
+    assert!(queue.contains("Inga skannade blad"), "{queue}");
+}
