@@ -125,6 +125,8 @@ let allowedOrigin = '';
 
 async function newCoordinator() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Generous waits: CI machines have two cores, shared with the other tests.
+  context.setDefaultTimeout(60000);
   await context.addInitScript({ content: axeSource });
   await context.route(/^(https?|wss?|ftp):/i, (route) => {
     const url = route.request().url();
@@ -262,7 +264,7 @@ async function main() {
   await page.focus('#f-personnummer');
   await page.keyboard.type('19900101-2384');
   await page.keyboard.press('Tab');
-  await page.locator('#m-personnummer .fel').waitFor({ timeout: 10000 });
+  await page.locator('#m-personnummer .fel').waitFor({ timeout: 30000 });
   const message = await page.locator('#m-personnummer').innerText();
   check(/kontrollsiffra/.test(message), `the check digit message: ${message}`);
   await page.goto(page.url());
@@ -303,7 +305,7 @@ async function main() {
     'the second coordinator is not told who else has the sheet open',
   );
   await typeRow(page, paperRow(0, { start: true }));
-  await olle.page.locator('#besked .varning', { hasText: 'sparades' }).waitFor({ timeout: 10000 });
+  await olle.page.locator('#besked .varning', { hasText: 'sparades' }).waitFor({ timeout: 30000 });
   await olle.page.focus('#f-driftstopp_start');
   await typeRow(olle.page, paperRow(1, { start: true, by: 'Olle Skrivare' }), {
     review: async (p) => {
