@@ -6,7 +6,6 @@ use crate::load;
 use crate::output::{self, Kind, OutFile, Staging};
 use crate::printouts;
 use crate::site::{self, BuildInfo, Templates};
-use crate::source::Source;
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 
@@ -115,7 +114,7 @@ fn make_to(
     };
     let glyphs = printouts::check_glyphs(&kit);
     if !glyphs.is_empty() {
-        diags.extend(glyphs.iter().map(|m| glyph_diagnostic(&sources.content, m)));
+        diags.extend(glyphs);
         diag::sort(&mut diags);
         return Err(BuildError::Invalid(diags));
     }
@@ -242,66 +241,6 @@ pub fn build(paths: &Paths, strict: bool) -> Result<Built, BuildError> {
         built.notes = staging.finish().map_err(BuildError::Output)?;
     }
     Ok(built)
-}
-
-/// Points at the first character the fonts lack, in the content file the
-/// text came from.
-fn glyph_diagnostic(content: &load::sources::Tree, m: &printouts::MissingGlyph) -> Diagnostic {
-    let file = if m.file.contains('/') {
-        content.files().iter().find(|f| f.shown == m.file)
-    } else {
-        content.get(&m.file)
-    };
-    let shown = file.map_or_else(|| content.shown(&m.file), |f| f.shown.clone());
-    let first = m.chars.first().copied().unwrap_or(' ');
-    let src = file
-        .and_then(|f| f.bytes.as_deref().ok())
-        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-        .unwrap_or_default();
-    let offset = src
-        .find(&m.text)
-        .and_then(|start| m.text.find(first).map(|i| start + i))
-        .or_else(|| src.find(first))
-        .or_else(|| written_as_entity(src, first));
-    let source = Source::new(shown.clone(), src);
-    // A character written as an escape ("\u2708") is found through the
-    // value it is part of.
-    let at = match offset {
-        Some(o) => Some(source.span(o..o + first.len_utf8())),
-        None => load::yaml::YamlDoc::parse(&shown, src)
-            .ok()
-            .and_then(|doc| doc.find_string(&m.text)),
-    };
-    let list: Vec<String> = m
-        .chars
-        .iter()
-        .map(|c| format!("«{c}» (U+{:04X})", u32::from(*c)))
-        .collect();
-    let message = format!(
-        "tecknet {} finns inte i utskrifternas typsnitt och skulle bli tomt på papper",
-        list.join(", ")
-    );
-    match at {
-        Some(span) => Diagnostic::at(span, message),
-        None => Diagnostic::in_file(shown, message),
-    }
-    .with_hint(
-        "skriv om texten med bokstäver, siffror och vanliga skiljetecken (latinska alfabetet)",
-    )
-}
-
-/// Where `c` is written as an HTML character reference (`&#x2708;`,
-/// `&#9992;`) in a Markdown page.
-fn written_as_entity(src: &str, c: char) -> Option<usize> {
-    let code = u32::from(c);
-    let lower = src.to_ascii_lowercase();
-    [
-        format!("&#x{code:x};"),
-        format!("&#x{code:04x};"),
-        format!("&#{code};"),
-    ]
-    .iter()
-    .find_map(|form| lower.find(form.as_str()))
 }
 
 #[derive(Debug)]

@@ -21,7 +21,7 @@ pub use pages::RESERVED_SLUGS;
 pub use sources::Sources;
 
 use crate::diag::{self, Diagnostic, display_path};
-use crate::model::Kit;
+use crate::model::{Kit, Origins};
 use jiff::civil::Date;
 use std::path::Path;
 use yaml::YamlDoc;
@@ -54,9 +54,16 @@ pub fn load_tree(tree: &sources::Tree, today: Date) -> Loaded {
         };
     }
 
-    let settings =
-        read_yaml(tree, "kit.yaml", &mut diags).and_then(|doc| kit::settings(&doc, &mut diags));
+    let mut origins = Origins::default();
+    let mut record = |name: &str, doc: &YamlDoc| {
+        origins.add(name, &tree.shown(name), doc.string_spans());
+    };
+    let settings = read_yaml(tree, "kit.yaml", &mut diags).and_then(|doc| {
+        record("kit.yaml", &doc);
+        kit::settings(&doc, &mut diags)
+    });
     let directory = read_yaml(tree, "contacts.yaml", &mut diags).and_then(|doc| {
+        record("contacts.yaml", &doc);
         let hours = settings.as_ref().map(|s| s.municipality_hours);
         let verify = settings.as_ref().map_or(365, |s| s.verify_within_days);
         let codes = settings
@@ -104,6 +111,7 @@ pub fn load_tree(tree: &sources::Tree, today: Date) -> Loaded {
                 version,
                 data_date,
                 settings_file: tree.shown("kit.yaml"),
+                origins,
             })
         }
         _ => None,

@@ -142,6 +142,39 @@ impl YamlDoc {
         (best, key_pos)
     }
 
+    /// Every string value in the document with where it is written, in
+    /// document order (a value repeated keeps each place).
+    pub fn string_spans(&self) -> Vec<(String, Span)> {
+        fn walk(v: &Value, path: &mut Vec<Seg>, out: &mut Vec<(String, Vec<Seg>)>) {
+            match v {
+                Value::String(s) => out.push((s.clone(), path.clone())),
+                Value::Sequence(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(Seg::Index(i));
+                        walk(item, path, out);
+                        path.pop();
+                    }
+                }
+                Value::Mapping(map) => {
+                    for (k, item) in map {
+                        let Some(k) = k.as_str() else { continue };
+                        path.push(Seg::Key(k.to_string()));
+                        walk(item, path, out);
+                        path.pop();
+                    }
+                }
+                Value::Tagged(t) => walk(&t.value, path, out),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.root, &mut Vec::new(), &mut found);
+        found
+            .into_iter()
+            .filter_map(|(text, path)| Some((text, self.span(&path)?)))
+            .collect()
+    }
+
     /// Where the first string value equal to `text` is written, for a value
     /// found by its content (it may be written with escapes such as `\u2708`,
     /// so the text itself need not occur in the file).

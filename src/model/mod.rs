@@ -531,4 +531,41 @@ pub struct Kit {
     /// The settings file as read (`content/kit.yaml`), for reports that
     /// name where their settings came from.
     pub settings_file: String,
+    /// Where each string of `kit.yaml` and `contacts.yaml` is written.
+    pub origins: Origins,
+}
+
+/// Where the strings of the kit's YAML files are written, so that a
+/// problem found in a printed string (a character the fonts lack) is
+/// reported at its place. Filled by the loader from the parsed files.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origins {
+    /// The file name in the content folder (`kit.yaml`) and as shown.
+    files: Vec<(String, String)>,
+    /// (file name, string) → where the string is first written.
+    strings: std::collections::HashMap<(String, String), Span>,
+}
+
+impl Origins {
+    /// Records the strings of `file` (shown as `shown`); the first place
+    /// of a string repeated in the file is kept.
+    pub fn add(&mut self, file: &str, shown: &str, strings: Vec<(String, Span)>) {
+        self.files.push((file.to_string(), shown.to_string()));
+        for (text, span) in strings {
+            self.strings.entry((file.to_string(), text)).or_insert(span);
+        }
+    }
+
+    /// Where `text` is written in `file` (`kit.yaml`, `contacts.yaml`).
+    pub fn get(&self, file: &str, text: &str) -> Option<&Span> {
+        self.strings.get(&(file.to_string(), text.to_string()))
+    }
+
+    /// `file` as messages show it (`content/kit.yaml`).
+    pub fn shown(&self, file: &str) -> String {
+        self.files
+            .iter()
+            .find(|(f, _)| f == file)
+            .map_or_else(|| file.to_string(), |(_, shown)| shown.clone())
+    }
 }

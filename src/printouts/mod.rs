@@ -11,12 +11,14 @@ pub mod form;
 pub mod form_layout;
 pub mod routine;
 
+use crate::diag::Diagnostic;
 use crate::model::calls;
 use crate::model::{Kit, Role, UnitKind};
 use crate::output::OutFile;
 use crate::print::{
     self, Align, Dash, Document, Flow, Item, PageDecor, PdfMeta, PrintError, TextStyle, font,
 };
+use crate::source::{Source, Span};
 
 /// A string the printouts will print, with the content file it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,18 +42,11 @@ impl KitText {
     }
 }
 
-/// A character the fonts lack, in a text from a content file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissingGlyph {
-    /// `kit.yaml`, `contacts.yaml` or the page's file name.
-    pub file: String,
-    pub text: String,
-    pub chars: Vec<char>,
-}
-
 /// Checks every string the printouts print against the embedded fonts, so
-/// that all problems are reported at once, before any layout.
-pub fn check_glyphs(kit: &Kit) -> Vec<MissingGlyph> {
+/// that all problems are reported at once, before any layout. Each problem
+/// is reported where the string is written: at the first character the
+/// fonts lack, or at the value when it is written with escapes.
+pub fn check_glyphs(kit: &Kit) -> Vec<Diagnostic> {
     let mut texts = call_sheet::texts(kit);
     let s = &kit.settings;
     for t in [
@@ -70,37 +65,111 @@ pub fn check_glyphs(kit: &Kit) -> Vec<MissingGlyph> {
         texts.push(KitText::settings(&e.name));
         texts.push(KitText::settings(&e.time_rule));
     }
-    let mut out: Vec<MissingGlyph> = Vec::new();
+    let mut out = Vec::new();
+    let mut seen: Vec<(String, String)> = Vec::new();
     // `multiline`: the text is wrapped by the flow, where a line break (a
     // Markdown hard break) is allowed; elsewhere a text is one line.
-    let mut push = |file: String, text: &str, multiline: bool| {
+    let mut first_time = |file: &str, text: &str, multiline: bool| -> Option<Vec<char>> {
         let chars: Vec<char> = font::missing_chars(text)
             .into_iter()
             .filter(|c| !(multiline && *c == '\n'))
             .collect();
-        if !chars.is_empty() && !out.iter().any(|m| m.file == file && m.text == text) {
-            out.push(MissingGlyph {
-                file,
-                text: text.to_string(),
-                chars,
-            });
+        let key = (file.to_string(), text.to_string());
+        if chars.is_empty() || seen.contains(&key) {
+            return None;
         }
+        seen.push(key);
+        Some(chars)
     };
     for t in texts {
-        push(t.file.to_string(), &t.text, false);
+        let Some(chars) = first_time(t.file, &t.text, false) else {
+            continue;
+        };
+        out.push(match kit.origins.get(t.file, &t.text) {
+            Some(span) => Diagnostic::at(at_char(span, &t.text, chars[0]), glyph_message(&chars)),
+            None => Diagnostic::in_file(kit.origins.shown(t.file), glyph_message(&chars)),
+        });
     }
     for p in &kit.pages {
-        push(p.source.clone(), &p.title, true);
+        let source = Source::new(p.source.clone(), p.text.clone());
+        let whole = 0..p.text.len();
+        let mut texts: Vec<(std::ops::Range<usize>, &str)> = vec![(whole.clone(), &p.title)];
         if let Some(d) = &p.description {
-            push(p.source.clone(), d, true);
+            texts.push((whole.clone(), d));
         }
-        for block in routine::blocks(&p.doc) {
-            for text in block.texts() {
-                push(p.source.clone(), text, true);
-            }
+        let blocks = routine::spanned_blocks(&p.doc);
+        for (span, block) in &blocks {
+            texts.extend(block.texts().into_iter().map(|t| (span.clone(), t)));
+        }
+        for (span, text) in texts {
+            let Some(chars) = first_time(&p.source, text, true) else {
+                continue;
+            };
+            let at = page_offset(&p.text, span, text, chars[0])
+                .or_else(|| page_offset(&p.text, whole.clone(), text, chars[0]));
+            out.push(match at {
+                Some(o) => Diagnostic::at(
+                    source.span(o..o + chars[0].len_utf8()),
+                    glyph_message(&chars),
+                ),
+                None => Diagnostic::in_file(p.source.clone(), glyph_message(&chars)),
+            });
         }
     }
-    out
+    out.into_iter()
+        .map(|d| {
+            d.with_hint(
+                "skriv om texten med bokstäver, siffror och vanliga skiljetecken (latinska alfabetet)",
+            )
+        })
+        .collect()
+}
+
+fn glyph_message(chars: &[char]) -> String {
+    let list: Vec<String> = chars
+        .iter()
+        .map(|c| format!("«{c}» (U+{:04X})", u32::from(*c)))
+        .collect();
+    format!(
+        "tecknet {} finns inte i utskrifternas typsnitt och skulle bli tomt på papper",
+        list.join(", ")
+    )
+}
+
+/// The character `c` of `text` inside the value at `span`, when the value
+/// is written as it reads; otherwise the value itself (written with
+/// escapes such as `\u2708`).
+fn at_char(span: &Span, text: &str, c: char) -> Span {
+    let written = span.text();
+    let range = span.range();
+    match written.find(text).and_then(|i| text.find(c).map(|j| i + j)) {
+        Some(o) => span
+            .source()
+            .span(range.start + o..range.start + o + c.len_utf8()),
+        None => span.clone(),
+    }
+}
+
+/// Where the character `c` of `text` is written in the part `within` of a
+/// page's text: in the text as it reads, on its own, or as an HTML
+/// character reference (`&#x2708;`, `&#9992;`).
+fn page_offset(page: &str, within: std::ops::Range<usize>, text: &str, c: char) -> Option<usize> {
+    let part = page.get(within.clone())?;
+    let code = u32::from(c);
+    let lower = part.to_ascii_lowercase();
+    part.find(text)
+        .and_then(|start| text.find(c).map(|i| start + i))
+        .or_else(|| part.find(c))
+        .or_else(|| {
+            [
+                format!("&#x{code:x};"),
+                format!("&#x{code:04x};"),
+                format!("&#{code};"),
+            ]
+            .iter()
+            .find_map(|form| lower.find(form.as_str()))
+        })
+        .map(|o| within.start + o)
 }
 
 /// The footer of every printed page: kit version and data date, the
@@ -522,14 +591,14 @@ mod tests {
 
     #[test]
     fn the_shipped_content_has_no_character_outside_the_fonts() {
-        assert_eq!(check_glyphs(&kit()), Vec::new());
+        assert!(check_glyphs(&kit()).is_empty());
     }
 
     #[test]
     fn a_hard_line_break_in_a_routine_page_is_not_a_missing_character() {
         let mut kit = kit();
         kit.pages[0].doc = markdown("Ring växeln  \nsedan avdelningen.\\\nSist kommunen.\n");
-        assert_eq!(check_glyphs(&kit), Vec::new());
+        assert!(check_glyphs(&kit).is_empty());
         routine::layout(&kit).expect("the routine prints with line breaks");
     }
 
@@ -546,22 +615,35 @@ mod tests {
         let added = markdown("Ring ☎ växeln.\n");
         kit.pages[0].doc.blocks.extend(added.blocks);
         let source = kit.pages[0].source.clone();
-        let found = check_glyphs(&kit);
-        assert_eq!(
-            found,
-            vec![
-                MissingGlyph {
-                    file: "contacts.yaml".to_string(),
-                    text: "Avdelning ✈ 7".to_string(),
-                    chars: vec!['✈'],
-                },
-                MissingGlyph {
-                    file: source,
-                    text: "Ring ☎ växeln.".to_string(),
-                    chars: vec!['☎'],
-                },
-            ]
+        let found: Vec<String> = check_glyphs(&kit).iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with(&format!(
+                "{}: error: tecknet «✈» (U+2708) finns inte",
+                kit.origins.shown("contacts.yaml")
+            )),
+            "{found:?}"
         );
+        assert!(
+            found[1].starts_with(&format!("{source}: error: tecknet «☎» (U+260E) finns inte")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_missing_character_is_reported_where_it_is_written() {
+        let mut kit = kit();
+        let page = &mut kit.pages[0];
+        page.text.push_str("\n\n");
+        let start = page.text.len();
+        page.text.push_str("Ring ☎ växeln.\n");
+        let at = start + "Ring ".len();
+        let added = crate::load::doc::parse("r.md", &page.text, start, &mut Vec::new());
+        page.doc.blocks.extend(added.blocks);
+        let found = check_glyphs(&kit);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let span = found[0].span().expect("located");
+        assert_eq!(span.range(), at..at + '☎'.len_utf8());
     }
 
     #[test]

@@ -48,13 +48,27 @@ impl Block {
 /// The printed blocks of a page. Code, raw HTML and rules are not printed;
 /// a quotation prints its blocks.
 pub fn blocks(doc: &Doc) -> Vec<Block> {
+    spanned_blocks(doc).into_iter().map(|(_, b)| b).collect()
+}
+
+/// The printed blocks of a page, each with the span of the Markdown block
+/// it comes from (in the page's text).
+pub fn spanned_blocks(doc: &Doc) -> Vec<(doc::Span, Block)> {
     let mut out = Vec::new();
     push_blocks(&doc.blocks, &mut out);
     out
 }
 
-fn push_blocks(blocks: &[doc::Block], out: &mut Vec<Block>) {
+fn push_blocks(blocks: &[doc::Block], spanned: &mut Vec<(doc::Span, Block)>) {
     for b in blocks {
+        let mut out = Vec::new();
+        push_block(b, &mut out, spanned);
+        spanned.extend(out.into_iter().map(|block| (b.span.clone(), block)));
+    }
+}
+
+fn push_block(b: &doc::Block, out: &mut Vec<Block>, spanned: &mut Vec<(doc::Span, Block)>) {
+    {
         match &b.kind {
             BlockKind::Heading { heading, content } => out.push(Block::Heading(
                 heading.level,
@@ -83,7 +97,7 @@ fn push_blocks(blocks: &[doc::Block], out: &mut Vec<Block>) {
                     rows: rows.iter().map(|r| r.iter().map(cell).collect()).collect(),
                 });
             }
-            BlockKind::Quote(inner) => push_blocks(inner, out),
+            BlockKind::Quote(inner) => push_blocks(inner, spanned),
             BlockKind::Directive(doc::Directive::EventTable) => out.push(Block::EventTable),
             BlockKind::Code { .. } | BlockKind::Rule | BlockKind::Html(_) => {}
         }
