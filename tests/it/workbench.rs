@@ -182,17 +182,7 @@ fn workbench_end_to_end_in_chromium() {
     let cwd = tmp.path().join("arbete");
     std::fs::create_dir_all(&cwd).expect("cwd");
     let log = tmp.path().join("server.log");
-    let output = Command::new("node")
-        .arg(browser.join("workbench.mjs"))
-        .current_dir(&browser)
-        .env("RESERVKIT_BIN", env!("CARGO_BIN_EXE_reservkit"))
-        .env("WB_CONTENT", repo().join("content"))
-        .env("WB_DIR", &dir)
-        .env("WB_CWD", &cwd)
-        .env("WB_LOG", &log)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node runs");
+    let output = run_browser_script(&browser, "workbench.mjs", &dir, &cwd, &log, &chromium);
     assert!(
         output.status.success(),
         "workbench.mjs failed:\n{}\n{}",
@@ -298,17 +288,7 @@ fn scanned_sheet_reviewed_and_saved_in_chromium() {
         String::from_utf8_lossy(&scanned.stderr)
     );
     let log = tmp.path().join("server.log");
-    let output = Command::new("node")
-        .arg(browser.join("scanqueue.mjs"))
-        .current_dir(&browser)
-        .env("RESERVKIT_BIN", env!("CARGO_BIN_EXE_reservkit"))
-        .env("WB_CONTENT", repo().join("content"))
-        .env("WB_DIR", &dir)
-        .env("WB_CWD", &cwd)
-        .env("WB_LOG", &log)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node runs");
+    let output = run_browser_script(&browser, "scanqueue.mjs", &dir, &cwd, &log, &chromium);
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -386,4 +366,28 @@ fn scanned_field_images_need_the_secret_and_stay_in_the_scan_folder() {
     let queue = get(&format!("/{}/skannat", s.token));
     assert_eq!(status(&queue), 200, "{queue}");
     assert!(queue.contains("Inga skannade blad"), "{queue}");
+}
+
+/// Runs one of the workbench's browser scripts in `tests/browser/` against
+/// the built binary, with the workbench folder, working folder, server log
+/// and Chromium it is to use.
+fn run_browser_script(
+    browser: &Path,
+    script: &str,
+    dir: &Path,
+    cwd: &Path,
+    log: &Path,
+    chromium: &Path,
+) -> std::process::Output {
+    Command::new("node")
+        .arg(browser.join(script))
+        .current_dir(browser)
+        .env("RESERVKIT_BIN", env!("CARGO_BIN_EXE_reservkit"))
+        .env("WB_CONTENT", repo().join("content"))
+        .env("WB_DIR", dir)
+        .env("WB_CWD", cwd)
+        .env("WB_LOG", log)
+        .env("CHROMIUM", chromium)
+        .output()
+        .expect("node runs")
 }
