@@ -25,6 +25,19 @@ struct Metrics {
     /// `advances` for U+0000–U+00FF as a flat table: nearly every character
     /// the kit prints is here, and text width is on the hot path of layout.
     latin: [Option<u16>; 256],
+    /// Glyph id of each character the font has.
+    gids: BTreeMap<char, u16>,
+    /// `gids` for U+0000–U+00FF (0: none), for writing text into PDFs.
+    latin_gids: [u16; 256],
+    /// Advance width of every glyph id, in font units.
+    glyph_advances: Vec<u16>,
+    /// hhea ascender and descender, head bounding box (x min, y min,
+    /// x max, y max), in font units, and the OS/2 weight class (0 without
+    /// an OS/2 table).
+    ascent: i16,
+    descent: i16,
+    bbox: [i16; 4],
+    weight_class: u16,
 }
 
 impl Metrics {
@@ -164,6 +177,52 @@ pub fn truncated(text: &str, size_pt: f64, bold: bool, max_width_mm: f64) -> Str
     out
 }
 
+/// What a PDF writer needs to embed one of the fonts: its units per em,
+/// vertical metrics, bounding box and weight, and every character with its
+/// glyph id and advance width (font units), by character.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FontFacts {
+    /// Font units per em (2048 for the Reservkit Sans fonts).
+    pub units_per_em: u16,
+    /// hhea ascender, font units.
+    pub ascent: i16,
+    /// hhea descender (negative), font units.
+    pub descent: i16,
+    /// head bounding box: x min, y min, x max, y max, font units.
+    pub bbox: [i16; 4],
+    /// OS/2 usWeightClass (400 regular, 700 bold), 0 if absent.
+    pub weight_class: u16,
+    /// (character, glyph id) for every character the font maps, by character.
+    pub chars: Vec<(char, u16)>,
+    /// Advance width of glyph id `i` at index `i`, font units.
+    pub glyph_advances: Vec<u16>,
+}
+
+/// The facts about the regular or the bold font (see [`FontFacts`]).
+/// Never fails: the fonts are compiled in and parsed once per process.
+pub fn facts(bold: bool) -> FontFacts {
+    let m = metrics(bold);
+    FontFacts {
+        units_per_em: m.units_per_em as u16,
+        ascent: m.ascent,
+        descent: m.descent,
+        bbox: m.bbox,
+        weight_class: m.weight_class,
+        chars: m.gids.iter().map(|(c, g)| (*c, *g)).collect(),
+        glyph_advances: m.glyph_advances.clone(),
+    }
+}
+
+/// The glyph id of `c` in the regular or the bold font; `None` when the
+/// font lacks it (see [`missing_chars`]).
+pub fn glyph_id(c: char, bold: bool) -> Option<u16> {
+    let m = metrics(bold);
+    match usize::try_from(u32::from(c)) {
+        Ok(i) if i < 256 => Some(m.latin_gids[i]).filter(|g| *g != 0),
+        _ => m.gids.get(&c).copied(),
+    }
+}
+
 /// Reads big-endian u16 at `pos`.
 fn be16(data: &[u8], pos: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*data.get(pos)?, *data.get(pos + 1)?]))
@@ -252,9 +311,27 @@ fn parse_metrics(font: &[u8]) -> Option<Metrics> {
     let advance = |gid: u16| be16(hmtx, 4 * usize::from(gid).min(h_metrics - 1));
     let glyphs = cmap_format4(table(font, b"cmap")?)?;
     let mut advances = BTreeMap::new();
-    for (c, gid) in glyphs {
-        advances.insert(c, advance(gid)?);
+    let mut latin_gids = [0u16; 256];
+    for (c, gid) in &glyphs {
+        advances.insert(*c, advance(*gid)?);
+        if let Ok(i) = usize::try_from(u32::from(*c))
+            && i < 256
+        {
+            latin_gids[i] = *gid;
+        }
     }
+    let num_glyphs = be16(table(font, b"maxp")?, 4)?;
+    let glyph_advances = (0..num_glyphs)
+        .map(advance)
+        .collect::<Option<Vec<u16>>>()?;
+    let signed = |v: u16| i16::from_be_bytes(v.to_be_bytes());
+    let bbox = [
+        signed(be16(head, 36)?),
+        signed(be16(head, 38)?),
+        signed(be16(head, 40)?),
+        signed(be16(head, 42)?),
+    ];
+    let weight_class = table(font, b"OS/2").and_then(|t| be16(t, 4)).unwrap_or(0);
     let mut latin = [None; 256];
     for (c, a) in &advances {
         if let Ok(i) = usize::try_from(u32::from(*c))
@@ -268,6 +345,13 @@ fn parse_metrics(font: &[u8]) -> Option<Metrics> {
         advances,
         notdef_advance: advance(0)?,
         latin,
+        gids: glyphs,
+        latin_gids,
+        glyph_advances,
+        ascent: signed(be16(hhea, 4)?),
+        descent: signed(be16(hhea, 6)?),
+        bbox,
+        weight_class,
     })
 }
 
@@ -297,6 +381,24 @@ mod tests {
         }
         let all: String = promised().into_iter().collect();
         assert!(missing_chars(&all).is_empty());
+    }
+
+    #[test]
+    fn facts_give_every_promised_character_a_glyph_with_an_advance() {
+        for bold in [false, true] {
+            let f = facts(bold);
+            assert_eq!(f.units_per_em, 2048);
+            assert_eq!(f.weight_class, if bold { 700 } else { 400 });
+            assert!(f.ascent > 0 && f.descent < 0 && f.bbox[0] < f.bbox[2]);
+            assert_eq!(f.chars.len(), promised().len());
+            for (c, gid) in &f.chars {
+                assert_eq!(glyph_id(*c, bold), Some(*gid), "{c:?}");
+                let advance = f.glyph_advances[usize::from(*gid)];
+                assert_eq!(Some(advance), metrics(bold).advance(*c), "{c:?}");
+            }
+        }
+        assert_eq!(glyph_id('☕', false), None);
+        assert_eq!(glyph_id('\n', true), None);
     }
 
     #[test]
