@@ -321,9 +321,7 @@ fn parse_metrics(font: &[u8]) -> Option<Metrics> {
         }
     }
     let num_glyphs = be16(table(font, b"maxp")?, 4)?;
-    let glyph_advances = (0..num_glyphs)
-        .map(advance)
-        .collect::<Option<Vec<u16>>>()?;
+    let glyph_advances = (0..num_glyphs).map(advance).collect::<Option<Vec<u16>>>()?;
     let signed = |v: u16| i16::from_be_bytes(v.to_be_bytes());
     let bbox = [
         signed(be16(head, 36)?),

@@ -5,7 +5,7 @@
 //! lines and boxes on A4 pages. It must not know about the kit's content
 //! (contacts, routines, forms) or read any files: callers hand it text and
 //! get back a [`layout::Document`] or PDF bytes. It depends on no other module
-//! of the crate, and only [`pdf`] touches the PDF library.
+//! of the crate, and only [`pdf`] writes PDF.
 
 pub mod error;
 pub mod flow;

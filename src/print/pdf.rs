@@ -165,7 +165,11 @@ fn deflate(data: &[u8]) -> std::io::Result<Vec<u8>> {
         loop {
             let consumed = usize::try_from(z.total_in()).unwrap_or(data.len());
             let status = z
-                .compress_vec(&data[consumed.min(data.len())..], &mut out, FlushCompress::Finish)
+                .compress_vec(
+                    &data[consumed.min(data.len())..],
+                    &mut out,
+                    FlushCompress::Finish,
+                )
                 .map_err(std::io::Error::other)?;
             match status {
                 Status::StreamEnd => return Ok(out),
@@ -177,6 +181,15 @@ fn deflate(data: &[u8]) -> std::io::Result<Vec<u8>> {
 
 /// Writes `v` in decimal.
 fn uint(out: &mut Vec<u8>, mut v: u64) {
+    // Most numbers are QR rectangles and object numbers: small.
+    if v < 10 {
+        out.push(b'0' + v as u8);
+        return;
+    }
+    if v < 100 {
+        out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -989,7 +1002,10 @@ mod tests {
             &mut cmap,
         )
         .expect("inflate");
-        assert!(cmap.contains(&format!("<{:04X}> <00C5>", expected[0])), "{cmap}");
+        assert!(
+            cmap.contains(&format!("<{:04X}> <00C5>", expected[0])),
+            "{cmap}"
+        );
         // Every byte a literal string must not hold bare is escaped.
         for c in font::facts(true).chars.iter().map(|(c, _)| *c) {
             let mut out = Vec::new();
@@ -1014,16 +1030,28 @@ mod tests {
         let bytes = to_pdf(&doc, &meta()).expect("pdf");
         let text = String::from_utf8_lossy(&bytes);
         assert!(text.contains("/BaseFont /ReservkitSans "), "{text}");
-        assert!(!text.contains("ReservkitSans-Bold"), "unused bold font embedded");
+        assert!(
+            !text.contains("ReservkitSans-Bold"),
+            "unused bold font embedded"
+        );
         let lo = lopdf::Document::load_mem(&bytes).expect("lopdf reads it");
         assert_eq!(lo.get_pages().len(), 2);
         // Every cross-reference entry points at its object.
         let xref = rfind(&bytes, b"xref\n").expect("xref");
         let table = String::from_utf8_lossy(&bytes[xref..]);
-        for (n, line) in table.lines().skip(3).take_while(|l| l.ends_with(" n ")).enumerate() {
+        for (n, line) in table
+            .lines()
+            .skip(3)
+            .take_while(|l| l.ends_with(" n "))
+            .enumerate()
+        {
             let offset: usize = line[..10].parse().expect("offset");
             let head = format!("{} 0 obj", n + 1);
-            assert!(bytes[offset..].starts_with(head.as_bytes()), "object {}", n + 1);
+            assert!(
+                bytes[offset..].starts_with(head.as_bytes()),
+                "object {}",
+                n + 1
+            );
         }
     }
 }
