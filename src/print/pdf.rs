@@ -739,7 +739,7 @@ fn num4(out: &mut Vec<u8>, v: f64) {
     if frac != 0 {
         out.push(b'.');
         let mut width = 4;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             width -= 1;
         }
@@ -957,7 +957,7 @@ mod tests {
                     (0..size)
                         .map(|_| {
                             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                            (seed >> 16) % 3 != 0
+                            !(seed >> 16).is_multiple_of(3)
                         })
                         .collect()
                 })
