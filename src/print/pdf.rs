@@ -121,6 +121,7 @@ fn item_ops(item: &Item, page_h: f64, ops: &mut Vec<Op>) {
             bold,
             text,
             align,
+            origin: _,
         } => {
             let width = font::text_width_mm(text, *size_pt, *bold);
             let x = match align {

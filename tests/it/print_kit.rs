@@ -663,6 +663,7 @@ fn extent(item: &Item) -> Option<(f64, f64, f64, f64, &str)> {
         bold,
         text,
         align,
+        ..
     } = item
     else {
         return None;
