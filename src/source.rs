@@ -18,6 +18,8 @@ struct SourceFile {
     /// The file as messages show it (see `diag::display_path`).
     name: String,
     text: String,
+    /// Byte offset of each line's start, made when first needed.
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
@@ -25,6 +27,7 @@ impl Source {
         Source(Arc::new(SourceFile {
             name: name.into(),
             text: text.into(),
+            lines: std::sync::OnceLock::new(),
         }))
     }
 
@@ -53,13 +56,16 @@ impl Source {
 
     /// The byte offset of 1-based `line` and `col` (in characters), if that
     /// place is in the text: at most just after the line's last character.
+    /// Lines are found in an index made once per source, so that locating
+    /// every value of a large file costs no more than reading it.
     pub fn offset(&self, line: usize, col: usize) -> Option<usize> {
         let text = self.text();
-        let start = if line == 1 {
-            0
-        } else {
-            text.match_indices('\n').nth(line.checked_sub(2)?)?.0 + 1
-        };
+        let starts = self.0.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get(line.checked_sub(1)?)?;
         let rest = &text[start..];
         let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
         let skip = col.checked_sub(1)?;
