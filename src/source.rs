@@ -49,9 +49,26 @@ impl Source {
         }
     }
 
-    /// The 1-based line and column (in characters) of byte `offset`.
+    /// The 1-based line and column (in characters) of byte `offset`, as
+    /// [`line_col`] gives it, with the line found in the index of line
+    /// starts (thousands of diagnostics in one large file stay cheap).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(self.text(), offset)
+        let text = self.text();
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
+    }
+
+    /// Byte offset of each line's start, made once per source.
+    fn line_starts(&self) -> &[usize] {
+        let text = self.text();
+        self.0.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The byte offset of 1-based `line` and `col` (in characters), if that
@@ -60,12 +77,7 @@ impl Source {
     /// every value of a large file costs no more than reading it.
     pub fn offset(&self, line: usize, col: usize) -> Option<usize> {
         let text = self.text();
-        let starts = self.0.lines.get_or_init(|| {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let start = *starts.get(line.checked_sub(1)?)?;
+        let start = *self.line_starts().get(line.checked_sub(1)?)?;
         let rest = &text[start..];
         let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
         let skip = col.checked_sub(1)?;
@@ -157,6 +169,17 @@ mod tests {
         let text = "ab\nåäö x";
         let off = text.find('x').expect("x is there");
         assert_eq!(line_col(text, off), (2, 5));
+    }
+
+    #[test]
+    fn indexed_line_col_is_the_counted_one() {
+        let text = "ab\nåäö x\n\n\nslut utan radslut";
+        let src = Source::new("f", text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(src.line_col(offset), line_col(text, offset), "{offset}");
+        }
+        let ends_with_newline = Source::new("g", "a\n");
+        assert_eq!(ends_with_newline.line_col(2), (2, 1));
     }
 
     #[test]

@@ -323,10 +323,11 @@ impl Flow {
         }
     }
 
-    /// Marks the text of the next heading, paragraph or list as written at
-    /// `origin` (the spans of the content strings it is made from), for
-    /// reporting a character the fonts lack where it is written. Applies to
-    /// that one call only.
+    /// Marks the text of the next heading, paragraph, list or table as
+    /// written at `origin` (the spans of the content strings it is made
+    /// from), for reporting a character the fonts lack where it is written.
+    /// Applies to the next placing call only; items of a [`Flow::block`]
+    /// carry their own (see [`Item::from`]).
     pub fn from(&mut self, origin: &[Span]) -> &mut Flow {
         self.origin = origin.to_vec();
         self
@@ -493,6 +494,7 @@ impl Flow {
     /// [`Item::check_shape`]); [`PrintError::DoesNotFit`] for a block
     /// taller than a page.
     pub fn block(&mut self, height_mm: f64, items: Vec<Item>) -> Result<(), PrintError> {
+        self.origin.clear();
         for (k, item) in items.iter().enumerate() {
             item.check_shape(self.page_count(), k + 1)?;
         }
@@ -511,6 +513,7 @@ impl Flow {
     /// # Errors
     /// [`PrintError::InvalidItem`] for a bad item (see [`Item::check_shape`]).
     pub fn place(&mut self, item: Item) -> Result<(), PrintError> {
+        self.origin.clear();
         let page = self.page_count();
         let index = self.page_mut().items.len() + 1;
         item.check_shape(page, index)?;
