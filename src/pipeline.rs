@@ -112,12 +112,6 @@ fn make_to(
     let info = BuildInfo {
         build_date: source.map(|d| d.to_string()),
     };
-    let glyphs = printouts::check_glyphs(&kit);
-    if !glyphs.is_empty() {
-        diags.extend(glyphs);
-        diag::sort(&mut diags);
-        return Err(BuildError::Invalid(diags));
-    }
     let staging = match out {
         Some(dir) => Some(Staging::begin(dir, Kind::Build).map_err(BuildError::Output)?),
         None => None,
@@ -140,8 +134,10 @@ fn make_to(
     let catalogue = match made {
         Ok(list) => list,
         Err(printouts::Stopped::Sink(e)) => return Err(BuildError::Output(e)),
-        Err(printouts::Stopped::Failed(failures)) => {
-            diags.extend(failures.iter().map(|f| {
+        // Nothing was written: the staging is dropped and removed.
+        Err(printouts::Stopped::Failed(failed)) => {
+            diags.extend(failed.glyphs);
+            diags.extend(failed.failures.iter().map(|f| {
                 let message = format!("utskriften {} kunde inte göras: {}", f.file, f.error);
                 match &f.error {
                     // The rows asked for per sheet are what a form that does

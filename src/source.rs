@@ -18,6 +18,8 @@ struct SourceFile {
     /// The file as messages show it (see `diag::display_path`).
     name: String,
     text: String,
+    /// Byte offset of each line's start, made when first needed.
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
@@ -25,6 +27,7 @@ impl Source {
         Source(Arc::new(SourceFile {
             name: name.into(),
             text: text.into(),
+            lines: std::sync::OnceLock::new(),
         }))
     }
 
@@ -46,20 +49,35 @@ impl Source {
         }
     }
 
-    /// The 1-based line and column (in characters) of byte `offset`.
+    /// The 1-based line and column (in characters) of byte `offset`, as
+    /// [`line_col`] gives it, with the line found in the index of line
+    /// starts (thousands of diagnostics in one large file stay cheap).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(self.text(), offset)
+        let text = self.text();
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
+    }
+
+    /// Byte offset of each line's start, made once per source.
+    fn line_starts(&self) -> &[usize] {
+        let text = self.text();
+        self.0.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The byte offset of 1-based `line` and `col` (in characters), if that
     /// place is in the text: at most just after the line's last character.
+    /// Lines are found in an index made once per source, so that locating
+    /// every value of a large file costs no more than reading it.
     pub fn offset(&self, line: usize, col: usize) -> Option<usize> {
         let text = self.text();
-        let start = if line == 1 {
-            0
-        } else {
-            text.match_indices('\n').nth(line.checked_sub(2)?)?.0 + 1
-        };
+        let start = *self.line_starts().get(line.checked_sub(1)?)?;
         let rest = &text[start..];
         let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
         let skip = col.checked_sub(1)?;
@@ -151,6 +169,17 @@ mod tests {
         let text = "ab\nåäö x";
         let off = text.find('x').expect("x is there");
         assert_eq!(line_col(text, off), (2, 5));
+    }
+
+    #[test]
+    fn indexed_line_col_is_the_counted_one() {
+        let text = "ab\nåäö x\n\n\nslut utan radslut";
+        let src = Source::new("f", text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(src.line_col(offset), line_col(text, offset), "{offset}");
+        }
+        let ends_with_newline = Source::new("g", "a\n");
+        assert_eq!(ends_with_newline.line_col(2), (2, 1));
     }
 
     #[test]

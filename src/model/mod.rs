@@ -542,8 +542,8 @@ pub struct Kit {
 pub struct Origins {
     /// The file name in the content folder (`kit.yaml`) and as shown.
     files: Vec<(String, String)>,
-    /// (file name, string) → where the string is first written.
-    strings: std::collections::HashMap<(String, String), Span>,
+    /// File name → string → where the string is first written.
+    strings: std::collections::HashMap<String, std::collections::HashMap<String, Span>>,
 }
 
 impl Origins {
@@ -551,14 +551,15 @@ impl Origins {
     /// of a string repeated in the file is kept.
     pub fn add(&mut self, file: &str, shown: &str, strings: Vec<(String, Span)>) {
         self.files.push((file.to_string(), shown.to_string()));
+        let map = self.strings.entry(file.to_string()).or_default();
         for (text, span) in strings {
-            self.strings.entry((file.to_string(), text)).or_insert(span);
+            map.entry(text).or_insert(span);
         }
     }
 
     /// Where `text` is written in `file` (`kit.yaml`, `contacts.yaml`).
     pub fn get(&self, file: &str, text: &str) -> Option<&Span> {
-        self.strings.get(&(file.to_string(), text.to_string()))
+        self.strings.get(file)?.get(text)
     }
 
     /// `file` as messages show it (`content/kit.yaml`).

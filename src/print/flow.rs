@@ -5,23 +5,22 @@
 //! (header row repeated after a page break) and caller-drawn blocks, and the
 //! page decoration ("Sida N av M", footer lines, QR code) added once the page
 //! count is known. It must not know what the printouts say or import the PDF
-//! library; all text is checked against the fonts before it is placed.
+//! library. Text the fonts lack is placed as it is, with the origin the
+//! caller gave it (see [`Flow::from`]), so that a document is always laid
+//! out whole and [`Document::missing_glyphs`] can report every such
+//! character at once; the PDF writer refuses it.
 //! The decoration lives in `footer`, tables in `table`.
 
 use super::error::PrintError;
 use super::font::{self, MM_PER_PT};
-use super::layout::{Align, Document, Item, Page, PageSize, check_text};
+use super::layout::{Align, Document, Item, Origin, Page, PageSize};
+use crate::source::Span;
 
 mod footer;
 mod table;
 
 pub use footer::{PageDecor, decorate, footer_height_mm};
 pub use table::{Column, Table};
-
-/// Like [`check_text`], but `'\n'` is allowed: it breaks the line when wrapped.
-fn check_wrapped(text: &str) -> Result<(), PrintError> {
-    text.split('\n').try_for_each(check_text)
-}
 
 /// Ascent and descent of Reservkit Sans as a fraction of the font size.
 const ASCENT: f64 = 1901.0 / 2048.0;
@@ -140,8 +139,7 @@ impl FlowStyle {
 
 /// Places content top to bottom on pages of one [`Document`].
 ///
-/// Every placing method checks its text against the fonts first and places
-/// nothing when it fails. Call [`Flow::finish`] to get the decorated document.
+/// Call [`Flow::finish`] to get the decorated document.
 #[derive(Debug, Clone)]
 pub struct Flow {
     doc: Document,
@@ -154,6 +152,8 @@ pub struct Flow {
     /// Footer height per page size, laid out once (QR encoding and
     /// wrapping are not free, and every new page needs it).
     footer_mm: Vec<(PageSize, f64)>,
+    /// Where the text of the next placing call is written (see [`Flow::from`]).
+    origin: Origin,
 }
 
 impl Flow {
@@ -179,6 +179,7 @@ impl Flow {
             body_bottom_mm: 0.0,
             y_mm: margins.top_mm,
             footer_mm: Vec::new(),
+            origin: Origin::new(),
         };
         flow.start_page(size)?;
         Ok(flow)
@@ -322,7 +323,17 @@ impl Flow {
         }
     }
 
-    fn put_line(&mut self, text: String, style: TextStyle, indent_mm: f64) {
+    /// Marks the text of the next heading, paragraph, list or table as
+    /// written at `origin` (the spans of the content strings it is made
+    /// from), for reporting a character the fonts lack where it is written.
+    /// Applies to the next placing call only; items of a [`Flow::block`]
+    /// carry their own (see [`Item::from`]).
+    pub fn from(&mut self, origin: &[Span]) -> &mut Flow {
+        self.origin = origin.to_vec();
+        self
+    }
+
+    fn put_line(&mut self, text: String, style: TextStyle, indent_mm: f64, origin: &[Span]) {
         let x = self.line_x(style.align, indent_mm);
         let baseline = self.y_mm + self.style.baseline_offset_mm(style.size_pt);
         self.y_mm += self.style.line_height_mm(style.size_pt);
@@ -333,6 +344,7 @@ impl Flow {
             bold: style.bold,
             text,
             align: style.align,
+            origin: origin.to_vec(),
         });
     }
 
@@ -340,10 +352,9 @@ impl Flow {
     /// one following line of 10 pt text.
     ///
     /// # Errors
-    /// [`PrintError::MissingGlyphs`] for characters the fonts lack;
     /// [`PrintError::DoesNotFit`] for a heading taller than a page.
     pub fn heading(&mut self, text: &str, size_pt: f64) -> Result<(), PrintError> {
-        check_wrapped(text)?;
+        let origin = std::mem::take(&mut self.origin);
         let style = TextStyle::bold(size_pt);
         let lines = font::wrap(text, size_pt, true, self.content_width_mm());
         let height = lines.len() as f64 * self.style.line_height_mm(size_pt)
@@ -359,7 +370,7 @@ impl Flow {
             }
         }
         for line in lines {
-            self.put_line(line, style, 0.0);
+            self.put_line(line, style, 0.0, &origin);
         }
         self.y_mm += self.style.heading_gap_after_mm;
         Ok(())
@@ -370,14 +381,13 @@ impl Flow {
     /// a line.
     ///
     /// # Errors
-    /// [`PrintError::MissingGlyphs`] for characters the fonts lack (besides
-    /// `'\n'`); [`PrintError::DoesNotFit`] only for absurd sizes.
+    /// [`PrintError::DoesNotFit`] only for absurd sizes.
     pub fn paragraph(&mut self, text: &str, style: TextStyle) -> Result<(), PrintError> {
-        check_wrapped(text)?;
+        let origin = std::mem::take(&mut self.origin);
         let line_h = self.style.line_height_mm(style.size_pt);
         for line in font::wrap(text, style.size_pt, style.bold, self.content_width_mm()) {
             self.ensure(line_h, "textraden")?;
-            self.put_line(line, style, 0.0);
+            self.put_line(line, style, 0.0, &origin);
         }
         self.space(self.style.paragraph_gap_mm);
         Ok(())
@@ -387,8 +397,7 @@ impl Flow {
     /// followed by the paragraph gap. `'\n'` in an item breaks a line.
     ///
     /// # Errors
-    /// [`PrintError::MissingGlyphs`] for characters the fonts lack, checked
-    /// for every item before anything is placed.
+    /// [`PrintError::DoesNotFit`] only for absurd sizes.
     pub fn bullets<S: AsRef<str>>(
         &mut self,
         items: &[S],
@@ -435,6 +444,7 @@ impl Flow {
                     bold: style.bold,
                     text: format!("{}.", k + 1),
                     align: Align::Right,
+                    origin: Origin::new(),
                 };
                 (marker, item.as_ref())
             })
@@ -450,9 +460,7 @@ impl Flow {
         style: TextStyle,
         indent: f64,
     ) -> Result<(), PrintError> {
-        for (_, text) in items {
-            check_wrapped(text)?;
-        }
+        let origin = std::mem::take(&mut self.origin);
         let line_h = self.style.line_height_mm(style.size_pt);
         let width = self.content_width_mm() - indent;
         let left = TextStyle {
@@ -470,7 +478,7 @@ impl Flow {
                     let dx = self.margins.left_mm;
                     self.page_mut().items.push(marker.translated(dx, baseline));
                 }
-                self.put_line(line, left, indent);
+                self.put_line(line, left, indent, &origin);
             }
         }
         self.space(self.style.paragraph_gap_mm);
@@ -482,11 +490,13 @@ impl Flow {
     /// left edge, y = 0 the top of the block). Moves the cursor below it.
     ///
     /// # Errors
-    /// [`PrintError::MissingGlyphs`]/[`PrintError::InvalidItem`] for a bad
-    /// item; [`PrintError::DoesNotFit`] for a block taller than a page.
+    /// [`PrintError::InvalidItem`] for a bad item (see
+    /// [`Item::check_shape`]); [`PrintError::DoesNotFit`] for a block
+    /// taller than a page.
     pub fn block(&mut self, height_mm: f64, items: Vec<Item>) -> Result<(), PrintError> {
+        self.origin.clear();
         for (k, item) in items.iter().enumerate() {
-            item.check(self.page_count(), k + 1)?;
+            item.check_shape(self.page_count(), k + 1)?;
         }
         self.ensure(height_mm, "blocket")?;
         let (dx, dy) = (self.margins.left_mm, self.y_mm);
@@ -501,11 +511,12 @@ impl Flow {
     /// moving the cursor (e.g. a stamp in a corner).
     ///
     /// # Errors
-    /// [`PrintError::MissingGlyphs`]/[`PrintError::InvalidItem`] for a bad item.
+    /// [`PrintError::InvalidItem`] for a bad item (see [`Item::check_shape`]).
     pub fn place(&mut self, item: Item) -> Result<(), PrintError> {
+        self.origin.clear();
         let page = self.page_count();
         let index = self.page_mut().items.len() + 1;
-        item.check(page, index)?;
+        item.check_shape(page, index)?;
         self.page_mut().items.push(item);
         Ok(())
     }
@@ -535,6 +546,7 @@ mod tests {
                 "Äldre utskrifter ska kastas.".to_string(),
             ],
             qr_url: Some("https://insidan.example.se/reservrutin-lifecare/".to_string()),
+            origin: Origin::new(),
         }
     }
 
@@ -677,10 +689,6 @@ mod tests {
     #[test]
     fn errors_name_what_is_wrong_and_place_nothing() {
         let mut f = flow(PageSize::A4Portrait);
-        let err = f
-            .paragraph("Flyg ✈ hem", TextStyle::regular(10.0))
-            .expect_err("airplane");
-        assert!(matches!(err, PrintError::MissingGlyphs { ref chars, .. } if chars == &vec!['✈']));
         let mut table = Table::new(vec![Column::new(300.0)]);
         assert!(matches!(
             f.table(&table),
@@ -703,8 +711,8 @@ mod tests {
         let doc = f.finish().expect("finish");
         assert_eq!(texts(&doc, 0).len(), 3, "only the footer");
         let bad = PageDecor {
-            footer_lines: vec!["漢字".into()],
-            qr_url: None,
+            qr_url: Some("x".repeat(5000)),
+            ..PageDecor::default()
         };
         assert!(
             Flow::new(
@@ -716,6 +724,49 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn text_the_fonts_lack_is_placed_with_its_origin_and_found_afterwards() {
+        let src = crate::source::Source::new("k.yaml", "namn: Flyg ✈ hem\n");
+        let origin = [src.span(6..src.text().len() - 1)];
+        let decor = PageDecor {
+            footer_lines: vec!["Kit 漢".into()],
+            origin: origin.to_vec(),
+            ..PageDecor::default()
+        };
+        let mut f = Flow::new(
+            "x",
+            PageSize::A4Portrait,
+            Margins::default(),
+            FlowStyle::default(),
+            decor,
+        )
+        .expect("a footer the fonts lack is laid out");
+        f.from(&origin)
+            .paragraph("Flyg ✈ hem", TextStyle::regular(10.0))
+            .expect("laid out");
+        f.paragraph("Sedan ☎", TextStyle::regular(10.0))
+            .expect("the origin was for one call only");
+        let mut table = Table::new(vec![Column::new(50.0)]);
+        table.rows = vec![vec!["Båt ⛴".into()]];
+        f.from(&origin).table(&table).expect("table laid out");
+        let doc = f.finish().expect("finish");
+        let found: Vec<(char, &str, usize)> = doc
+            .missing_glyphs()
+            .iter()
+            .map(|m| (m.c, m.text, m.origin.len()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ('✈', "Flyg ✈ hem", 1),
+                ('☎', "Sedan ☎", 0),
+                ('⛴', "Båt ⛴", 1),
+                ('漢', "Kit 漢", 1),
+            ]
+        );
+        assert!(matches!(doc.check(), Err(PrintError::MissingGlyphs { .. })));
     }
 
     #[test]

@@ -11,6 +11,14 @@ use sha2::{Digest, Sha256};
 
 use super::error::PrintError;
 use super::font;
+use crate::source::Span;
+
+/// Where the words of a text item are written in the content: the spans of
+/// the content strings it was made from, so that a character the fonts lack
+/// can be reported where it is written. Empty for the product's own
+/// wording. A text made of several strings (an event's name beside a role's)
+/// carries the span of each; a text item never needs more than a few.
+pub type Origin = Vec<Span>;
 
 /// Paper format of one page. Only A4 is used for the kit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +102,9 @@ pub enum Item {
         text: String,
         /// How `x_mm` anchors the text.
         align: Align,
+        /// Where the text is written in the content (empty for fixed
+        /// wording). Not drawn and not part of the dump.
+        origin: Origin,
     },
     /// A straight line.
     Line {
@@ -150,7 +161,19 @@ impl Item {
             bold,
             text: text.into(),
             align: Align::Left,
+            origin: Origin::new(),
         }
+    }
+
+    /// The same item, a text marked as written at `origin` (other items
+    /// are returned as they are).
+    #[must_use]
+    pub fn from(mut self, origin: &[Span]) -> Item {
+        if let Item::Text { origin: o, .. } = &mut self {
+            o.clear();
+            o.extend_from_slice(origin);
+        }
+        self
     }
 
     /// A solid line.
@@ -211,6 +234,20 @@ impl Item {
     /// [`PrintError::InvalidItem`] (with `page`/`item` as given) for bad numbers
     /// or a non-square QR matrix.
     pub fn check(&self, page: usize, item: usize) -> Result<(), PrintError> {
+        self.check_shape(page, item)?;
+        match self {
+            Item::Text { text, .. } => check_text(text),
+            _ => Ok(()),
+        }
+    }
+
+    /// Like [`Item::check`] without the glyphs: layout places text the
+    /// fonts lack (see [`Document::missing_glyphs`]) and only the PDF
+    /// writer refuses it.
+    ///
+    /// # Errors
+    /// [`PrintError::InvalidItem`] for bad numbers or a non-square QR matrix.
+    pub fn check_shape(&self, page: usize, item: usize) -> Result<(), PrintError> {
         let invalid = |reason: &str| PrintError::InvalidItem {
             page,
             item,
@@ -222,13 +259,12 @@ impl Item {
                 x_mm,
                 y_mm,
                 size_pt,
-                text,
                 ..
             } => {
                 if !finite(&[*x_mm, *y_mm, *size_pt]) || *size_pt <= 0.0 {
                     return Err(invalid("texten har ogiltig position eller storlek"));
                 }
-                check_text(text)
+                Ok(())
             }
             Item::Line {
                 x1_mm,
@@ -325,6 +361,14 @@ fn excerpt_around(text: &str, c: char) -> String {
     out
 }
 
+/// A character the fonts lack, in the text item `text` written at `origin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MissingGlyph<'a> {
+    pub c: char,
+    pub text: &'a str,
+    pub origin: &'a [Span],
+}
+
 /// One page: its paper format and what is drawn on it, in drawing order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -399,8 +443,24 @@ impl Document {
     /// The first problem found, as [`PrintError::MissingGlyphs`] or
     /// [`PrintError::InvalidItem`].
     pub fn check(&self) -> Result<(), PrintError> {
+        self.check_items(Item::check)
+    }
+
+    /// Like [`Document::check`] without the glyphs (see
+    /// [`Item::check_shape`]).
+    ///
+    /// # Errors
+    /// The first [`PrintError::InvalidItem`] found.
+    pub fn check_shape(&self) -> Result<(), PrintError> {
+        self.check_items(Item::check_shape)
+    }
+
+    fn check_items(
+        &self,
+        check: impl Fn(&Item, usize, usize) -> Result<(), PrintError>,
+    ) -> Result<(), PrintError> {
         for (i, item) in self.background.iter().enumerate() {
-            item.check(0, i + 1)?;
+            check(item, 0, i + 1)?;
             if matches!(item, Item::Text { .. }) {
                 return Err(PrintError::InvalidItem {
                     page: 0,
@@ -411,10 +471,34 @@ impl Document {
         }
         for (p, page) in self.pages.iter().enumerate() {
             for (i, item) in page.items.iter().enumerate() {
-                item.check(p + 1, i + 1)?;
+                check(item, p + 1, i + 1)?;
             }
         }
         Ok(())
+    }
+
+    /// Every character the fonts lack in the document's text, with the
+    /// text and its origin, once per character and text item content:
+    /// layout places such text (measured as the fonts' blank glyph) so
+    /// that every problem of every document can be reported at once.
+    pub fn missing_glyphs(&self) -> Vec<MissingGlyph<'_>> {
+        let mut out: Vec<MissingGlyph<'_>> = Vec::new();
+        let items = self
+            .background
+            .iter()
+            .chain(self.pages.iter().flat_map(|p| &p.items));
+        for item in items {
+            let Item::Text { text, origin, .. } = item else {
+                continue;
+            };
+            for c in font::missing_chars(text) {
+                let found = MissingGlyph { c, text, origin };
+                if !out.contains(&found) {
+                    out.push(found);
+                }
+            }
+        }
+        out
     }
 
     /// A stable, readable dump: one line per page and per item, lengths in
@@ -458,6 +542,7 @@ fn dump_item(item: &Item) -> String {
             bold,
             text,
             align,
+            origin: _,
         } => format!(
             "text {} {} {}pt {} {} {:?}",
             num(*x_mm),

@@ -2,11 +2,12 @@
 //! listing exactly whom that audience calls and is called by, with large
 //! numbers and the opening hours beside them.
 
-use super::{KitText, decor, notice_box};
+use super::{contacts_at, decor, notice_box, routine_words, settings_at};
 use crate::model::checklist::in_sentence;
 use crate::model::{Kit, Role, Unit, UnitKind};
 use crate::print::font;
 use crate::print::{Document, Flow, FlowStyle, Item, Margins, PageSize, PrintError, TextStyle};
+use crate::source::Span;
 
 /// The kinds of unit each audience needs, in the order they are listed.
 pub fn kinds_for(audience: Role) -> &'static [UnitKind] {
@@ -43,14 +44,15 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
         FlowStyle::default(),
         decor(kit),
     )?;
-    f.heading(
+    f.from(&settings_at(kit, &[&s.system.name])).heading(
         &format!("Telefonlista vid driftstopp i {}", s.system.name),
         18.0,
     )?;
-    f.paragraph(
-        &format!("För {}.", s.role(audience).who),
-        TextStyle::bold(12.0),
-    )?;
+    f.from(&settings_at(kit, &[&s.role(audience).who]))
+        .paragraph(
+            &format!("För {}.", s.role(audience).who),
+            TextStyle::bold(12.0),
+        )?;
     let mut notice = vec![
         format!(
             "Gäller när {} inte går att använda och driftstörningen varat mer än {} timmar.",
@@ -68,7 +70,19 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
     } else {
         notice.push("Felanmälan: enligt kommunens lokala rutin.".to_string());
     }
-    notice_box(&mut f, &notice, kit.settings.sample_data)?;
+    notice_box(
+        &mut f,
+        &notice,
+        kit.settings.sample_data,
+        &settings_at(
+            kit,
+            &[
+                &s.system.name,
+                &s.service_desk.name,
+                &s.service_desk.portal_name,
+            ],
+        ),
+    )?;
 
     f.heading("Regionen", 14.0)?;
     let mut fixed = vec![(
@@ -83,8 +97,9 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
             "internt nummer".to_string(),
         ));
     }
+    let names = settings_at(kit, &[&s.switchboard.name, &s.service_desk.name]);
     for (label, number, hours) in &fixed {
-        let (h, items) = phone_line(0.0, label, number, hours);
+        let (h, items) = phone_line(0.0, label, number, hours, &names);
         f.block(h, items)?;
     }
     f.paragraph(
@@ -109,7 +124,7 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
             .directory
             .of_kind(kind)
             .next()
-            .map_or(0.0, |u| unit_block(u).0);
+            .map_or(0.0, |u| unit_block(kit, u).0);
         f.ensure(heading_h(&f, 14.0) + group_h + first_h, "rubriken")?;
         f.heading(&heading, 14.0)?;
         if kit
@@ -122,7 +137,7 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
                 .iter()
                 .map(|e| format!("{} {}", e.code, in_sentence(&e.name)))
                 .collect();
-            f.paragraph(
+            f.from(&routine_words(kit)).paragraph(
                 &format!(
                     "Siffrorna efter ett nummer visar vid vilka samverkanspunkter det numret gäller: {}.",
                     legend.join(", ")
@@ -131,20 +146,23 @@ pub fn layout(kit: &Kit, audience: Role) -> Result<Document, PrintError> {
             )?;
         }
         if let Some(closed) = s.closed_hours.get(&kind) {
-            f.paragraph(&format!("Svarar ingen? {closed}"), TextStyle::bold(9.5))?;
+            f.from(&settings_at(kit, &[closed]))
+                .paragraph(&format!("Svarar ingen? {closed}"), TextStyle::bold(9.5))?;
         }
         let mut group = String::new();
         for unit in kit.directory.of_kind(kind) {
-            let (h, items) = unit_block(unit);
+            let (h, items) = unit_block(kit, unit);
+            let group_at = || contacts_at(kit, &[&unit.group]);
             if grouped && unit.group != group {
                 group = unit.group.clone();
                 f.ensure(group_h + h, "rubriken")?;
-                f.heading(&group, GROUP_PT)?;
+                f.from(&group_at()).heading(&group, GROUP_PT)?;
             } else if grouped && h > f.remaining_mm() + 1e-9 {
                 // A hospital's wards go on over a page break: repeat whose
                 // they are, since names like "Medicinavdelningen" recur.
                 f.new_page()?;
-                f.heading(&format!("{group} (forts.)"), GROUP_PT)?;
+                f.from(&group_at())
+                    .heading(&format!("{group} (forts.)"), GROUP_PT)?;
             }
             f.block(h, items)?;
         }
@@ -164,8 +182,9 @@ fn heading_h(f: &Flow, size_pt: f64) -> f64 {
     st.line_height_mm(size_pt) + st.heading_gap_before_mm + st.heading_gap_after_mm
 }
 
-/// One phone line: label left (wrapped), number large, hours right.
-fn phone_line(y: f64, label: &str, number: &str, hours: &str) -> (f64, Vec<Item>) {
+/// One phone line: label left (wrapped, its words written at `origin`),
+/// number large, hours right.
+fn phone_line(y: f64, label: &str, number: &str, hours: &str, origin: &[Span]) -> (f64, Vec<Item>) {
     let lines = font::wrap(label, LABEL_PT, false, LABEL_W);
     let line_h = 4.4;
     let height = (lines.len() as f64 * line_h).max(7.0);
@@ -173,17 +192,20 @@ fn phone_line(y: f64, label: &str, number: &str, hours: &str) -> (f64, Vec<Item>
     let mut items: Vec<Item> = lines
         .iter()
         .enumerate()
-        .map(|(i, l)| Item::text(0.0, base + i as f64 * line_h, LABEL_PT, false, l.clone()))
+        .map(|(i, l)| {
+            Item::text(0.0, base + i as f64 * line_h, LABEL_PT, false, l.clone()).from(origin)
+        })
         .collect();
     items.push(Item::text(NUMBER_X, base + 0.4, NUMBER_PT, true, number));
     items.push(Item::text(HOURS_X, base, HOURS_PT, false, hours));
     (height, items)
 }
 
-fn unit_block(unit: &Unit) -> (f64, Vec<Item>) {
+fn unit_block(kit: &Kit, unit: &Unit) -> (f64, Vec<Item>) {
     let mut items = vec![
         Item::line(0.0, 0.6, 180.0, 0.6, 0.3),
-        Item::text(0.0, 5.0, NAME_PT, true, unit.name.clone()),
+        Item::text(0.0, 5.0, NAME_PT, true, unit.name.clone())
+            .from(&contacts_at(kit, &[&unit.name])),
     ];
     let mut y = 6.0;
     for p in &unit.phones {
@@ -191,22 +213,15 @@ fn unit_block(unit: &Unit) -> (f64, Vec<Item>) {
             note if note.is_empty() => p.label.clone(),
             note => format!("{} ({note})", p.label),
         };
-        let (h, mut line) = phone_line(y, &label, &p.number.national(), &p.hours.to_string());
+        let (h, mut line) = phone_line(
+            y,
+            &label,
+            &p.number.national(),
+            &p.hours.to_string(),
+            &contacts_at(kit, &[&p.label]),
+        );
         items.append(&mut line);
         y += h;
     }
     (y + 1.5, items)
-}
-
-/// Every text of the directory that the call sheets print, for the glyph check.
-pub fn texts(kit: &Kit) -> Vec<KitText> {
-    let mut out = Vec::new();
-    for u in &kit.directory.units {
-        out.push(KitText::contacts(&u.name));
-        out.push(KitText::contacts(&u.group));
-        for p in &u.phones {
-            out.push(KitText::contacts(&p.label));
-        }
-    }
-    out
 }

@@ -2,11 +2,11 @@
 //! same checklist as the site's role pages: the front says what to do, the
 //! back shows who calls whom at each event, as a picture and in words.
 
-use super::{decor, notice_box};
+use super::{decor, notice_box, routine_words, settings_at};
 use crate::model::{Kit, Role};
 use crate::model::{calls, checklist};
 use crate::print::{
-    Align, Document, Flow, FlowStyle, Item, Margins, PageSize, PrintError, TextStyle, font,
+    Align, Document, Flow, FlowStyle, Item, Margins, Origin, PageSize, PrintError, TextStyle, font,
 };
 
 /// Text sizes tried, as a fraction of the normal ones, until the front fits
@@ -63,13 +63,15 @@ fn back(f: &mut Flow, kit: &Kit) -> Result<(), PrintError> {
     f.space(4.0);
     f.heading("Samma sak i ord", 12.0)?;
     let words: Vec<&str> = rows.iter().map(|r| r.sentence.as_str()).collect();
-    f.bullets(&words, TextStyle::regular(10.5))
+    f.from(&routine_words(kit))
+        .bullets(&words, TextStyle::regular(10.5))
 }
 
 /// The front at `scale`, as a flow still open for the back.
 fn front(kit: &Kit, role: Role, scale: f64) -> Result<Flow, PrintError> {
     let s = &kit.settings;
     let c = checklist::for_role(s, role);
+    let words = routine_words(kit);
     let style = FlowStyle {
         paragraph_gap_mm: 1.5,
         heading_gap_before_mm: 2.0,
@@ -90,7 +92,7 @@ fn front(kit: &Kit, role: Role, scale: f64) -> Result<Flow, PrintError> {
         style,
         decor(kit),
     )?;
-    f.heading(
+    f.from(&words).heading(
         &format!(
             "Snabbkort: {} vid driftstopp i {}",
             kit.settings.role(role).name.to_lowercase(),
@@ -119,6 +121,14 @@ fn front(kit: &Kit, role: Role, scale: f64) -> Result<Flow, PrintError> {
             ),
         ],
         s.sample_data,
+        &settings_at(
+            kit,
+            &[
+                &s.service_desk.name,
+                &s.service_desk.portal_name,
+                &s.switchboard.name,
+            ],
+        ),
     )?;
     let small = TextStyle::regular(10.0 * scale);
     f.heading("Du ringer", 12.0 * scale)?;
@@ -134,6 +144,7 @@ fn front(kit: &Kit, role: Role, scale: f64) -> Result<Flow, PrintError> {
         bold: true,
         text: TURN_OVER.to_string(),
         align: Align::Right,
+        origin: Origin::new(),
     })?;
     let makes: Vec<String> = c
         .makes
@@ -152,9 +163,20 @@ fn front(kit: &Kit, role: Role, scale: f64) -> Result<Flow, PrintError> {
             )
         })
         .collect();
-    f.bullets(&makes, small)?;
+    f.from(&words).bullets(&makes, small)?;
     for line in checklist::numbers_by_party(&kit.directory, role, s) {
-        f.paragraph(&line, small)?;
+        let labels: std::collections::BTreeSet<&str> = kit
+            .directory
+            .units
+            .iter()
+            .flat_map(|u| &u.phones)
+            .map(|p| p.label.as_str())
+            .filter(|l| line.contains(l))
+            .collect();
+        let labels: Vec<&str> = labels.into_iter().collect();
+        let mut origin = words.clone();
+        origin.extend(super::contacts_at(kit, &labels));
+        f.from(&origin).paragraph(&line, small)?;
     }
     f.paragraph(
         &format!("{} {}", c.role.whom_to_ring(), c.role.every_call()),
@@ -166,10 +188,10 @@ fn front(kit: &Kit, role: Role, scale: f64) -> Result<Flow, PrintError> {
         .iter()
         .map(|m| format!("{} ({}): {}.", m.name, m.code, m.party.to_lowercase()))
         .collect();
-    f.bullets(&receives, small)?;
+    f.from(&words).bullets(&receives, small)?;
     f.heading("Skriv ner på loggbladet", 12.0 * scale)?;
-    f.bullets(&c.write_down, small)?;
+    f.from(&words).bullets(&c.write_down, small)?;
     f.heading("Tiden", 12.0 * scale)?;
-    f.bullets(&c.time_rules, small)?;
+    f.from(&words).bullets(&c.time_rules, small)?;
     Ok(f)
 }

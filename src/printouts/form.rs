@@ -13,7 +13,7 @@ use super::form_layout::{self as fl, FormLayout, Kind};
 use crate::model::{Kit, Unit};
 use crate::print::flow::{decorate, footer_height_mm};
 use crate::print::{
-    Align, Document, FlowStyle, Item, Margins, Page, PageSize, PrintError, font, qr,
+    Align, Document, FlowStyle, Item, Margins, Origin, Page, PageSize, PrintError, font, qr,
 };
 use std::ops::RangeInclusive;
 
@@ -169,7 +169,7 @@ pub fn layout(
         }
     }
     doc.background.extend(shared);
-    doc.check()?;
+    doc.check_shape()?;
     Ok(doc)
 }
 
@@ -207,8 +207,10 @@ fn page(
     items.push(Item::boxed(t.x, t.y, t.w, t.h, 1.0));
     // The correction rule and the legend.
     let mut ly = t.y + t.h + 3.0;
+    let legend = super::settings_at(kit, &event_names(kit));
     for (line, bold) in notes {
-        items.push(Item::text(left, ly, SMALL_PT, *bold, line.clone()));
+        let from: &[crate::source::Span] = if *bold { &[] } else { &legend };
+        items.push(Item::text(left, ly, SMALL_PT, *bold, line.clone()).from(from));
         ly += line_h(SMALL_PT);
     }
     let mut page = Page::new(size);
@@ -242,13 +244,16 @@ fn header(
 ) {
     let left = fl::LEFT;
     let top = fl::TOP;
-    items.push(Item::text(
-        left,
-        top + 6.0,
-        15.0,
-        true,
-        format!("Samtalslogg vid driftstopp i {}", kit.settings.system.name),
-    ));
+    items.push(
+        Item::text(
+            left,
+            top + 6.0,
+            15.0,
+            true,
+            format!("Samtalslogg vid driftstopp i {}", kit.settings.system.name),
+        )
+        .from(&super::settings_at(kit, &[&kit.settings.system.name])),
+    );
     let sb = grid.sheet_box;
     items.push(Item::boxed(sb.x, sb.y, sb.w, sb.h, 1.2));
     items.push(Item::text(sb.x + 2.0, sb.y + 3.3, 7.0, false, "Blad nr"));
@@ -265,6 +270,7 @@ fn header(
             bold: true,
             text: n.to_string(),
             align: Align::Right,
+            origin: unit.map_or_else(Origin::new, |u| super::contacts_at(kit, &[&u.id])),
         });
     }
     let y2 = top + 13.0;
@@ -285,6 +291,7 @@ fn header(
                     bold: true,
                     text: phone,
                     align: Align::Right,
+                    origin: Origin::new(),
                 });
             }
             let name = format!("Enhet: {}", u.full_name());
@@ -295,7 +302,10 @@ fn header(
             // Still too wide at the smallest size: cut with a mark rather
             // than run into the phone number.
             let name = font::truncated(&name, size, true, name_right - left);
-            items.push(Item::text(left, y2, size, true, name));
+            items.push(
+                Item::text(left, y2, size, true, name)
+                    .from(&super::contacts_at(kit, &[&u.name, &u.group])),
+            );
         }
         None => {
             items.push(Item::text(left, y2, 10.5, true, "Enhet:"));
@@ -413,6 +423,7 @@ fn table_row(grid: &FormLayout, row: &fl::Row, items: &mut Vec<Item>) {
         bold: true,
         text: row.number.to_string(),
         align: Align::Center,
+        origin: Origin::new(),
     });
     let mut last_digit = None;
     for f in &row.fields {
@@ -440,6 +451,7 @@ fn table_row(grid: &FormLayout, row: &fl::Row, items: &mut Vec<Item>) {
                         bold: true,
                         text: label.clone(),
                         align: Align::Right,
+                        origin: Origin::new(),
                     });
                 }
             }
@@ -459,6 +471,15 @@ fn notes(kit: &Kit, width: f64, legend_max: usize) -> Vec<(String, bool)> {
             .map(|l| (l, false)),
     );
     out
+}
+
+/// The events' names, which the legend under the table is made of.
+fn event_names(kit: &Kit) -> Vec<&str> {
+    kit.settings
+        .events
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect()
 }
 
 fn legend_lines(kit: &Kit, width: f64) -> Vec<String> {

@@ -5,12 +5,13 @@
 //! formatting and links become their text), so the same blocks serve the
 //! layout and the glyph check.
 
-use super::{BODY, decor};
+use super::{BODY, decor, routine_words, settings_at};
 use crate::model::Kit;
 use crate::model::doc::{self, BlockKind, Doc, ListItem};
 use crate::print::{
     Column, Document, Flow, FlowStyle, Margins, PageSize, PrintError, Table, TextStyle,
 };
+use crate::source::Source;
 
 /// A block of a routine page as printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,8 +150,18 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
         FlowStyle::default(),
         decor(kit),
     )?;
-    f.heading(&title, 20.0)?;
-    f.paragraph(
+    let s = &kit.settings;
+    f.from(&settings_at(kit, &[&s.system.name]))
+        .heading(&title, 20.0)?;
+    f.from(&settings_at(
+        kit,
+        &[
+            &s.organisation.name,
+            &s.organisation.municipalities_name,
+            &s.organisation.intranet_name,
+        ],
+    ))
+    .paragraph(
         &format!(
             "{} och {}. Utskrift av rutinen på {}.",
             kit.settings.organisation.name,
@@ -160,14 +171,18 @@ pub fn layout(kit: &Kit) -> Result<Document, PrintError> {
         TextStyle::regular(11.0),
     )?;
     for (i, page) in kit.pages.iter().enumerate() {
+        // Front matter is located in the whole file, a block in its own span.
+        let source = Source::new(page.source.clone(), page.text.clone());
+        let whole = [source.span(0..page.text.len())];
         // The document title already stands on top of the first page.
         if !(i == 0 && page.title == title) {
-            f.heading(&page.title, 16.0)?;
+            f.from(&whole).heading(&page.title, 16.0)?;
         }
         if let Some(d) = &page.description {
-            f.paragraph(d, TextStyle::regular(11.0))?;
+            f.from(&whole).paragraph(d, TextStyle::regular(11.0))?;
         }
-        for block in blocks(&page.doc) {
+        for (span, block) in spanned_blocks(&page.doc) {
+            f.from(&[source.span(span)]);
             match block {
                 Block::Heading(level, t) => f.heading(&t, if level <= 2 { 13.0 } else { 11.5 })?,
                 Block::Paragraph(t) => f.paragraph(&t, BODY)?,
@@ -232,7 +247,7 @@ pub fn events_table(kit: &Kit, f: &mut Flow) -> Result<(), PrintError> {
             e.time_rule.clone(),
         ]);
     }
-    f.table(&t)
+    f.from(&routine_words(kit)).table(&t)
 }
 
 #[cfg(test)]

@@ -182,6 +182,7 @@ pub fn unit_pdf_document(
     let decor = PageDecor {
         footer_lines: vec![printable(&footer, &missing)],
         qr_url: None,
+        origin: Vec::new(),
     };
     let mut f = Flow::new(
         format!("Arbetslista {name}"),

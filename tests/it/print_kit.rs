@@ -663,6 +663,7 @@ fn extent(item: &Item) -> Option<(f64, f64, f64, f64, &str)> {
         bold,
         text,
         align,
+        ..
     } = item
     else {
         return None;
@@ -1102,6 +1103,66 @@ fn a_character_outside_the_font_stops_the_build_and_points_at_its_line() {
     );
     assert!(!stderr.contains('→'), "→ is printable:\n{stderr}");
     assert!(!out.exists(), "the failed build wrote {}", out.display());
+}
+
+#[test]
+fn every_missing_character_of_every_file_is_reported_at_its_place_and_nothing_is_written() {
+    let dir = content_copy();
+    let content = dir.path().join("content");
+    // The same character in an event's name (printed in the routine, on the
+    // cards, call sheets and forms) and in a ward's name (on call sheets and
+    // the ward's form): two places, each reported once.
+    let event = edit(
+        &content.join("kit.yaml"),
+        "name: Inskrivning\n",
+        "name: Inskrivning ✈\n",
+        '✈',
+    );
+    let ward = edit(
+        &content.join("contacts.yaml"),
+        "name: Medicinavdelning 61\n",
+        "name: Medicinavdelning ✈ 61\n",
+        '✈',
+    );
+    let page = edit(
+        &content.join("rutin/felanmalan.md"),
+        "\n\n",
+        "\n\nRing ☎ växeln.\n\n",
+        '☎',
+    );
+
+    let (output, out) = build_in(dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let glyph_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("finns inte i utskrifternas typsnitt"))
+        .collect();
+    let expected = [
+        format!(
+            "content/contacts.yaml:{}:{}: error: tecknet «✈» (U+2708)",
+            ward.0, ward.1
+        ),
+        format!(
+            "content/kit.yaml:{}:{}: error: tecknet «✈» (U+2708)",
+            event.0, event.1
+        ),
+        format!(
+            "content/rutin/felanmalan.md:{}:{}: error: tecknet «☎» (U+260E)",
+            page.0, page.1
+        ),
+    ];
+    assert_eq!(glyph_lines.len(), expected.len(), "{stderr}");
+    for (line, want) in glyph_lines.iter().zip(&expected) {
+        assert!(line.starts_with(want.as_str()), "{want:?} in:\n{stderr}");
+    }
+    assert!(!out.exists(), "the failed build wrote {}", out.display());
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "content" && n != "templates")
+        .collect();
+    assert!(left.is_empty(), "the failed build left {left:?}");
 }
 
 #[test]

@@ -22,6 +22,7 @@ fn decor() -> PageDecor {
             "Äldre utskrifter ska kastas.".to_string(),
         ],
         qr_url: Some(URL.to_string()),
+        origin: Vec::new(),
     }
 }
 
@@ -320,9 +321,14 @@ fn characters_outside_the_fonts_are_refused_by_name() {
             PageDecor::default(),
         )
         .expect("flow");
-        let err = flow
-            .paragraph(text, TextStyle::regular(10.0))
-            .expect_err("layout refuses too");
+        // Layout places the text, so that every such character of every
+        // document can be reported; the PDF writer refuses it.
+        flow.paragraph(text, TextStyle::regular(10.0))
+            .expect("laid out");
+        let doc = flow.finish().expect("finished");
+        let found: Vec<char> = doc.missing_glyphs().iter().map(|m| m.c).collect();
+        assert_eq!(found, vec![missing]);
+        let err = to_pdf(&doc, &meta("Fel")).expect_err("must refuse");
         assert!(matches!(err, PrintError::MissingGlyphs { .. }));
     }
 }

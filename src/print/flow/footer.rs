@@ -2,10 +2,10 @@
 //! footer lines, "Sida N av M" and the QR code, and the height they take
 //! from every page body.
 
-use super::{FlowStyle, Margins, check_wrapped};
+use super::{FlowStyle, Margins};
 use crate::print::error::PrintError;
 use crate::print::font;
-use crate::print::layout::{Align, Document, Item, PageSize};
+use crate::print::layout::{Align, Document, Item, Origin, PageSize};
 use crate::print::qr;
 
 /// What every page gets once the content is placed: "Sida N av M" at the
@@ -18,6 +18,8 @@ pub struct PageDecor {
     pub footer_lines: Vec<String>,
     /// Address of the latest version, printed as a QR code.
     pub qr_url: Option<String>,
+    /// Where the words of the footer lines are written in the content.
+    pub origin: Origin,
 }
 
 /// The footer as laid out for one page size.
@@ -59,7 +61,6 @@ fn layout_footer(
     }
     let mut lines = Vec::new();
     for line in &decor.footer_lines {
-        check_wrapped(line)?;
         lines.extend(font::wrap(line, style.footer_size_pt, false, text_w));
     }
     let text_h = lines.len().max(1) as f64 * style.line_height_mm(style.footer_size_pt);
@@ -94,7 +95,6 @@ pub fn footer_height_mm(
 /// for their own width.
 ///
 /// # Errors
-/// [`PrintError::MissingGlyphs`] for footer text the fonts lack,
 /// [`PrintError::QrEncode`] for an unencodable URL, and
 /// [`PrintError::DoesNotFit`] when margins, QR code and page number leave
 /// less than 20 mm for the footer text.
@@ -128,13 +128,16 @@ pub fn decorate(
             0.3,
         ));
         for (k, line) in footer.lines.iter().enumerate() {
-            page.items.push(Item::text(
-                margins.left_mm,
-                first_baseline + k as f64 * line_h,
-                size,
-                false,
-                line.clone(),
-            ));
+            page.items.push(
+                Item::text(
+                    margins.left_mm,
+                    first_baseline + k as f64 * line_h,
+                    size,
+                    false,
+                    line.clone(),
+                )
+                .from(&decor.origin),
+            );
         }
         let mut number_x = right;
         if let Some(modules) = &footer.qr {
@@ -154,6 +157,7 @@ pub fn decorate(
             bold: true,
             text: format!("Sida {} av {}", index + 1, total),
             align: Align::Right,
+            origin: Origin::new(),
         });
     }
     Ok(())

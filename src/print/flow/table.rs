@@ -2,10 +2,11 @@
 //! repeated after a page break, and rows taller than a page continued in
 //! pieces.
 
-use super::{Flow, check_wrapped};
+use super::Flow;
 use crate::print::error::PrintError;
 use crate::print::font;
 use crate::print::layout::{Align, Item};
+use crate::source::Span;
 
 /// One column of a [`Table`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,7 +124,7 @@ impl Flow {
         }
     }
 
-    fn draw_row(&mut self, table: &Table, row: &LaidRow) {
+    fn draw_row(&mut self, table: &Table, row: &LaidRow, origin: &[Span]) {
         let line_h = self.style.line_height_mm(table.size_pt);
         let baseline0 = self.y_mm + table.padding_mm + self.style.baseline_offset_mm(table.size_pt);
         let mut x = self.margins.left_mm;
@@ -154,6 +155,7 @@ impl Flow {
                     bold: row.bold,
                     text: line.clone(),
                     align: column.align,
+                    origin: origin.to_vec(),
                 });
             }
             x += column.width_mm;
@@ -169,11 +171,11 @@ impl Flow {
     ///
     /// # Errors
     /// [`PrintError::InvalidTable`] for a row with more cells than columns,
-    /// [`PrintError::MissingGlyphs`] for cell text the fonts lack,
     /// [`PrintError::DoesNotFit`] when the columns are wider than the text
     /// column, or a row's minimum height (or the header) is taller than a
     /// page. Nothing is placed on error.
     pub fn table(&mut self, table: &Table) -> Result<(), PrintError> {
+        let origin = std::mem::take(&mut self.origin);
         let columns = table.columns.len();
         let total_w: f64 = table.columns.iter().map(|c| c.width_mm).sum();
         if total_w > self.content_width_mm() + 0.05 {
@@ -192,9 +194,6 @@ impl Flow {
                     row: index,
                     reason: format!("{} celler men {columns} kolumner", cells.len()),
                 });
-            }
-            for cell in cells {
-                check_wrapped(cell)?;
             }
         }
         let header = (!table.header.is_empty()).then(|| self.lay_row(table, &table.header, true));
@@ -224,16 +223,16 @@ impl Flow {
         let first_h = rows.first().map_or(0.0, |r| r.height_mm);
         self.ensure(header_h + first_h, "tabellen")?;
         if let Some(h) = &header {
-            self.draw_row(table, h);
+            self.draw_row(table, h, &origin);
         }
         for row in &rows {
             if row.height_mm > self.remaining_mm() + 1e-9 {
                 self.new_page()?;
                 if let Some(h) = &header {
-                    self.draw_row(table, h);
+                    self.draw_row(table, h, &origin);
                 }
             }
-            self.draw_row(table, row);
+            self.draw_row(table, row, &origin);
         }
         self.space(self.style.paragraph_gap_mm);
         Ok(())
