@@ -18,13 +18,21 @@ struct SourceFile {
     /// The file as messages show it (see `diag::display_path`).
     name: String,
     text: String,
+    /// The byte offset where each line starts (the first is 0), so that a
+    /// line and column are found without counting lines from the start.
+    line_starts: Vec<usize>,
 }
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Source(Arc::new(SourceFile {
             name: name.into(),
-            text: text.into(),
+            text,
+            line_starts,
         }))
     }
 
@@ -48,18 +56,19 @@ impl Source {
 
     /// The 1-based line and column (in characters) of byte `offset`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(self.text(), offset)
+        let text = self.text();
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        // The last line starting at or before the offset.
+        let line = self.0.line_starts.partition_point(|&s| s <= offset);
+        let start = self.0.line_starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
     }
 
     /// The byte offset of 1-based `line` and `col` (in characters), if that
     /// place is in the text: at most just after the line's last character.
     pub fn offset(&self, line: usize, col: usize) -> Option<usize> {
         let text = self.text();
-        let start = if line == 1 {
-            0
-        } else {
-            text.match_indices('\n').nth(line.checked_sub(2)?)?.0 + 1
-        };
+        let start = *self.0.line_starts.get(line.checked_sub(1)?)?;
         let rest = &text[start..];
         let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
         let skip = col.checked_sub(1)?;
@@ -162,6 +171,11 @@ mod tests {
             }
             let (line, col) = src.line_col(offset);
             assert_eq!(src.offset(line, col), Some(offset), "{offset}");
+        }
+        // The line index gives what counting from the start gives, inside
+        // a character and past the end too.
+        for offset in 0..src.text().len() + 3 {
+            assert_eq!(src.line_col(offset), line_col(src.text(), offset));
         }
         assert_eq!(src.offset(2, 12), None);
         assert_eq!(src.offset(9, 1), None);

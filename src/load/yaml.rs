@@ -92,87 +92,145 @@ impl YamlDoc {
         let mut best = (1, 1);
         let mut key_pos = (1, 1);
         for seg in path {
-            let Some(base) = self.entries[range.clone()].iter().map(|e| e.indent).min() else {
+            let Some(base) = self.base(range.clone()) else {
                 break;
             };
-            match seg {
-                Seg::Key(k) => {
-                    let found = range.clone().find(|&i| {
-                        let e = &self.entries[i];
-                        !e.is_dash && e.indent == base && key_of(&e.text) == Some(k.as_str())
-                    });
-                    let Some(i) = found else { break };
-                    let e = &self.entries[i];
-                    let value_off = e.text.find(':').map_or(0, |c| {
-                        let after = &e.text[c + 1..];
-                        let trimmed = after.trim_start();
-                        if trimmed.is_empty() || trimmed.starts_with('#') {
-                            0
-                        } else {
-                            e.text[..c + 1].chars().count() + after.chars().count()
-                                - trimmed.chars().count()
-                        }
-                    });
-                    best = (e.line, e.col + value_off);
-                    key_pos = (e.line, e.col);
-                    let end = (i + 1..range.end)
-                        .find(|&j| {
-                            let n = &self.entries[j];
-                            n.indent < e.indent || (n.indent == e.indent && !n.is_dash)
-                        })
-                        .unwrap_or(range.end);
-                    range = i + 1..end;
-                }
-                Seg::Index(idx) => {
-                    let dashes: Vec<usize> = range
-                        .clone()
-                        .filter(|&i| self.entries[i].is_dash && self.entries[i].indent == base)
-                        .collect();
-                    let Some(&i) = dashes.get(*idx) else { break };
-                    let e = &self.entries[i];
-                    best = (e.line, e.col + 2);
-                    key_pos = best;
-                    let end = (i + 1..range.end)
-                        .find(|&j| self.entries[j].indent <= e.indent)
-                        .unwrap_or(range.end);
-                    range = i + 1..end;
-                }
-            }
+            let step = match seg {
+                Seg::Key(k) => self.key_step(range.clone(), base, k),
+                Seg::Index(idx) => self.dashes(range.clone(), base).nth(*idx).map(|i| {
+                    let (at, inner) = self.index_step(range.clone(), i);
+                    (at, at, inner)
+                }),
+            };
+            let Some((at, key_at, inner)) = step else {
+                break;
+            };
+            best = at;
+            key_pos = key_at;
+            range = inner;
         }
         (best, key_pos)
+    }
+
+    /// The indentation of the shallowest entry in `range`, if any.
+    fn base(&self, range: std::ops::Range<usize>) -> Option<usize> {
+        self.entries[range].iter().map(|e| e.indent).min()
+    }
+
+    /// The entry of key `k` at indentation `base` in `range`: where its value
+    /// is written, where the key is, and the entries of its value.
+    #[allow(clippy::type_complexity)]
+    fn key_step(
+        &self,
+        range: std::ops::Range<usize>,
+        base: usize,
+        k: &str,
+    ) -> Option<((usize, usize), (usize, usize), std::ops::Range<usize>)> {
+        let i = range.clone().find(|&i| {
+            let e = &self.entries[i];
+            !e.is_dash && e.indent == base && key_of(&e.text) == Some(k)
+        })?;
+        let e = &self.entries[i];
+        let value_off = e.text.find(':').map_or(0, |c| {
+            let after = &e.text[c + 1..];
+            let trimmed = after.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                0
+            } else {
+                e.text[..c + 1].chars().count() + after.chars().count() - trimmed.chars().count()
+            }
+        });
+        let end = (i + 1..range.end)
+            .find(|&j| {
+                let n = &self.entries[j];
+                n.indent < e.indent || (n.indent == e.indent && !n.is_dash)
+            })
+            .unwrap_or(range.end);
+        Some(((e.line, e.col + value_off), (e.line, e.col), i + 1..end))
+    }
+
+    /// The list items (dash entries at indentation `base`) in `range`.
+    fn dashes(
+        &self,
+        range: std::ops::Range<usize>,
+        base: usize,
+    ) -> impl Iterator<Item = usize> + '_ {
+        range.filter(move |&i| self.entries[i].is_dash && self.entries[i].indent == base)
+    }
+
+    /// Where the list item of dash entry `i` is written and its entries.
+    fn index_step(
+        &self,
+        range: std::ops::Range<usize>,
+        i: usize,
+    ) -> ((usize, usize), std::ops::Range<usize>) {
+        let e = &self.entries[i];
+        let end = (i + 1..range.end)
+            .find(|&j| self.entries[j].indent <= e.indent)
+            .unwrap_or(range.end);
+        ((e.line, e.col + 2), i + 1..end)
     }
 
     /// Every string value in the document with where it is written, in
     /// document order (a value repeated keeps each place).
     pub fn string_spans(&self) -> Vec<(String, Span)> {
-        fn walk(v: &Value, path: &mut Vec<Seg>, out: &mut Vec<(String, Vec<Seg>)>) {
-            match v {
-                Value::String(s) => out.push((s.clone(), path.clone())),
-                Value::Sequence(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        path.push(Seg::Index(i));
-                        walk(item, path, out);
-                        path.pop();
-                    }
+        // One walk of the value and the entries together: each value is
+        // located from its parent's place, as `locate` does from the root
+        // for one path (which, for every string of a national directory,
+        // took time quadratic in its size).
+        let mut out = Vec::new();
+        self.spans_in(&self.root, Some(0..self.entries.len()), (1, 1), &mut out);
+        out
+    }
+
+    /// Adds the strings in `v`, whose entries are `range` (`None` once a
+    /// step of the path was not found: then everything below is at `best`,
+    /// the closest enclosing place, as in [`YamlDoc::locate`]).
+    fn spans_in(
+        &self,
+        v: &Value,
+        range: Option<std::ops::Range<usize>>,
+        best: (usize, usize),
+        out: &mut Vec<(String, Span)>,
+    ) {
+        let base = range.clone().and_then(|r| self.base(r));
+        match v {
+            Value::String(s) => {
+                if let Some(span) = span_at(&self.source, best) {
+                    out.push((s.clone(), span));
                 }
-                Value::Mapping(map) => {
-                    for (k, item) in map {
-                        let Some(k) = k.as_str() else { continue };
-                        path.push(Seg::Key(k.to_string()));
-                        walk(item, path, out);
-                        path.pop();
-                    }
-                }
-                Value::Tagged(t) => walk(&t.value, path, out),
-                _ => {}
             }
+            Value::Sequence(items) => {
+                let (range, dashes) = match (range, base) {
+                    (Some(r), Some(b)) => (Some(r.clone()), self.dashes(r, b).collect()),
+                    (r, _) => (r, Vec::new()),
+                };
+                for (idx, item) in items.iter().enumerate() {
+                    match (&range, dashes.get(idx)) {
+                        (Some(r), Some(&i)) => {
+                            let (at, inner) = self.index_step(r.clone(), i);
+                            self.spans_in(item, Some(inner), at, out);
+                        }
+                        _ => self.spans_in(item, None, best, out),
+                    }
+                }
+            }
+            Value::Mapping(map) => {
+                for (k, item) in map {
+                    let Some(k) = k.as_str() else { continue };
+                    let step = match (&range, base) {
+                        (Some(r), Some(b)) => self.key_step(r.clone(), b, k),
+                        _ => None,
+                    };
+                    match step {
+                        Some((at, _, inner)) => self.spans_in(item, Some(inner), at, out),
+                        None => self.spans_in(item, None, best, out),
+                    }
+                }
+            }
+            Value::Tagged(t) => self.spans_in(&t.value, range, best, out),
+            _ => {}
         }
-        let mut found = Vec::new();
-        walk(&self.root, &mut Vec::new(), &mut found);
-        found
-            .into_iter()
-            .filter_map(|(text, path)| Some((text, self.span(&path)?)))
-            .collect()
     }
 
     /// Where the first string value equal to `text` is written, for a value
@@ -735,6 +793,57 @@ wards:
             (13, 9)
         );
         assert_eq!(d.locate(&[key("wards"), Seg::Index(1)]), (12, 3));
+    }
+
+    /// Every string with the span `locate` gives its path from the root:
+    /// what `string_spans` finds in one walk.
+    fn spans_path_by_path(d: &YamlDoc) -> Vec<(String, Span)> {
+        fn walk(v: &Value, path: &mut Vec<Seg>, out: &mut Vec<(String, Vec<Seg>)>) {
+            match v {
+                Value::String(s) => out.push((s.clone(), path.clone())),
+                Value::Sequence(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(Seg::Index(i));
+                        walk(item, path, out);
+                        path.pop();
+                    }
+                }
+                Value::Mapping(map) => {
+                    for (k, item) in map {
+                        let Some(k) = k.as_str() else { continue };
+                        path.push(key(k));
+                        walk(item, path, out);
+                        path.pop();
+                    }
+                }
+                Value::Tagged(t) => walk(&t.value, path, out),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        walk(&d.root, &mut Vec::new(), &mut found);
+        found
+            .into_iter()
+            .filter_map(|(text, path)| Some((text, d.span(&path)?)))
+            .collect()
+    }
+
+    #[test]
+    fn string_spans_are_where_each_path_is_located() {
+        let sources = [
+            SRC,
+            // Flow style, a key in a flow mapping, an empty value, a
+            // comment after a key, a nested list, a tag, a quoted key.
+            "a: [x, y]\nb: {c: d, e: [f]}\ng:\n  # kommentar\n  - - h\n    - i\n  - j: k\n    l: !t m\n\"n o\": p\nq: |\n  r\n  s\n",
+            "- x\n- y: z\n  w:\n    - v\n- 'u'\n",
+            "lista:\n- a\n-\n  b: c\n",
+        ];
+        for src in sources {
+            let d = YamlDoc::parse("c.yaml", src).expect("valid yaml");
+            let walked = d.string_spans();
+            assert_eq!(walked, spans_path_by_path(&d), "{src}");
+            assert!(walked.len() >= 2, "{src}: {walked:?}");
+        }
     }
 
     #[test]
