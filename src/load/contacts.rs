@@ -206,6 +206,7 @@ pub(super) fn directory(
     Some(Directory {
         hospitals: hospital_list,
         units,
+        index: Default::default(),
     })
 }
 

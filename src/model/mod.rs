@@ -483,16 +483,54 @@ pub struct Hospital {
     pub municipality: String,
 }
 
+/// Unit ids to their place in [`Directory::units`]; not part of what a
+/// directory is (two directories with the same units are equal whether or
+/// not either has looked a unit up).
+#[derive(Clone, Default)]
+pub struct UnitIndex(std::sync::OnceLock<std::collections::HashMap<String, usize>>);
+
+impl PartialEq for UnitIndex {
+    fn eq(&self, _: &UnitIndex) -> bool {
+        true
+    }
+}
+
+impl Eq for UnitIndex {}
+
+impl std::fmt::Debug for UnitIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UnitIndex")
+    }
+}
+
 /// All units, each list sorted the Swedish way by group, then name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Directory {
     pub hospitals: Vec<Hospital>,
     pub units: Vec<Unit>,
+    /// Where each unit id is in `units`, made at the first lookup.
+    pub index: UnitIndex,
 }
 
 impl Directory {
+    /// The unit with this id. A reconciliation looks units up hundreds of
+    /// thousands of times in a national directory of thousands of units,
+    /// so the lookup goes through an index instead of the list.
     pub fn unit(&self, id: &str) -> Option<&Unit> {
-        self.units.iter().find(|u| u.id == id)
+        let index = self.index.0.get_or_init(|| {
+            let mut index = std::collections::HashMap::with_capacity(self.units.len());
+            for (i, u) in self.units.iter().enumerate() {
+                index.entry(u.id.clone()).or_insert(i);
+            }
+            index
+        });
+        match index.get(id).and_then(|&i| self.units.get(i)) {
+            Some(unit) if unit.id == id => Some(unit),
+            // An unknown id (a mistake in a transcription), or a list
+            // changed after the index was made (`units` is public): the
+            // list itself is searched.
+            _ => self.units.iter().find(|u| u.id == id),
+        }
     }
 
     pub fn of_kind(&self, kind: UnitKind) -> impl Iterator<Item = &Unit> {
@@ -568,5 +606,33 @@ impl Origins {
             .iter()
             .find(|(f, _)| f == file)
             .map_or_else(|| file.to_string(), |(_, shown)| shown.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_every_unit_by_id_through_the_index_and_after_a_change() {
+        let mut directory = crate::transcript::shipped_kit().directory.clone();
+        for (i, u) in directory.units.iter().enumerate() {
+            let found = directory.unit(&u.id).expect("every unit is found");
+            assert!(std::ptr::eq(found, &directory.units[i]), "{}", u.id);
+        }
+        assert!(directory.unit("finns-inte").is_none());
+        // The index was made above; a unit renamed and one removed since are
+        // still looked up in the list as it is.
+        let last = directory.units.len() - 1;
+        let moved = directory.units[last].id.clone();
+        directory.units[0].id = "ny-enhet".into();
+        directory.units.swap(0, last);
+        assert_eq!(
+            directory.unit("ny-enhet").map(|u| u.id.as_str()),
+            Some("ny-enhet")
+        );
+        assert_eq!(
+            directory.unit(&moved).map(|u| u.id.as_str()),
+            Some(moved.as_str())
+        );
+        assert_eq!(directory, directory.clone());
     }
 }

@@ -85,6 +85,7 @@ mod tests {
 
     fn directory() -> Directory {
         Directory {
+            index: Default::default(),
             hospitals: vec![],
             units: vec![
                 unit("kalix", UnitKind::Municipality, "Kalix kommun", "Kalix"),
