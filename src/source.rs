@@ -18,6 +18,10 @@ struct SourceFile {
     /// The file as messages show it (see `diag::display_path`).
     name: String,
     text: String,
+    /// Where each line starts, found on first use: finding a place by line
+    /// must not scan the text from its start each time (a national
+    /// directory has tens of thousands of located strings).
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
@@ -25,6 +29,7 @@ impl Source {
         Source(Arc::new(SourceFile {
             name: name.into(),
             text: text.into(),
+            lines: std::sync::OnceLock::new(),
         }))
     }
 
@@ -48,18 +53,28 @@ impl Source {
 
     /// The 1-based line and column (in characters) of byte `offset`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(self.text(), offset)
+        let text = self.text();
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset);
+        let col = text[starts[line - 1]..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// Where each line starts (the first is 0).
+    fn line_starts(&self) -> &[usize] {
+        self.0.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text().match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The byte offset of 1-based `line` and `col` (in characters), if that
     /// place is in the text: at most just after the line's last character.
     pub fn offset(&self, line: usize, col: usize) -> Option<usize> {
         let text = self.text();
-        let start = if line == 1 {
-            0
-        } else {
-            text.match_indices('\n').nth(line.checked_sub(2)?)?.0 + 1
-        };
+        let start = *self.line_starts().get(line.checked_sub(1)?)?;
         let rest = &text[start..];
         let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
         let skip = col.checked_sub(1)?;
@@ -161,6 +176,7 @@ mod tests {
                 continue;
             }
             let (line, col) = src.line_col(offset);
+            assert_eq!((line, col), line_col(src.text(), offset), "{offset}");
             assert_eq!(src.offset(line, col), Some(offset), "{offset}");
         }
         assert_eq!(src.offset(2, 12), None);

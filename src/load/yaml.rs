@@ -30,6 +30,9 @@ pub struct YamlDoc {
     pub root: Value,
     source: Source,
     entries: Vec<Entry>,
+    /// For each entry, the next entry not inside its block (indented no
+    /// deeper than it), or the number of entries.
+    skip: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -52,10 +55,13 @@ impl YamlDoc {
         }
         let source = Source::new(file, src);
         let root: Value = serde_yaml::from_str(src).map_err(|e| syntax_error(&source, &e))?;
+        let entries = scan(src);
+        let skip = skips(&entries);
         Ok(YamlDoc {
             file: file.to_string(),
             root,
-            entries: scan(src),
+            entries,
+            skip,
             source,
         })
     }
@@ -92,87 +98,183 @@ impl YamlDoc {
         let mut best = (1, 1);
         let mut key_pos = (1, 1);
         for seg in path {
-            let Some(base) = self.entries[range.clone()].iter().map(|e| e.indent).min() else {
+            // The entries at the block's own level, jumping over the blocks
+            // below them (a large list is not walked line by line).
+            let level = self.level(range.clone());
+            let Some(base) = level.iter().map(|&i| self.entries[i].indent).min() else {
                 break;
             };
             match seg {
                 Seg::Key(k) => {
-                    let found = range.clone().find(|&i| {
+                    let found = level.iter().copied().find(|&i| {
                         let e = &self.entries[i];
                         !e.is_dash && e.indent == base && key_of(&e.text) == Some(k.as_str())
                     });
                     let Some(i) = found else { break };
                     let e = &self.entries[i];
-                    let value_off = e.text.find(':').map_or(0, |c| {
-                        let after = &e.text[c + 1..];
-                        let trimmed = after.trim_start();
-                        if trimmed.is_empty() || trimmed.starts_with('#') {
-                            0
-                        } else {
-                            e.text[..c + 1].chars().count() + after.chars().count()
-                                - trimmed.chars().count()
-                        }
-                    });
-                    best = (e.line, e.col + value_off);
+                    best = value_place(e);
                     key_pos = (e.line, e.col);
-                    let end = (i + 1..range.end)
-                        .find(|&j| {
-                            let n = &self.entries[j];
-                            n.indent < e.indent || (n.indent == e.indent && !n.is_dash)
-                        })
-                        .unwrap_or(range.end);
-                    range = i + 1..end;
+                    let mut end = self.skip[i];
+                    while end < range.end
+                        && self.entries[end].indent == e.indent
+                        && self.entries[end].is_dash
+                    {
+                        end = self.skip[end];
+                    }
+                    range = i + 1..end.min(range.end);
                 }
                 Seg::Index(idx) => {
-                    let dashes: Vec<usize> = range
-                        .clone()
-                        .filter(|&i| self.entries[i].is_dash && self.entries[i].indent == base)
-                        .collect();
-                    let Some(&i) = dashes.get(*idx) else { break };
+                    let Some(&i) = level
+                        .iter()
+                        .filter(|&&i| self.entries[i].is_dash && self.entries[i].indent == base)
+                        .nth(*idx)
+                    else {
+                        break;
+                    };
                     let e = &self.entries[i];
                     best = (e.line, e.col + 2);
                     key_pos = best;
-                    let end = (i + 1..range.end)
-                        .find(|&j| self.entries[j].indent <= e.indent)
-                        .unwrap_or(range.end);
-                    range = i + 1..end;
+                    range = i + 1..self.skip[i].min(range.end);
                 }
             }
         }
         (best, key_pos)
     }
 
+    /// The entries of `range` not inside the block of an earlier entry of
+    /// `range`: every entry at the range's smallest indent, and any more
+    /// deeply indented before the first of those.
+    fn level(&self, range: std::ops::Range<usize>) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut i = range.start;
+        while i < range.end {
+            out.push(i);
+            i = self.skip[i];
+        }
+        out
+    }
+
     /// Every string value in the document with where it is written, in
     /// document order (a value repeated keeps each place).
     pub fn string_spans(&self) -> Vec<(String, Span)> {
-        fn walk(v: &Value, path: &mut Vec<Seg>, out: &mut Vec<(String, Vec<Seg>)>) {
-            match v {
-                Value::String(s) => out.push((s.clone(), path.clone())),
-                Value::Sequence(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        path.push(Seg::Index(i));
-                        walk(item, path, out);
-                        path.pop();
-                    }
-                }
-                Value::Mapping(map) => {
-                    for (k, item) in map {
-                        let Some(k) = k.as_str() else { continue };
-                        path.push(Seg::Key(k.to_string()));
-                        walk(item, path, out);
-                        path.pop();
-                    }
-                }
-                Value::Tagged(t) => walk(&t.value, path, out),
-                _ => {}
-            }
-        }
         let mut found = Vec::new();
-        walk(&self.root, &mut Vec::new(), &mut found);
+        self.walk_located(
+            &self.root,
+            0..self.entries.len(),
+            (1, 1),
+            &mut Vec::new(),
+            &mut found,
+        );
         found
-            .into_iter()
-            .filter_map(|(text, path)| Some((text, self.span(&path)?)))
-            .collect()
+    }
+
+    /// [`YamlDoc::string_spans`] in one pass: follows the document and the
+    /// scanned entries together, narrowing the entries to each value's block
+    /// as [`YamlDoc::locate`] does for one path, so that a large directory
+    /// is located in time linear in its size. Where the block scanner loses
+    /// the way (flow style), each string is located on its own.
+    fn walk_located(
+        &self,
+        v: &Value,
+        range: std::ops::Range<usize>,
+        here: (usize, usize),
+        path: &mut Vec<Seg>,
+        out: &mut Vec<(String, Span)>,
+    ) {
+        let base = self.entries[range.clone()].iter().map(|e| e.indent).min();
+        match v {
+            Value::String(s) => {
+                if let Some(span) = span_at(&self.source, here) {
+                    out.push((s.clone(), span));
+                }
+            }
+            Value::Tagged(t) => self.walk_located(&t.value, range, here, path, out),
+            Value::Sequence(items) => {
+                let dashes: Vec<usize> = match base {
+                    Some(base) => range
+                        .clone()
+                        .filter(|&i| self.entries[i].is_dash && self.entries[i].indent == base)
+                        .collect(),
+                    None => Vec::new(),
+                };
+                for (idx, item) in items.iter().enumerate() {
+                    path.push(Seg::Index(idx));
+                    match dashes.get(idx) {
+                        Some(&i) => {
+                            let e = &self.entries[i];
+                            let end = (i + 1..range.end)
+                                .find(|&j| self.entries[j].indent <= e.indent)
+                                .unwrap_or(range.end);
+                            self.walk_located(item, i + 1..end, (e.line, e.col + 2), path, out);
+                        }
+                        None => self.walk_slow(item, path, out),
+                    }
+                    path.pop();
+                }
+            }
+            Value::Mapping(map) => {
+                let mut keys: std::collections::HashMap<&str, usize> =
+                    std::collections::HashMap::new();
+                if let Some(base) = base {
+                    for i in range.clone() {
+                        let e = &self.entries[i];
+                        if !e.is_dash
+                            && e.indent == base
+                            && let Some(k) = key_of(&e.text)
+                        {
+                            keys.entry(k).or_insert(i);
+                        }
+                    }
+                }
+                for (k, item) in map {
+                    let Some(k) = k.as_str() else { continue };
+                    path.push(Seg::Key(k.to_string()));
+                    match keys.get(k) {
+                        Some(&i) => {
+                            let e = &self.entries[i];
+                            let end = (i + 1..range.end)
+                                .find(|&j| {
+                                    let n = &self.entries[j];
+                                    n.indent < e.indent || (n.indent == e.indent && !n.is_dash)
+                                })
+                                .unwrap_or(range.end);
+                            self.walk_located(item, i + 1..end, value_place(e), path, out);
+                        }
+                        None => self.walk_slow(item, path, out),
+                    }
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Every string below `v` (at `path`), each located on its own.
+    fn walk_slow(&self, v: &Value, path: &mut Vec<Seg>, out: &mut Vec<(String, Span)>) {
+        match v {
+            Value::String(s) => {
+                if let Some(span) = self.span(path) {
+                    out.push((s.clone(), span));
+                }
+            }
+            Value::Sequence(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    self.walk_slow(item, path, out);
+                    path.pop();
+                }
+            }
+            Value::Mapping(map) => {
+                for (k, item) in map {
+                    let Some(k) = k.as_str() else { continue };
+                    path.push(Seg::Key(k.to_string()));
+                    self.walk_slow(item, path, out);
+                    path.pop();
+                }
+            }
+            Value::Tagged(t) => self.walk_slow(&t.value, path, out),
+            _ => {}
+        }
     }
 
     /// Where the first string value equal to `text` is written, for a value
@@ -638,10 +740,43 @@ fn strip_path(msg: &str) -> &str {
     }
 }
 
+/// Where the value of a `key: value` entry is written (the key itself
+/// when the value follows on the next lines).
+fn value_place(e: &Entry) -> (usize, usize) {
+    let value_off = e.text.find(':').map_or(0, |c| {
+        let after = &e.text[c + 1..];
+        let trimmed = after.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            0
+        } else {
+            e.text[..c + 1].chars().count() + after.chars().count() - trimmed.chars().count()
+        }
+    });
+    (e.line, e.col + value_off)
+}
+
 fn key_of(text: &str) -> Option<&str> {
     let (k, _) = text.split_once(':')?;
     let k = k.trim();
     Some(k.trim_matches(|c| c == '"' || c == '\''))
+}
+
+/// For each entry, the index of the first later entry indented no deeper.
+fn skips(entries: &[Entry]) -> Vec<usize> {
+    let mut skip = vec![entries.len(); entries.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (j, e) in entries.iter().enumerate() {
+        while let Some(&i) = open.last() {
+            if entries[i].indent >= e.indent {
+                skip[i] = j;
+                open.pop();
+            } else {
+                break;
+            }
+        }
+        open.push(j);
+    }
+    skip
 }
 
 /// Splits block YAML into entries; `- key: v` gives a dash entry and a key
@@ -711,6 +846,25 @@ wards:
 
     fn doc() -> YamlDoc {
         YamlDoc::parse("c.yaml", SRC).expect("valid yaml")
+    }
+
+    #[test]
+    fn strings_located_in_one_pass_are_where_each_path_locates_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = vec![
+            SRC.to_string(),
+            "a: [x, y]\nb: {c: z}\nd:\n  - - e\n    - f\n  - g: h\n    i: 'j'\n".to_string(),
+        ];
+        for f in ["content/kit.yaml", "content/contacts.yaml"] {
+            texts.push(std::fs::read_to_string(root.join(f)).expect("shipped file"));
+        }
+        for text in texts {
+            let d = YamlDoc::parse("t.yaml", &text).expect("parses");
+            let mut each = Vec::new();
+            d.walk_slow(&d.root, &mut Vec::new(), &mut each);
+            assert!(!each.is_empty());
+            assert_eq!(d.string_spans(), each, "{text}");
+        }
     }
 
     #[test]
