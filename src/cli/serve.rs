@@ -496,6 +496,10 @@ fn expected_files(site: &BTreeSet<String>, catalogue: &[Printout]) -> BTreeSet<S
     files
 }
 
+/// The site's files that changed (paths in the site) and the warnings, or
+/// the problems that stopped the build.
+type Written = Result<(Vec<String>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Renders the site and writes the files whose bytes changed; returns them
 /// (paths in the site), or the problems found.
 fn write_site(
@@ -505,7 +509,7 @@ fn write_site(
     templates: &Templates,
     info: &BuildInfo,
     catalogue: &[Printout],
-) -> Result<Result<(Vec<String>, Vec<Diagnostic>), Vec<Diagnostic>>, OutputError> {
+) -> Result<Written, OutputError> {
     let extra = [site::ExtraPage {
         slug: "utskrifter".to_string(),
         title: "Utskrifter".to_string(),
