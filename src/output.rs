@@ -169,6 +169,8 @@ fn refused(path: &Path, reason: String) -> OutputError {
 
 const STAGED: &str = "ny";
 const OLD: &str = "gammal";
+/// Where `serve` writes each file before renaming it into the live tree.
+const LIVE: &str = "serve";
 
 fn sibling(dir: &Path, tag: &str, pid: u32) -> PathBuf {
     dir.with_file_name(format!(".{}.{tag}-{pid}", name_of(dir)))
@@ -382,6 +384,160 @@ impl Staging {
     }
 }
 
+/// A finished build tree updated in place, file by file, by `serve`: each
+/// file is written beside the tree (`.NAME.serve-PID`) and renamed over the
+/// old one, so a reader sees the whole old file or the whole new one. The
+/// marker lists every file before it appears, so a folder left by a killed
+/// `serve` is still replaced by the next build.
+#[derive(Debug)]
+pub struct Live {
+    dir: PathBuf,
+    tmp: PathBuf,
+    listed: std::sync::Mutex<BTreeSet<String>>,
+    count: std::sync::atomic::AtomicU64,
+}
+
+impl Live {
+    /// Opens the build tree `dir` that carries the build marker.
+    ///
+    /// # Errors
+    /// A tree without the build marker, or an I/O error.
+    pub fn open(dir: &Path) -> Result<Live, OutputError> {
+        let dir = std::path::absolute(dir).map_err(err(dir, "hitta"))?;
+        let Marker::Ours(listed) = read_marker(&dir, Kind::Build)? else {
+            return Err(refused(&dir, "mappen är inget bygge av reservkit".into()));
+        };
+        let tmp = sibling(&dir, LIVE, std::process::id());
+        if fs::symlink_metadata(&tmp).is_ok() {
+            fs::remove_dir_all(&tmp).map_err(err(&tmp, "ta bort"))?;
+        }
+        create_dir(&tmp, false)?;
+        Ok(Live {
+            dir,
+            tmp,
+            listed: std::sync::Mutex::new(listed),
+            count: std::sync::atomic::AtomicU64::new(0),
+        })
+    }
+
+    fn temp(&self) -> PathBuf {
+        let n = self
+            .count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.tmp.join(n.to_string())
+    }
+
+    fn target(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        if rel
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == "..")
+            || rel == Kind::Build.marker()
+        {
+            return Err(OutputError::Io {
+                path: self.dir.join(rel),
+                action: "skriva (otillåten sökväg)",
+                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
+            });
+        }
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent()
+            && !parent.exists()
+        {
+            fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
+        }
+        Ok(path)
+    }
+
+    /// Writes `bytes` as each of `rels` (the same file, hard-linked where
+    /// the file system allows), each replacing its old file in one step.
+    ///
+    /// # Errors
+    /// A path that leaves the tree, or an I/O error naming the file.
+    pub fn put(&self, rels: &[&str], bytes: &[u8]) -> Result<(), OutputError> {
+        self.list(rels.iter().map(|r| (*r).to_owned()))?;
+        let first = self.temp();
+        write_file(&first, bytes, false)?;
+        let mut temps = vec![first.clone()];
+        for _ in 1..rels.len() {
+            let t = self.temp();
+            if fs::hard_link(&first, &t).is_err() {
+                write_file(&t, bytes, false)?;
+            }
+            temps.push(t);
+        }
+        for (rel, t) in rels.iter().zip(temps) {
+            let path = self.target(rel)?;
+            fs::rename(&t, &path).map_err(err(&path, "skriva"))?;
+        }
+        Ok(())
+    }
+
+    /// Removes a file the tree no longer has.
+    ///
+    /// # Errors
+    /// An I/O error other than the file being gone already.
+    pub fn remove(&self, rel: &str) -> Result<(), OutputError> {
+        let path = self.target(rel)?;
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(err(&path, "ta bort")(e)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Adds `rels` to the marker (rewritten only when one is new).
+    fn list(&self, rels: impl IntoIterator<Item = String>) -> Result<(), OutputError> {
+        let mut listed = self
+            .listed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let before = listed.len();
+        listed.extend(rels);
+        if listed.len() != before {
+            self.write_marker(&listed)?;
+        }
+        Ok(())
+    }
+
+    /// Makes the marker list exactly `files`, as a build of the same
+    /// content would.
+    ///
+    /// # Errors
+    /// An I/O error naming the marker.
+    pub fn set_files(&self, files: BTreeSet<String>) -> Result<(), OutputError> {
+        let mut listed = self
+            .listed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *listed != files {
+            *listed = files;
+            self.write_marker(&listed)?;
+        }
+        Ok(())
+    }
+
+    /// The files the marker lists.
+    pub fn files(&self) -> BTreeSet<String> {
+        self.listed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn write_marker(&self, listed: &BTreeSet<String>) -> Result<(), OutputError> {
+        let paths: Vec<String> = listed.iter().cloned().collect();
+        let t = self.temp();
+        write_file(&t, marker_text(Kind::Build, &paths).as_bytes(), false)?;
+        let path = self.dir.join(Kind::Build.marker());
+        fs::rename(&t, &path).map_err(err(&path, "skriva"))
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.tmp);
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.done {
@@ -453,7 +609,7 @@ pub fn recover(dir: &Path, kind: Kind) -> Result<Vec<String>, OutputError> {
         else {
             continue;
         };
-        for tag in [STAGED, OLD] {
+        for tag in [STAGED, OLD, LIVE] {
             if let Some(pid) = rest
                 .strip_prefix(tag)
                 .and_then(|r| r.strip_prefix('-'))

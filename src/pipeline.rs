@@ -30,6 +30,9 @@ pub struct Built {
     /// PDFs written straight to the output folder by `build` (in `print/`
     /// and `site/utskrifter/`) and therefore in neither list above.
     pub streamed: usize,
+    /// The kit built, and its printouts as the printouts page lists them.
+    pub kit: crate::model::Kit,
+    pub catalogue: Vec<printouts::Printout>,
 }
 
 /// The date of SOURCE_DATE_EPOCH in Europe/Stockholm, if it is set. An
@@ -135,24 +138,9 @@ fn make_to(
         Ok(list) => list,
         Err(printouts::Stopped::Sink(e)) => return Err(BuildError::Output(e)),
         // Nothing was written: the staging is dropped and removed.
-        Err(printouts::Stopped::Failed(failed)) => {
-            diags.extend(failed.glyphs);
-            diags.extend(failed.failures.iter().map(|f| {
-                let message = format!("utskriften {} kunde inte göras: {}", f.file, f.error);
-                match &f.error {
-                    // The rows asked for per sheet are what a form that does
-                    // not fit can give up; point at that setting.
-                    crate::print::PrintError::DoesNotFit { what, .. } => {
-                        match &kit.settings.print.rows_per_sheet_at {
-                            Some(at) if what.contains("rows_per_sheet") => {
-                                Diagnostic::at(at.clone(), message)
-                            }
-                            _ => Diagnostic::in_file(&kit.settings_file, message),
-                        }
-                    }
-                    _ => Diagnostic::in_file(format!("utskriften {}", f.file), message),
-                }
-            }));
+        Err(printouts::Stopped::Failed(stopped)) => {
+            diags.extend(stopped.glyphs);
+            diags.extend(failed(&kit, &stopped.failures));
             diag::sort(&mut diags);
             return Err(BuildError::Invalid(diags));
         }
@@ -203,13 +191,15 @@ fn make_to(
                     site: files,
                     print: pdfs,
                     warnings: diags,
-                    version: kit.version,
+                    version: kit.version.clone(),
                     notes: Vec::new(),
                     streamed: if staging.is_some() {
                         catalogue.len() + extra_streamed
                     } else {
                         0
                     },
+                    kit,
+                    catalogue,
                 },
                 staging,
             ))
@@ -220,6 +210,30 @@ fn make_to(
             Err(BuildError::Invalid(diags))
         }
     }
+}
+
+/// Printouts that could not be made, as diagnostics at the setting that
+/// decides (rows per sheet for a form that does not fit) or at the printout.
+pub fn failed(kit: &crate::model::Kit, failures: &[printouts::Failure]) -> Vec<Diagnostic> {
+    failures
+        .iter()
+        .map(|f| {
+            let message = format!("utskriften {} kunde inte göras: {}", f.file, f.error);
+            match &f.error {
+                // The rows asked for per sheet are what a form that does
+                // not fit can give up; point at that setting.
+                crate::print::PrintError::DoesNotFit { what, .. } => {
+                    match &kit.settings.print.rows_per_sheet_at {
+                        Some(at) if what.contains("rows_per_sheet") => {
+                            Diagnostic::at(at.clone(), message)
+                        }
+                        _ => Diagnostic::in_file(&kit.settings_file, message),
+                    }
+                }
+                _ => Diagnostic::in_file(format!("utskriften {}", f.file), message),
+            }
+        })
+        .collect()
 }
 
 /// Builds and writes `out/site` and `out/print`, swapping `out` as a whole

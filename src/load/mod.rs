@@ -42,6 +42,38 @@ pub fn load(content: &Path, today: Date) -> Loaded {
 
 /// Validates the content folder read into `tree` (see [`Sources`]).
 pub fn load_tree(tree: &sources::Tree, today: Date) -> Loaded {
+    load_tree_cached(tree, today, &mut Cache::default())
+}
+
+/// What a load keeps for the next one: the directory as validated from
+/// contacts.yaml, with its problems and the places of its strings, reused
+/// while the file's bytes, the settings it depends on and the day are the
+/// same (`serve` reloads the content on every edit; a national directory
+/// is most of the time of a load).
+#[derive(Default)]
+pub struct Cache {
+    contacts: Option<CachedContacts>,
+}
+
+struct CachedContacts {
+    key: ContactsKey,
+    directory: Option<crate::model::Directory>,
+    diags: Vec<Diagnostic>,
+    strings: Option<Vec<(String, crate::source::Span)>>,
+}
+
+#[derive(PartialEq)]
+struct ContactsKey {
+    bytes: Vec<u8>,
+    shown: String,
+    hours: Option<crate::model::Hours>,
+    verify: u32,
+    codes: Option<Vec<u8>>,
+    today: Date,
+}
+
+/// As [`load_tree`], reusing (and updating) what `cache` holds.
+pub fn load_tree_cached(tree: &sources::Tree, today: Date, cache: &mut Cache) -> Loaded {
     let mut diags = Vec::new();
     if tree.files.is_err() {
         diags.push(
@@ -62,15 +94,63 @@ pub fn load_tree(tree: &sources::Tree, today: Date) -> Loaded {
         record("kit.yaml", &doc);
         kit::settings(&doc, &mut diags)
     });
-    let directory = read_yaml(tree, "contacts.yaml", &mut diags).and_then(|doc| {
-        record("contacts.yaml", &doc);
-        let hours = settings.as_ref().map(|s| s.municipality_hours);
-        let verify = settings.as_ref().map_or(365, |s| s.verify_within_days);
-        let codes = settings
-            .as_ref()
-            .map(|s| s.events.iter().map(|e| e.code).collect::<Vec<u8>>());
-        contacts::directory(&doc, hours, verify, codes.as_deref(), today, &mut diags)
-    });
+    let hours = settings.as_ref().map(|s| s.municipality_hours);
+    let verify = settings.as_ref().map_or(365, |s| s.verify_within_days);
+    let codes = settings
+        .as_ref()
+        .map(|s| s.events.iter().map(|e| e.code).collect::<Vec<u8>>());
+    let key = match tree.get("contacts.yaml").map(|f| &f.bytes) {
+        Some(Ok(bytes)) => Some(ContactsKey {
+            bytes: bytes.clone(),
+            shown: tree.shown("contacts.yaml"),
+            hours,
+            verify,
+            codes: codes.clone(),
+            today,
+        }),
+        _ => None,
+    };
+    let cached = cache
+        .contacts
+        .take()
+        .filter(|c| key.as_ref() == Some(&c.key));
+    let cached = match cached {
+        Some(c) => c,
+        None => {
+            let mut found = Vec::new();
+            let mut strings = None;
+            let directory = read_yaml(tree, "contacts.yaml", &mut found).and_then(|doc| {
+                strings = Some(doc.string_spans());
+                contacts::directory(&doc, hours, verify, codes.as_deref(), today, &mut found)
+            });
+            CachedContacts {
+                key: key.unwrap_or(ContactsKey {
+                    bytes: Vec::new(),
+                    shown: String::new(),
+                    hours: None,
+                    verify: 0,
+                    codes: None,
+                    today,
+                }),
+                directory,
+                diags: found,
+                strings,
+            }
+        }
+    };
+    diags.extend(cached.diags.iter().cloned());
+    if let Some(strings) = &cached.strings {
+        origins.add(
+            "contacts.yaml",
+            &tree.shown("contacts.yaml"),
+            strings.clone(),
+        );
+    }
+    let directory = cached.directory.clone();
+    // A file that could not be read is read again next time.
+    if !cached.key.shown.is_empty() {
+        cache.contacts = Some(cached);
+    }
     let pages = pages::pages(tree, &mut diags);
     let mut hashed = Vec::new();
     for f in tree.files() {

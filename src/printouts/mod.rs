@@ -231,6 +231,17 @@ pub fn make_each<E: Send>(
     kit: &Kit,
     sink: impl Fn(usize, &Printout, Vec<u8>) -> Result<(), E> + Sync,
 ) -> Result<Vec<Printout>, Stopped<E>> {
+    make_each_ordered(kit, |_| false, sink)
+}
+
+/// Every printout the kit has, in the fixed order, without laying any out
+/// (`pages` is 0).
+pub fn catalogue(kit: &Kit) -> Vec<Printout> {
+    jobs(kit).into_iter().map(|(p, _)| p).collect()
+}
+
+/// The printouts and how to lay each out, in the fixed order.
+fn jobs(kit: &Kit) -> Vec<(Printout, Layout<'_>)> {
     let mut jobs: Vec<(Printout, Layout<'_>)> = Vec::new();
     let s = &kit.settings;
     for role in [Role::Inpatient, Role::Outpatient, Role::Municipality] {
@@ -322,6 +333,27 @@ pub fn make_each<E: Send>(
             Box::new(move || card::layout(kit, role)),
         ));
     }
+    jobs
+}
+
+/// As [`make_each`], making the printouts for which `first` holds before
+/// the others (the list returned keeps the fixed order).
+///
+/// # Errors
+/// Every printout that failed, or the sink's first error.
+pub fn make_each_ordered<E: Send>(
+    kit: &Kit,
+    first: impl Fn(&Printout) -> bool,
+    sink: impl Fn(usize, &Printout, Vec<u8>) -> Result<(), E> + Sync,
+) -> Result<Vec<Printout>, Stopped<E>> {
+    let s = &kit.settings;
+    let jobs = jobs(kit);
+    let order: Vec<usize> = {
+        let (mut early, late): (Vec<usize>, Vec<usize>) =
+            (0..jobs.len()).partition(|&i| first(&jobs[i].0));
+        early.extend(late);
+        early
+    };
 
     // Exporting is the slow part (thousands of form pages): spread it over
     // the cores, each worker taking the next printout as it finishes one.
@@ -356,10 +388,11 @@ pub fn make_each<E: Send>(
         let mut missing = Vec::new();
         let mut sink_error = None;
         loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if i >= jobs.len() || stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if n >= jobs.len() || stop.load(std::sync::atomic::Ordering::Relaxed) {
                 break;
             }
+            let i = order[n];
             let mut job = jobs[i]
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -190,7 +190,13 @@ fn serves_pages_and_never_a_reconciliation_or_a_dot_file() {
     let page = server.get("GET", "/kontakter.html");
     assert_eq!(status(&page), "HTTP/1.1 200 OK");
     assert!(page.contains("Content-Type: text/html; charset=utf-8\r\n"));
-    assert!(page.contains("/__reservkit/status"), "the reload script");
+    assert!(
+        page.contains("<script src=\"/__reservkit/reload.js\" data-sida=\"kontakter.html\""),
+        "the reload script, from a file of its own: {page}"
+    );
+    let script = server.get("GET", "/__reservkit/reload.js");
+    assert_eq!(status(&script), "HTTP/1.1 200 OK");
+    assert!(script.contains("/__reservkit/status"), "{script}");
     let head = server.get("HEAD", "/kontakter.html");
     assert_eq!(status(&head), "HTTP/1.1 200 OK");
     assert!(head.ends_with("\r\n\r\n"), "HEAD has no body: {head}");
@@ -275,7 +281,7 @@ fn answers_pipelined_requests_in_order_and_rebuilds_on_change() {
         .collect();
     assert_eq!(statuses, ["200 OK", "200 OK", "404 Not Found"], "{answer}");
     assert!(
-        answer.contains("{\"errors\":\"\",\"generation\":1}"),
+        answer.contains("{\"errors\":\"\",\"generation\":1,\"page\":0,\"printing\":\"\"}"),
         "{answer}"
     );
 
@@ -301,4 +307,154 @@ fn answers_pipelined_requests_in_order_and_rebuilds_on_change() {
         "{state}"
     );
     assert!(!state.contains("\"generation\":1}"), "{state}");
+}
+
+/// Every file below `dir` (dot-files too), by path relative to it.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).expect("inside");
+                out.insert(
+                    rel.to_string_lossy().into_owned(),
+                    std::fs::read(&path).expect("file"),
+                );
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+impl Server {
+    /// What the status says about `page` (its version and the generation),
+    /// asked without waiting.
+    fn page_version(&self, page: &str) -> (u64, u64) {
+        let answer = self.get("GET", &format!("/__reservkit/status?sida={page}"));
+        let body = answer.split_once("\r\n\r\n").expect("body").1;
+        let v: serde_json::Value = serde_json::from_str(body).expect("json");
+        (
+            v["page"].as_u64().expect("page"),
+            v["generation"].as_u64().expect("generation"),
+        )
+    }
+
+    /// The served output folder is what a fresh build of the same content
+    /// and templates writes, byte for byte (the marker too).
+    fn assert_same_as_a_fresh_build(&self, after: &str) {
+        let fresh = self.dir.path().join("fresh");
+        let _ = std::fs::remove_dir_all(&fresh);
+        let out = Command::new(env!("CARGO_BIN_EXE_reservkit"))
+            .current_dir(self.dir.path())
+            .args(["build", "--out", "fresh"])
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("build runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let served = tree(&self.dir.path().join("output"));
+        let built = tree(&fresh);
+        let names =
+            |t: &std::collections::BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(
+            names(&served),
+            names(&built),
+            "after {after}: the files differ"
+        );
+        for (path, bytes) in &built {
+            assert!(
+                served[path] == *bytes,
+                "after {after}: {path} differs from a fresh build"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_change_rebuilds_what_it_touches_and_ends_as_a_fresh_build_would() {
+    let mut server = start();
+    let settle = Duration::from_secs(600);
+    let content = server.dir.path().join("content");
+    let (routine, _) = server.page_version("felanmalan.html");
+    let (contacts, _) = server.page_version("kontakter.html");
+
+    // A routine page: that page changes, the directory is not reloaded; the
+    // printouts (which all carry the kit version) follow in the background.
+    let md = content.join("rutin/felanmalan.md");
+    let text = std::fs::read_to_string(&md).expect("page");
+    std::fs::write(
+        &md,
+        format!("{text}\nEn mening som lagts till medan sidan visades.\n"),
+    )
+    .expect("edit");
+    server.wait_for("Byggt: kit", settle);
+    let page = server.get("GET", "/felanmalan.html");
+    assert!(
+        page.contains("En mening som lagts till medan sidan visades."),
+        "{page}"
+    );
+    server.wait_for("Utskrifterna klara", settle);
+    let (routine_now, _) = server.page_version("felanmalan.html");
+    assert!(routine_now > routine, "the edited page is told to reload");
+    assert_eq!(
+        server.page_version("kontakter.html").0,
+        contacts,
+        "the directory did not change and is not reloaded"
+    );
+    server.assert_same_as_a_fresh_build("a routine page edit");
+
+    // A phone number: the directory changes, the routine page does not.
+    let yaml = content.join("contacts.yaml");
+    let text = std::fs::read_to_string(&yaml).expect("contacts");
+    assert!(text.contains("\"0980-31 92 00\""));
+    std::fs::write(
+        &yaml,
+        text.replacen("\"0980-31 92 00\"", "\"0980-31 92 98\"", 1),
+    )
+    .expect("edit");
+    server.wait_for("Byggt: kit", settle);
+    let directory = server.get("GET", "/kontakter.html");
+    assert!(
+        directory.contains("0980-31 92 98"),
+        "the new number is shown"
+    );
+    server.wait_for("Utskrifterna klara", settle);
+    assert!(server.page_version("kontakter.html").0 > contacts);
+    assert_eq!(
+        server.page_version("felanmalan.html").0,
+        routine_now,
+        "the routine page did not change and is not reloaded"
+    );
+    server.assert_same_as_a_fresh_build("a phone number edit");
+
+    // A template of the routine pages only: no printout changes.
+    let (contacts_now, _) = server.page_version("kontakter.html");
+    let template = server.dir.path().join("templates/page.html");
+    let text = std::fs::read_to_string(&template).expect("template");
+    std::fs::write(
+        &template,
+        text.replacen(
+            "</article>",
+            "<p>Sidan granskas varje år.</p>\n</article>",
+            1,
+        ),
+    )
+    .expect("edit");
+    let line = server.wait_for("Byggt: kit", settle);
+    assert!(!line.contains("utskrifterna"), "{line}");
+    assert!(
+        server
+            .get("GET", "/felanmalan.html")
+            .contains("Sidan granskas varje år.")
+    );
+    assert!(server.page_version("felanmalan.html").0 > routine_now);
+    assert_eq!(server.page_version("kontakter.html").0, contacts_now);
+    server.assert_same_as_a_fresh_build("a template edit");
 }
