@@ -96,25 +96,8 @@ fn make_to(
     strict: bool,
     out: Option<&Path>,
 ) -> Result<(Built, Option<Staging>), BuildError> {
-    let source = source_date().map_err(|d| BuildError::Invalid(vec![d]))?;
-    let sources = load::Sources::read(&paths.content, &paths.templates);
-    let loaded = load::load_tree(&sources.content, today(source));
-    let templates = Templates::from_tree(&sources.templates);
-    let mut diags = loaded.diagnostics;
-    let templates = match templates {
-        Ok(t) => Some(t),
-        Err(mut d) => {
-            diags.append(&mut d);
-            None
-        }
-    };
-    let (Some(kit), Some(templates)) = (loaded.kit, templates) else {
-        diag::sort(&mut diags);
-        return Err(BuildError::Invalid(diags));
-    };
-    let info = BuildInfo {
-        build_date: source.map(|d| d.to_string()),
-    };
+    let (kit, templates, info, mut diags) =
+        load_kit(paths, &mut load::Cache::default()).map_err(BuildError::Invalid)?;
     let staging = match out {
         Some(dir) => Some(Staging::begin(dir, Kind::Build).map_err(BuildError::Output)?),
         None => None,
@@ -234,6 +217,38 @@ pub fn failed(kit: &crate::model::Kit, failures: &[printouts::Failure]) -> Vec<D
             }
         })
         .collect()
+}
+
+/// Reads `content/` and `templates/` once and loads the kit and the
+/// templates from them, with the build's date: what `build` and `serve`
+/// start from. `cache` keeps the validated directory for the next load.
+///
+/// # Errors
+/// Every problem found, sorted, when the kit or the templates cannot be
+/// used; otherwise the warnings come back with them.
+pub fn load_kit(
+    paths: &Paths,
+    cache: &mut load::Cache,
+) -> Result<(crate::model::Kit, Templates, BuildInfo, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let source = source_date().map_err(|d| vec![d])?;
+    let sources = load::Sources::read(&paths.content, &paths.templates);
+    let loaded = load::load_tree_cached(&sources.content, today(source), cache);
+    let mut diags = loaded.diagnostics;
+    let templates = match Templates::from_tree(&sources.templates) {
+        Ok(t) => Some(t),
+        Err(mut d) => {
+            diags.append(&mut d);
+            None
+        }
+    };
+    let (Some(kit), Some(templates)) = (loaded.kit, templates) else {
+        diag::sort(&mut diags);
+        return Err(diags);
+    };
+    let info = BuildInfo {
+        build_date: source.map(|d| d.to_string()),
+    };
+    Ok((kit, templates, info, diags))
 }
 
 /// Builds and writes `out/site` and `out/print`, swapping `out` as a whole

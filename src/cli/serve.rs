@@ -324,34 +324,10 @@ impl Builder {
         }
     }
 
+    /// Characters the fonts lack are found while the printouts are laid
+    /// out, in the background; they are shown as errors from there.
     fn load(&mut self) -> Result<(Kit, Templates, BuildInfo, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let source = pipeline::source_date().map_err(|d| vec![d])?;
-        let sources = load::Sources::read(&self.paths.content, &self.paths.templates);
-        let loaded =
-            load::load_tree_cached(&sources.content, pipeline::today(source), &mut self.cache);
-        let templates = Templates::from_tree(&sources.templates);
-        let mut diags = loaded.diagnostics;
-        let templates = match templates {
-            Ok(t) => Some(t),
-            Err(mut d) => {
-                diags.append(&mut d);
-                None
-            }
-        };
-        let (Some(kit), Some(templates)) = (loaded.kit, templates) else {
-            diag::sort(&mut diags);
-            return Err(diags);
-        };
-        // Characters the fonts lack are found while the printouts are laid
-        // out, in the background; they are shown as errors from there.
-        Ok((
-            kit,
-            templates,
-            BuildInfo {
-                build_date: source.map(|d| d.to_string()),
-            },
-            diags,
-        ))
+        pipeline::load_kit(&self.paths, &mut self.cache)
     }
 
     /// Makes every printout of `kit` in the background, those whose own
