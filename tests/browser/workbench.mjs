@@ -220,6 +220,18 @@ async function typeRow(page, values, { review } = {}) {
     const said = await page.locator('.fel, .varning').allInnerTexts();
     fail(`no confirmation page for a row: ${page.url()}: ${said.join(' | ')}`);
   }
+  await confirmByEnter(page);
+}
+
+// Enter on the review page confirms the row: its button has autofocus,
+// which a busy browser applies a moment after the page has loaded, as a
+// person sees the page before pressing a key.
+async function confirmByEnter(page) {
+  await page.waitForFunction(
+    () => document.activeElement && document.activeElement.matches('button[type=submit]'),
+    null,
+    { timeout: 30000 },
+  );
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
 }
 
@@ -344,7 +356,7 @@ async function main() {
   await page.focus('#f-motpart_person');
   await page.keyboard.type('Karin Kontaktsson');
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  await confirmByEnter(page);
   check((await page.locator('#besked').innerText()).includes('Rad 3'), 'the correction is not confirmed');
   await page.goto(`${server.url}avstamning`);
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Kör avstämningen' }).click()]);
