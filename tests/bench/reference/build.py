@@ -72,6 +72,7 @@ def run_hugo(content, out, work):
         [
             str(hugo_binary()),
             "--quiet",
+            "--noBuildLock",
             "--source", str(site),
             "--config", f"{site / 'hugo.toml'},{mounts}",
             "--destination", str(out),
