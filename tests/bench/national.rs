@@ -8,7 +8,16 @@
 //! cargo build --release
 //! cargo run --release --example national -- generate DIR [--rows 100000]
 //! cargo run --release --example national -- run DIR [--bin A --bin B] [--runs 3] [--duckdb python3]
+//! cargo run --release --example national -- regions DIR
+//! cargo run --release --example national -- directory DIR --units N
 //! ```
+//!
+//! `regions` writes `DIR/<region>/content/` for Sweden's 21 regions: the
+//! national directory split by region, each region with its real number of
+//! municipalities and hospitals, wards and hälsocentraler in proportion.
+//! `directory` writes `DIR/content/` with a national-like directory of about
+//! N units (every kind scaled alike; N = 2890 is the national one). Both are
+//! for `tests/bench/kits.py`, and every kit they make passes `check`.
 //!
 //! `generate` writes `DIR/content/` (the shipped `kit.yaml` and routine pages
 //! with a generated `contacts.yaml`) and `DIR/logg/*.csv`, one transcription
