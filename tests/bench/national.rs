@@ -8,7 +8,16 @@
 //! cargo build --release
 //! cargo run --release --example national -- generate DIR [--rows 100000]
 //! cargo run --release --example national -- run DIR [--bin A --bin B] [--runs 3] [--duckdb python3]
+//! cargo run --release --example national -- regions DIR
+//! cargo run --release --example national -- directory DIR --units N
 //! ```
+//!
+//! `regions` writes `DIR/<region>/content/` for Sweden's 21 regions: the
+//! national directory split by region, each region with its real number of
+//! municipalities and hospitals, wards and hälsocentraler in proportion.
+//! `directory` writes `DIR/content/` with a national-like directory of about
+//! N units (every kind scaled alike; N = 2890 is the national one). Both are
+//! for `tests/bench/kits.py`, and every kit they make passes `check`.
 //!
 //! `generate` writes `DIR/content/` (the shipped `kit.yaml` and routine pages
 //! with a generated `contacts.yaml`) and `DIR/logg/*.csv`, one transcription
@@ -154,13 +163,57 @@ struct Directory {
     centres: Vec<Unit>,
 }
 
+/// How many units of each kind a directory has, and where its
+/// municipalities start in the list of made-up names (so that the 21 region
+/// kits together have the national directory's distinct names).
+#[derive(Clone, Copy)]
+struct Sizes {
+    municipalities: usize,
+    hospitals: usize,
+    wards: usize,
+    centres: usize,
+    first_name: usize,
+}
+
+const NATIONAL: Sizes = Sizes {
+    municipalities: MUNICIPALITIES,
+    hospitals: HOSPITALS,
+    wards: WARDS,
+    centres: CENTRES,
+    first_name: 0,
+};
+
+impl Sizes {
+    fn units(&self) -> usize {
+        self.municipalities + self.wards + self.centres
+    }
+
+    /// A national-like directory of about `units` units, every kind scaled
+    /// by the same factor.
+    fn scaled(units: usize) -> Sizes {
+        let f = units as f64 / NATIONAL.units() as f64;
+        let n = |x: usize| ((x as f64 * f).round() as usize).max(1);
+        Sizes {
+            municipalities: n(MUNICIPALITIES).min(MUNICIPALITIES),
+            hospitals: n(HOSPITALS).min(n(MUNICIPALITIES)),
+            wards: n(WARDS),
+            centres: n(CENTRES),
+            first_name: 0,
+        }
+    }
+}
+
 fn directory() -> Directory {
+    directory_sized(NATIONAL)
+}
+
+fn directory_sized(size: Sizes) -> Directory {
     let mut yaml = String::from(
         "# Syntetisk nationell kontaktkatalog för prestandamätning. PÅHITTAD\n\
          # EXEMPELDATA: alla nummer ur PTS fiktionsserier, alla namn påhittade.\n\n",
     );
     let verified = |i: usize| format!("2026-{:02}-{:02}", 3 + i % 9, 1 + i % 28);
-    let names: Vec<String> = (0..MUNICIPALITIES)
+    let names: Vec<String> = (size.first_name..size.first_name + size.municipalities)
         .map(|i| format!("{}{}", PREFIX[i % PREFIX.len()], SUFFIX[i / PREFIX.len()]))
         .collect();
     let mut municipalities = Vec::new();
@@ -168,8 +221,8 @@ fn directory() -> Directory {
 
     yaml.push_str("hospitals:\n");
     let mut hospitals = Vec::new();
-    for h in 0..HOSPITALS {
-        let m = h * MUNICIPALITIES / HOSPITALS;
+    for h in 0..size.hospitals {
+        let m = h * size.municipalities / size.hospitals;
         let id = format!("{}-sjukhus", slug(&names[m]));
         let _ = writeln!(
             yaml,
@@ -200,9 +253,9 @@ fn directory() -> Directory {
 
     yaml.push_str("\nwards:\n");
     let mut wards = Vec::new();
-    for w in 0..WARDS {
-        let (hospital, m) = &hospitals[w % HOSPITALS];
-        let nth = w / HOSPITALS;
+    for w in 0..size.wards {
+        let (hospital, m) = &hospitals[w % size.hospitals];
+        let nth = w / size.hospitals;
         let (kind, short) = WARD_KINDS[nth % WARD_KINDS.len()];
         let name = format!("{kind} {}", 10 + nth);
         let id = format!("{}-{short}-{}", slug(&names[*m]), 10 + nth);
@@ -223,9 +276,9 @@ fn directory() -> Directory {
 
     yaml.push_str("\nhealth_centres:\n");
     let mut centres = Vec::new();
-    for c in 0..CENTRES {
-        let m = c % MUNICIPALITIES;
-        let nth = c / MUNICIPALITIES;
+    for c in 0..size.centres {
+        let m = c % size.municipalities;
+        let nth = c / size.municipalities;
         let name = format!("Hälsocentralen {}{}", names[m], CENTRE_PARTS[nth]);
         let id = format!("hc-{}", slug(&format!("{}{}", names[m], CENTRE_PARTS[nth])));
         let _ = writeln!(
@@ -287,24 +340,125 @@ fn patient_fields(p: usize) -> (String, &'static str, String) {
     }
 }
 
-fn generate(dir: &Path, rows: usize) -> std::io::Result<()> {
+/// Writes a `content/` folder: the shipped `kit.yaml` (with the
+/// organisation's name replaced when one is given) and routine pages, and
+/// the generated `contacts.yaml`.
+fn write_content(
+    content: &Path,
+    contacts: &str,
+    organisation: Option<&str>,
+) -> std::io::Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let content = dir.join("content");
-    let logs = dir.join("logg");
-    for d in [&content, &logs] {
-        if d.exists() {
-            std::fs::remove_dir_all(d)?;
-        }
+    if content.exists() {
+        std::fs::remove_dir_all(content)?;
     }
     std::fs::create_dir_all(content.join("rutin"))?;
-    std::fs::create_dir_all(&logs)?;
-    std::fs::copy(root.join("content/kit.yaml"), content.join("kit.yaml"))?;
-    for page in std::fs::read_dir(root.join("content/rutin"))? {
-        let page = page?;
+    let mut kit = std::fs::read_to_string(root.join("content/kit.yaml"))?;
+    if let Some(name) = organisation {
+        let shipped = "\n  name: Region Norrbotten\n";
+        assert!(
+            kit.contains(shipped),
+            "the shipped kit.yaml names its organisation"
+        );
+        kit = kit.replacen(shipped, &format!("\n  name: {name}\n"), 1);
+    }
+    std::fs::write(content.join("kit.yaml"), kit)?;
+    let mut pages: Vec<_> =
+        std::fs::read_dir(root.join("content/rutin"))?.collect::<Result<_, _>>()?;
+    pages.sort_by_key(|p| p.file_name());
+    for page in pages {
         std::fs::copy(page.path(), content.join("rutin").join(page.file_name()))?;
     }
+    std::fs::write(content.join("contacts.yaml"), contacts)
+}
+
+/// Sweden's 21 regions with their number of municipalities (290 in all).
+const REGIONS: [(&str, &str, usize); 21] = [
+    ("stockholm", "Region Stockholm", 26),
+    ("uppsala", "Region Uppsala", 8),
+    ("sormland", "Region Sörmland", 9),
+    ("ostergotland", "Region Östergötland", 13),
+    ("jonkoping", "Region Jönköpings län", 13),
+    ("kronoberg", "Region Kronoberg", 8),
+    ("kalmar", "Region Kalmar län", 12),
+    ("gotland", "Region Gotland", 1),
+    ("blekinge", "Region Blekinge", 5),
+    ("skane", "Region Skåne", 33),
+    ("halland", "Region Halland", 6),
+    ("vastra-gotaland", "Västra Götalandsregionen", 49),
+    ("varmland", "Region Värmland", 16),
+    ("orebro", "Region Örebro län", 12),
+    ("vastmanland", "Region Västmanland", 10),
+    ("dalarna", "Region Dalarna", 15),
+    ("gavleborg", "Region Gävleborg", 10),
+    ("vasternorrland", "Region Västernorrland", 7),
+    ("jamtland-harjedalen", "Region Jämtland Härjedalen", 8),
+    ("vasterbotten", "Region Västerbotten", 15),
+    ("norrbotten", "Region Norrbotten", 14),
+];
+
+/// The national directory split into 21 region kits: each region gets its
+/// real number of municipalities, and hospitals, wards and hälsocentraler in
+/// proportion (rounded so the regions add up to the national counts, at
+/// least one hospital each). Writes `DIR/<region>/content/`.
+fn regions(dir: &Path) -> std::io::Result<()> {
+    let share = |total: usize, upto: usize| (total * upto + MUNICIPALITIES / 2) / MUNICIPALITIES;
+    let mut first = 0;
+    let mut units = 0;
+    for (id, name, count) in REGIONS {
+        let (a, b) = (first, first + count);
+        let size = Sizes {
+            municipalities: count,
+            hospitals: (share(HOSPITALS, b) - share(HOSPITALS, a)).max(1),
+            wards: share(WARDS, b) - share(WARDS, a),
+            centres: share(CENTRES, b) - share(CENTRES, a),
+            first_name: first,
+        };
+        let d = directory_sized(size);
+        write_content(&dir.join(id).join("content"), &d.yaml, Some(name))?;
+        println!(
+            "{}: {name}, {} enheter ({} kommuner, {} sjukhus, {} avdelningar, {} hälsocentraler)",
+            dir.join(id).display(),
+            size.units(),
+            size.municipalities,
+            size.hospitals,
+            size.wards,
+            size.centres
+        );
+        units += size.units();
+        first = b;
+    }
+    println!("{} regioner, {units} enheter", REGIONS.len());
+    Ok(())
+}
+
+/// A national-like directory of about `units` units (for timing `build`
+/// against the directory's size): `DIR/content/`.
+fn scaled(dir: &Path, units: usize) -> std::io::Result<()> {
+    let size = Sizes::scaled(units);
+    let d = directory_sized(size);
+    write_content(&dir.join("content"), &d.yaml, None)?;
+    println!(
+        "{}: {} enheter ({} kommuner, {} sjukhus, {} avdelningar, {} hälsocentraler)",
+        dir.display(),
+        size.units(),
+        size.municipalities,
+        size.hospitals,
+        size.wards,
+        size.centres
+    );
+    Ok(())
+}
+
+fn generate(dir: &Path, rows: usize) -> std::io::Result<()> {
+    let content = dir.join("content");
+    let logs = dir.join("logg");
+    if logs.exists() {
+        std::fs::remove_dir_all(&logs)?;
+    }
+    std::fs::create_dir_all(&logs)?;
     let d = directory();
-    std::fs::write(content.join("contacts.yaml"), &d.yaml)?;
+    write_content(&content, &d.yaml, None)?;
     // Rows per sheet as the shipped kit.yaml prints them.
     let rows_per_sheet: usize = std::fs::read_to_string(content.join("kit.yaml"))?
         .lines()
@@ -684,7 +838,7 @@ fn run(dir: &Path, bins: &[PathBuf], runs: usize, python: Option<&Path>) {
 
 fn usage() -> ! {
     eprintln!(
-        "användning: national generate MAPP [--rows N] | national run MAPP [--bin PROGRAM]… [--runs N] [--duckdb PYTHON]"
+        "användning: national generate MAPP [--rows N] | national run MAPP [--bin PROGRAM]… [--runs N] [--duckdb PYTHON] | national regions MAPP | national directory MAPP --units N"
     );
     std::process::exit(2)
 }
@@ -695,6 +849,7 @@ fn main() {
         usage()
     };
     let mut rows = 100_000usize;
+    let mut units = None;
     let mut runs = 3usize;
     let mut bins = Vec::new();
     let mut python = None;
@@ -704,6 +859,7 @@ fn main() {
         match a.as_str() {
             "--rows" => rows = value.parse().unwrap_or_else(|_| usage()),
             "--runs" => runs = value.parse().unwrap_or_else(|_| usage()),
+            "--units" => units = Some(value.parse().unwrap_or_else(|_| usage())),
             "--bin" => bins.push(PathBuf::from(value)),
             "--duckdb" => python = Some(PathBuf::from(value)),
             _ => usage(),
@@ -711,6 +867,10 @@ fn main() {
     }
     match cmd.as_str() {
         "generate" => generate(Path::new(dir), rows).expect("writing the directory"),
+        "regions" => regions(Path::new(dir)).expect("writing the region kits"),
+        "directory" => {
+            scaled(Path::new(dir), units.unwrap_or_else(|| usage())).expect("writing the directory")
+        }
         "run" => {
             if bins.is_empty() {
                 let target = std::env::var_os("CARGO_TARGET_DIR")
