@@ -546,7 +546,7 @@ fn lines_csv(
             EntryKind::Void => "makulering",
         };
         rows.push((
-            e.source.file.clone(),
+            e.source.file.to_string(),
             e.source.line,
             [
                 e.source.sheet.to_string(),
@@ -571,7 +571,7 @@ fn lines_csv(
             None => (Category::Rejected, r.reasons.join("; ")),
         };
         rows.push((
-            r.file.clone(),
+            r.file.to_string(),
             r.line,
             [
                 r.sheet.clone().unwrap_or_default(),

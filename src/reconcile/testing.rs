@@ -43,21 +43,21 @@ impl Line {
         Line {
             entry: Entry {
                 source: SourceRef {
-                    file: format!("{unit}.csv"),
+                    file: format!("{unit}.csv").into(),
                     line: (serial * 100 + row) as usize,
                     sheet: SheetNo {
-                        unit: unit.to_owned(),
+                        unit: unit.into(),
                         serial,
                     },
                     row,
                 },
                 kind: EntryKind::Original,
-                unit: unit.to_owned(),
+                unit: unit.into(),
                 outage_start: at("2025-03-03 06:00"),
                 at: call,
                 direction,
-                counterpart: counterpart.to_owned(),
-                counterpart_person: "Lisa Lind".to_owned(),
+                counterpart: counterpart.into(),
+                counterpart_person: "Lisa Lind".into(),
                 patient_name: "Astrid Testsson".to_owned(),
                 patient_id: PersonalId::parse(TEST_PIN, date(2025, 1, 1)).expect("test number"),
                 event: 3,
@@ -65,9 +65,9 @@ impl Line {
                 physician_or_contact: None,
                 reached: true,
                 note: String::new(),
-                signature: "Anna Andersson".to_owned(),
-                transcribed_by: "Test".to_owned(),
-                transcribed_at: "2025-03-05 09:00".to_owned(),
+                signature: "Anna Andersson".into(),
+                transcribed_by: "Test".into(),
+                transcribed_at: date(2025, 3, 5).at(9, 0, 0, 0),
             },
         }
     }
