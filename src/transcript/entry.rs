@@ -239,17 +239,17 @@ pub struct Entry {
     pub counterpart: Shared,
     /// The person spoken to at the other party.
     pub counterpart_person: Shared,
-    pub patient_name: String,
+    pub patient_name: Shared,
     pub patient_id: PersonalId,
     /// Event code from kit.yaml (1–9).
     pub event: u8,
     pub fact_date: Option<FactDate>,
     /// The assessing physician (events that change dates) or the named fast
     /// vårdkontakt (event 6).
-    pub physician_or_contact: Option<String>,
+    pub physician_or_contact: Option<Shared>,
     /// Whether the other party was reached; an unreached call is no notice.
     pub reached: bool,
-    pub note: String,
+    pub note: Shared,
     /// Who on this unit made or took the call.
     pub signature: Shared,
     /// Who transcribed the line, and when (audit trail), to the minute,

@@ -162,7 +162,8 @@ pub struct Validator<'k> {
     kit: &'k Kit,
     now: ZonedDateTime,
     file: Shared,
-    /// File names, unit ids and signatures, each kept once.
+    /// File names, unit ids, names and notes that rows repeat, each kept
+    /// once.
     names: Names,
     /// The header of the current file: with or without `rattar_rad`.
     format: Format,

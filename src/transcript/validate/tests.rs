@@ -166,6 +166,8 @@ fn rows_share_one_copy_of_their_file_unit_and_names() {
     assert!(a.counterpart_person.is_same(&b.counterpart_person));
     assert!(a.signature.is_same(&b.signature));
     assert!(a.transcribed_by.is_same(&b.transcribed_by));
+    assert!(a.patient_name.is_same(&b.patient_name));
+    assert!(a.note.is_same(&b.note));
 }
 
 #[test]
