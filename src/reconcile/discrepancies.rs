@@ -121,7 +121,7 @@ fn rejected_lines(transcript: &Transcript, out: &mut Vec<Discrepancy>) {
             .sheet
             .as_deref()
             .and_then(crate::transcript::entry::SheetNo::parse)
-            .map(|s| vec![s.unit])
+            .map(|s| vec![s.unit.to_string()])
             .unwrap_or_default();
         out.push(Discrepancy {
             kind: Kind::Rejected,
@@ -149,7 +149,7 @@ fn transcribed_twice(transcript: &Transcript, resolution: &Resolution, out: &mut
             ),
             case: None,
             call: None,
-            units: vec![first.unit.clone()],
+            units: vec![first.unit.to_string()],
             refs: lines.iter().map(|&l| wording::source(&entries[l].source)).collect(),
         });
     }
@@ -163,7 +163,7 @@ fn transcribed_twice(transcript: &Transcript, resolution: &Resolution, out: &mut
                 ),
                 case: None,
                 call: None,
-                units: vec![entries[i].unit.clone()],
+                units: vec![entries[i].unit.to_string()],
                 refs: vec![
                     wording::source(&entries[*of].source),
                     wording::source(&entries[i].source),
@@ -292,7 +292,7 @@ fn different_names(cases: &Cases<'_>, calls: &[Call<'_>], out: &mut Vec<Discrepa
             let mut units: Vec<String> = case
                 .calls
                 .iter()
-                .flat_map(|&c| calls[c].sides().map(|s| s.entry.unit.clone()))
+                .flat_map(|&c| calls[c].sides().map(|s| s.entry.unit.to_string()))
                 .collect();
             units.sort();
             units.dedup();

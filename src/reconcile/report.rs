@@ -429,7 +429,7 @@ fn worklist_csv(
             wording::clock(&own.at),
             wording::event_name(&kit.settings, call.event()),
             rec.cases.number_of_call(item.call).to_owned(),
-            own.patient_name.clone(),
+            own.patient_name.to_string(),
             own.patient_id.to_string(),
             if item.received {
                 "mottaget".to_owned()
@@ -460,7 +460,7 @@ fn worklist_csv(
             own.map(|e| wording::clock(&e.at)).unwrap_or_default(),
             wording::event_name(&kit.settings, call.event()),
             rec.cases.number_of_call(notice.call).to_owned(),
-            told.patient_name.clone(),
+            told.patient_name.to_string(),
             told.patient_id.to_string(),
             "mottaget".to_owned(),
             wording::unit_name(&kit.directory, call.caller()),
@@ -546,7 +546,7 @@ fn lines_csv(
             EntryKind::Void => "makulering",
         };
         rows.push((
-            e.source.file.clone(),
+            e.source.file.to_string(),
             e.source.line,
             [
                 e.source.sheet.to_string(),
@@ -571,7 +571,7 @@ fn lines_csv(
             None => (Category::Rejected, r.reasons.join("; ")),
         };
         rows.push((
-            r.file.clone(),
+            r.file.to_string(),
             r.line,
             [
                 r.sheet.clone().unwrap_or_default(),

@@ -29,7 +29,7 @@ pub struct SheetStatus {
 impl SheetStatus {
     pub fn sheet(&self) -> SheetNo {
         SheetNo {
-            unit: self.unit.clone(),
+            unit: self.unit.as_str().into(),
             serial: self.serial,
         }
     }
@@ -69,8 +69,8 @@ pub fn survey(
     for (i, entry) in transcript.entries.iter().enumerate() {
         let s = seen.entry(entry.source.sheet.clone()).or_default();
         s.lines += 1;
-        if !s.files.contains(&entry.source.file) {
-            s.files.insert(entry.source.file.clone());
+        if !s.files.contains(entry.source.file.as_str()) {
+            s.files.insert(entry.source.file.to_string());
         }
         let again = match resolution.fates[i] {
             Fate::Duplicate { .. } => true,
@@ -87,8 +87,8 @@ pub fn survey(
         };
         let s = seen.entry(sheet).or_default();
         s.lines += 1;
-        if !s.files.contains(&rejection.file) {
-            s.files.insert(rejection.file.clone());
+        if !s.files.contains(rejection.file.as_str()) {
+            s.files.insert(rejection.file.to_string());
         }
     }
     let mut highest: BTreeMap<&str, u32> = BTreeMap::new();
@@ -100,12 +100,12 @@ pub fn survey(
     for (unit, &top) in &highest {
         for serial in 1..=top {
             let key = SheetNo {
-                unit: (*unit).to_owned(),
+                unit: (*unit).into(),
                 serial,
             };
             let status = match seen.get(&key) {
                 Some(s) => SheetStatus {
-                    unit: key.unit,
+                    unit: key.unit.to_string(),
                     serial,
                     returned: true,
                     lines: s.lines,
@@ -114,7 +114,7 @@ pub fn survey(
                     beyond_print: serial > print.sheets_per_unit,
                 },
                 None => SheetStatus {
-                    unit: key.unit,
+                    unit: key.unit.to_string(),
                     serial,
                     returned: false,
                     lines: 0,

@@ -6,13 +6,154 @@
 use crate::personal_id::PersonalId;
 use jiff::ZonedDateTime;
 use jiff::civil::{Date, DateTime};
+use std::borrow::Borrow;
+use std::collections::HashSet;
 use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// Text that many rows repeat (a file name, a unit id, a signature): one
+/// copy per run, shared by the rows through [`Names`]. Reads as `&str`.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Shared(Arc<str>);
+
+impl Shared {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether both are the one shared copy (not only equal text).
+    pub fn is_same(&self, other: &Shared) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared(Arc::from(""))
+    }
+}
+
+impl Deref for Shared {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Shared {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Shared {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl From<&str> for Shared {
+    fn from(s: &str) -> Self {
+        Shared(Arc::from(s))
+    }
+}
+
+impl From<String> for Shared {
+    fn from(s: String) -> Self {
+        Shared(Arc::from(s))
+    }
+}
+
+impl From<&String> for Shared {
+    fn from(s: &String) -> Self {
+        Shared(Arc::from(s.as_str()))
+    }
+}
+
+impl From<&Shared> for String {
+    fn from(s: &Shared) -> Self {
+        s.0.to_string()
+    }
+}
+
+impl From<Shared> for String {
+    fn from(s: Shared) -> Self {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Shared {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Shared {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Shared {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Shared> for str {
+    fn eq(&self, other: &Shared) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<Shared> for &str {
+    fn eq(&self, other: &Shared) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Shared> for String {
+    fn eq(&self, other: &Shared) -> bool {
+        **self == *other.0
+    }
+}
+
+/// The texts of one run that rows repeat, each kept once: at 1,000,000
+/// rows a file name, unit id or signature per row would otherwise be a
+/// million small allocations.
+#[derive(Debug, Clone, Default)]
+pub struct Names(HashSet<Shared>);
+
+impl Names {
+    /// The one shared copy of `text`.
+    pub fn get(&mut self, text: &str) -> Shared {
+        if let Some(s) = self.0.get(text) {
+            return s.clone();
+        }
+        let s = Shared::from(text);
+        self.0.insert(s.clone());
+        s
+    }
+}
 
 /// A pre-printed sheet number: the unit's directory id and a serial,
 /// written `sunderby-medicin-61-007`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SheetNo {
-    pub unit: String,
+    pub unit: Shared,
     pub serial: u32,
 }
 
@@ -30,7 +171,7 @@ impl SheetNo {
         }
         let serial: u32 = serial.parse().ok()?;
         (1..=999).contains(&serial).then(|| SheetNo {
-            unit: unit.to_string(),
+            unit: Shared::from(unit),
             serial,
         })
     }
@@ -46,7 +187,7 @@ impl fmt::Display for SheetNo {
 /// sheet and row printed on the paper form.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceRef {
-    pub file: String,
+    pub file: Shared,
     /// 1-based line in the transcription file.
     pub line: usize,
     pub sheet: SheetNo,
@@ -88,39 +229,40 @@ pub struct Entry {
     pub source: SourceRef,
     pub kind: EntryKind,
     /// The logging unit's directory id (the sheet's unit).
-    pub unit: String,
+    pub unit: Shared,
     /// When the outage began, from the sheet header.
     pub outage_start: ZonedDateTime,
     /// When the call was made, to the minute, Europe/Stockholm.
     pub at: ZonedDateTime,
     pub direction: Direction,
     /// The other party's directory id.
-    pub counterpart: String,
+    pub counterpart: Shared,
     /// The person spoken to at the other party.
-    pub counterpart_person: String,
-    pub patient_name: String,
+    pub counterpart_person: Shared,
+    pub patient_name: Shared,
     pub patient_id: PersonalId,
     /// Event code from kit.yaml (1–9).
     pub event: u8,
     pub fact_date: Option<FactDate>,
     /// The assessing physician (events that change dates) or the named fast
     /// vårdkontakt (event 6).
-    pub physician_or_contact: Option<String>,
+    pub physician_or_contact: Option<Shared>,
     /// Whether the other party was reached; an unreached call is no notice.
     pub reached: bool,
-    pub note: String,
+    pub note: Shared,
     /// Who on this unit made or took the call.
-    pub signature: String,
-    /// Who transcribed the line, and when (audit trail).
-    pub transcribed_by: String,
-    pub transcribed_at: String,
+    pub signature: Shared,
+    /// Who transcribed the line, and when (audit trail), to the minute,
+    /// Europe/Stockholm.
+    pub transcribed_by: Shared,
+    pub transcribed_at: DateTime,
 }
 
 /// A line that could not be used, with every reason (no patient data in
 /// the reasons).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    pub file: String,
+    pub file: Shared,
     pub line: usize,
     /// As written, when it could be read at all.
     pub sheet: Option<String>,

@@ -404,7 +404,7 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
             latest.line
         );
         self.io.say(&text)?;
-        let result = self.enter_row(row, EntryKind::Correction, Some(latest.fields))?;
+        let result = self.enter_row(row, EntryKind::Correction, Some(latest.fields.to_vec()))?;
         if result.is_ok() {
             let text = format!("Fortsätter på rad {}.", self.next_row());
             self.io.say(&text)?;
@@ -417,7 +417,7 @@ impl<'k, R: BufRead, W: Write> Session<'k, R, W> {
         let Some(latest) = self.existing_row(row)? else {
             return Ok(Ok(()));
         };
-        let mut fields = latest.fields;
+        let mut fields = latest.fields.to_vec();
         self.finish_fields(&mut fields, row, EntryKind::Void);
         let saved = step!(self.offer(row, EntryKind::Void, fields));
         if !saved {

@@ -18,7 +18,8 @@ use super::csv;
 #[cfg(test)]
 use super::entry::Direction;
 use super::entry::{
-    Entry, EntryKind, Rejection, Remark, RemarkKind, SheetNo, Transcript, same_content,
+    Entry, EntryKind, Names, Rejection, Remark, RemarkKind, Shared, SheetNo, Transcript,
+    same_content,
 };
 use super::fields::{self, shown};
 use super::privacy;
@@ -40,16 +41,83 @@ use problems::{Problems, Secrets, label, reason, where_};
 /// `makulering` line from the line it voids).
 #[derive(Debug, Clone)]
 pub struct Latest {
-    pub file: String,
+    pub file: Shared,
     pub line: usize,
-    pub fields: Vec<String>,
+    pub fields: Fields,
     pub accepted: bool,
+}
+
+/// A line's values as written, kept in one piece: the check holds the
+/// latest line of every sheet row until it ends, which at 1,000,000 rows
+/// would otherwise be twenty million small strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fields {
+    text: Box<str>,
+    /// Where each value ends in `text`; each starts where the one before
+    /// ends.
+    ends: Box<[u32]>,
+}
+
+impl Fields {
+    /// The values in order.
+    pub fn new(values: &[String]) -> Fields {
+        let mut text = String::with_capacity(values.iter().map(String::len).sum());
+        let mut ends = Vec::with_capacity(values.len());
+        for v in values {
+            text.push_str(v);
+            // A line read from a file is far below 4 GiB.
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        Fields {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The value in column `i`, if the line has that many.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] as usize,
+        };
+        self.text.get(start..end)
+    }
+
+    /// The values in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| &self[i])
+    }
+
+    /// The values as the owned list the line was read as.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+}
+
+impl std::ops::Index<usize> for Fields {
+    type Output = str;
+    fn index(&self, i: usize) -> &str {
+        match self.get(i) {
+            Some(v) => v,
+            None => panic!("column {i} of a line of {} values", self.len()),
+        }
+    }
 }
 
 /// One line read for a sheet row: where, and the entry it became.
 #[derive(Debug, Clone)]
 struct Seen {
-    file: String,
+    file: Shared,
     line: usize,
     entry: Option<usize>,
 }
@@ -57,7 +125,7 @@ struct Seen {
 /// A paper row whose «Rättar rad» names another row.
 #[derive(Debug, Clone)]
 pub struct PaperCorrection {
-    pub file: String,
+    pub file: Shared,
     pub line: usize,
     /// The sheet and row it corrects.
     pub corrects: (SheetNo, u32),
@@ -93,13 +161,16 @@ enum SheetStart {
 pub struct Validator<'k> {
     kit: &'k Kit,
     now: ZonedDateTime,
-    file: String,
+    file: Shared,
+    /// File names, unit ids, names and notes that rows repeat, each kept
+    /// once.
+    names: Names,
     /// The header of the current file: with or without `rattar_rad`.
     format: Format,
     /// Outage start per sheet in the current file (inherited by later lines).
     starts_in_file: BTreeMap<SheetNo, SheetStart>,
     /// The first valid outage start per sheet across all files, with where.
-    starts: BTreeMap<SheetNo, (ZonedDateTime, String, usize)>,
+    starts: BTreeMap<SheetNo, (ZonedDateTime, Shared, usize)>,
     latest: BTreeMap<(SheetNo, u32), Latest>,
     /// Every line read per sheet row, in order.
     seen: BTreeMap<(SheetNo, u32), Vec<Seen>>,
@@ -123,7 +194,8 @@ impl<'k> Validator<'k> {
         Validator {
             kit,
             now,
-            file: String::new(),
+            file: Shared::default(),
+            names: Names::default(),
             format: Format::Current,
             starts_in_file: BTreeMap::new(),
             starts: BTreeMap::new(),
@@ -184,7 +256,7 @@ impl<'k> Validator<'k> {
                 };
                 self.transcript.lines_read += 1;
                 self.transcript.rejections.push(Rejection {
-                    file: file.to_owned(),
+                    file: self.file.clone(),
                     line,
                     sheet: None,
                     row: None,
@@ -201,7 +273,7 @@ impl<'k> Validator<'k> {
                 Err(e) => {
                     self.transcript.lines_read += 1;
                     self.transcript.rejections.push(Rejection {
-                        file: file.to_owned(),
+                        file: self.file.clone(),
                         line: e.line,
                         sheet: None,
                         row: None,
@@ -220,7 +292,7 @@ impl<'k> Validator<'k> {
 
     /// Starts a new file: outage starts are inherited only within a file.
     pub fn begin_file(&mut self, file: &str) {
-        self.file = file.to_owned();
+        self.file = self.names.get(file);
         self.format = Format::Current;
         self.starts_in_file.clear();
         if !self.transcript.files.iter().any(|f| f == file) {
@@ -300,7 +372,10 @@ impl<'k> Validator<'k> {
     /// after it (at 100,000 rows, more than the transcript itself) is freed
     /// here, before the scrubber is built.
     fn into_parts(self) -> (&'k Kit, privacy::Collector, Vec<Diagnostic>, Transcript) {
-        (self.kit, self.known, self.diags, self.transcript)
+        let mut transcript = self.transcript;
+        // The list grew by doubling; what reconciliation keeps is its length.
+        transcript.entries.shrink_to_fit();
+        (self.kit, self.known, self.diags, transcript)
     }
 
     /// Checks one record of the current file, starting at `line`. A record
@@ -364,7 +439,8 @@ impl<'k> Validator<'k> {
         check_lengths(&mut p, &f);
         // Sheet, row and kind first: a makulering line takes what it leaves
         // empty from the line it voids.
-        let place = check_place(&mut p, &f, self.kit);
+        let mut place = check_place(&mut p, &f, self.kit);
+        place.share_units(&mut self.names);
         let earlier = self.check_earlier(&mut p, &place, &mut f);
         let sheet = place.sheet.as_ref().map(|(s, _)| s);
         let outage_start = self.outage_start_of(&mut p, line, &f, sheet);
@@ -392,7 +468,7 @@ impl<'k> Validator<'k> {
             &secrets,
         );
         let entry = if accepted {
-            call.entry(&self.file, line, place.filed(), place.kind)
+            call.entry(&self.file, line, place.filed(), place.kind, &mut self.names)
         } else {
             None
         };
@@ -569,11 +645,16 @@ impl<'k> Validator<'k> {
             let range = first_diag..self.diags.len();
             self.open.entry(key.clone()).or_default().push(range);
         }
-        self.seen.entry(key.clone()).or_default().push(Seen {
-            file: self.file.clone(),
-            line,
-            entry: accepted.then_some(entry_index),
-        });
+        // Most rows are read once: room for one line, not the four a
+        // first push would make.
+        self.seen
+            .entry(key.clone())
+            .or_insert_with(|| Vec::with_capacity(1))
+            .push(Seen {
+                file: self.file.clone(),
+                line,
+                entry: accepted.then_some(entry_index),
+            });
         if let (Some(target), Some(paper)) = (&place.corrects, &place.paper_key) {
             self.paper_corrections.insert(
                 paper.clone(),
@@ -589,20 +670,14 @@ impl<'k> Validator<'k> {
             let max = self.max_row.entry(sheet.clone()).or_insert(0);
             *max = (*max).max(*row);
         }
-        // Kept for every row until the end: the CSV reader grows the
-        // fields and their list as it goes, so give back what is unused
-        // (at 100,000 rows that is most of what the check holds).
-        let mut f = f;
-        for field in &mut f {
-            field.shrink_to_fit();
-        }
-        f.shrink_to_fit();
+        // Kept for every row until the end, so in one piece (at 100,000
+        // rows that is most of what the check holds).
         self.latest.insert(
             key,
             Latest {
                 file: self.file.clone(),
                 line,
-                fields: f,
+                fields: Fields::new(&f),
                 accepted,
             },
         );

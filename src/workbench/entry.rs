@@ -241,7 +241,7 @@ pub fn sheet_page(ctx: &Ctx<'_>, sheet_text: &str) -> Response {
     if let Some(row) = wanted("makulera") {
         return match sf.validator.latest(&sheet, row) {
             Some(latest) => {
-                let mut values = latest.fields.clone();
+                let mut values = latest.fields.to_vec();
                 values[Column::Post.index()] = fields::kind_text(EntryKind::Void).to_owned();
                 confirm_page(
                     ctx,
@@ -303,7 +303,7 @@ pub fn sheet_page(ctx: &Ctx<'_>, sheet_text: &str) -> Response {
                     row,
                     kind: EntryKind::Correction,
                 }),
-                latest.fields.clone(),
+                latest.fields.to_vec(),
             ),
             None => {
                 notices.push(format!("Rad {row} finns inte i filen ännu."));
@@ -322,7 +322,7 @@ pub fn sheet_page(ctx: &Ctx<'_>, sheet_text: &str) -> Response {
             if let Some(last) = sf.validator.last_row(&sheet)
                 && let Some(l) = sf.validator.latest(&sheet, last)
             {
-                values[Column::Datum.index()] = l.fields[Column::Datum.index()].clone();
+                values[Column::Datum.index()] = l.fields[Column::Datum.index()].to_owned();
             }
             (
                 next_row(ctx, &sheet, &sf).map(|row| RowKind {
@@ -724,7 +724,7 @@ fn row_fields(
             .validator
             .latest(sheet, row)
             .ok_or_else(|| format!("rad {row} på blad {sheet} finns inte i filen ännu"))?;
-        f = latest.fields.clone();
+        f = latest.fields.to_vec();
         f.resize(COUNT, String::new());
         f[Column::RattarRad.index()] = String::new();
     } else {

@@ -132,7 +132,7 @@ fn read_one(ctx: &Ctx<'_>, path: &std::path::Path) -> Summary {
     let mut problem_lines: BTreeSet<(String, usize)> = BTreeSet::new();
     let mut line_sheet: BTreeMap<(String, usize), (String, String)> = BTreeMap::new();
     for e in &transcript.entries {
-        let u = s.units.entry(e.unit.clone()).or_default();
+        let u = s.units.entry(e.unit.to_string()).or_default();
         u.sheets.insert(e.source.sheet.serial);
         u.rows += 1;
         let by = e.transcribed_by.trim();
@@ -145,7 +145,7 @@ fn read_one(ctx: &Ctx<'_>, path: &std::path::Path) -> Summary {
             .entry(file_name.clone())
             .or_default() += 1;
         line_sheet.insert(
-            (e.source.file.clone(), e.source.line),
+            (e.source.file.to_string(), e.source.line),
             (sheet, e.source.row.to_string()),
         );
     }
@@ -153,7 +153,7 @@ fn read_one(ctx: &Ctx<'_>, path: &std::path::Path) -> Summary {
         let sheet = r.sheet.clone().unwrap_or_default();
         let row = r.row.clone().unwrap_or_default();
         if let Some(parsed) = SheetNo::parse(&sheet) {
-            let u = s.units.entry(parsed.unit.clone()).or_default();
+            let u = s.units.entry(parsed.unit.to_string()).or_default();
             u.sheets.insert(parsed.serial);
             u.rows += 1;
             *s.sheet_files
@@ -162,7 +162,7 @@ fn read_one(ctx: &Ctx<'_>, path: &std::path::Path) -> Summary {
                 .entry(file_name.clone())
                 .or_default() += 1;
         }
-        line_sheet.insert((r.file.clone(), r.line), (sheet, row));
+        line_sheet.insert((r.file.to_string(), r.line), (sheet, row));
     }
     for d in &diags {
         let key = (d.file.clone(), d.line());
@@ -171,7 +171,7 @@ fn read_one(ctx: &Ctx<'_>, path: &std::path::Path) -> Summary {
                 if problem_lines.insert(key)
                     && let Some(parsed) = SheetNo::parse(sheet)
                 {
-                    s.units.entry(parsed.unit).or_default().problems += 1;
+                    s.units.entry(parsed.unit.to_string()).or_default().problems += 1;
                 }
                 s.problems.push(Problem {
                     sheet: sheet.clone(),
@@ -226,7 +226,7 @@ pub fn page(ctx: &Ctx<'_>) -> Response {
             .iter()
             .map(|serial| {
                 let no = SheetNo {
-                    unit: unit.id.clone(),
+                    unit: unit.id.as_str().into(),
                     serial: *serial,
                 };
                 format!(

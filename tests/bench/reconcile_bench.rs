@@ -73,31 +73,31 @@ impl Writer {
         let line = place.2;
         self.entries.push(Entry {
             source: SourceRef {
-                file: format!("{unit}.csv"),
+                file: format!("{unit}.csv").into(),
                 line,
                 sheet: SheetNo {
-                    unit: unit.to_owned(),
+                    unit: unit.into(),
                     serial,
                 },
                 row,
             },
             kind: EntryKind::Original,
-            unit: unit.to_owned(),
+            unit: unit.into(),
             outage_start: self.outage_start.clone(),
             at: at(minute),
             direction,
-            counterpart: counterpart.to_owned(),
-            counterpart_person: "Provperson".to_owned(),
-            patient_name: "Patient Provsson".to_owned(),
+            counterpart: counterpart.into(),
+            counterpart_person: "Provperson".into(),
+            patient_name: "Patient Provsson".into(),
             patient_id: patient.clone(),
             event,
             fact_date: None,
             physician_or_contact: None,
             reached,
-            note: String::new(),
-            signature: "Signatur".to_owned(),
-            transcribed_by: "Bänk".to_owned(),
-            transcribed_at: "2025-03-20 10:00".to_owned(),
+            note: "".into(),
+            signature: "Signatur".into(),
+            transcribed_by: "Bänk".into(),
+            transcribed_at: jiff::civil::date(2025, 3, 20).at(10, 0, 0, 0),
         });
         self.entries.len() - 1
     }
@@ -211,14 +211,14 @@ fn generate(kit: &Kit) -> Transcript {
                     w.entries.push(v);
                 } else if rng.chance(1) {
                     let mut d = w.entries[out].clone();
-                    d.source.file = format!("{caller}-omgång-2.csv");
+                    d.source.file = format!("{caller}-omgång-2.csv").into();
                     w.entries.push(d);
                 }
             }
         }
         if rng.chance(2) {
             rejections.push(reservkit::transcript::entry::Rejection {
-                file: format!("{ward}.csv"),
+                file: format!("{ward}.csv").into(),
                 line: 2_000_000 + n,
                 sheet: None,
                 row: None,

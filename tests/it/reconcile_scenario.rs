@@ -36,7 +36,7 @@ fn outage() -> Transcript {
     b.call(MED61, LULEA, "2025-03-03 10:15", "2025-03-03 10:17", 3, 0);
     b.call(MED61, HC, "2025-03-03 10:20", "2025-03-03 10:20", 3, 0);
     let (sip, _) = b.call(HC, LULEA, "2025-03-03 14:00", "2025-03-03 14:02", 6, 0);
-    b.entries[sip].physician_or_contact = Some("Doris Dahl".to_owned());
+    b.entries[sip].physician_or_contact = Some("Doris Dahl".into());
     b.set_fact(sip, FactDate::DateTime(day("2025-03-05").at(13, 0, 0, 0)));
     b.call(HC, MED61, "2025-03-03 14:10", "2025-03-03 14:10", 6, 0);
     b.call(LULEA, MED61, "2025-03-07 13:00", "2025-03-07 13:00", 7, 0);
@@ -53,7 +53,7 @@ fn outage() -> Transcript {
     b.log(GER66, Direction::Outgoing, LULEA, "2025-03-03 11:00", 1, 2);
     b.call(GER66, LULEA, "2025-03-04 09:00", "2025-03-04 09:00", 3, 2);
     let (changed, _) = b.call(GER66, LULEA, "2025-03-05 10:00", "2025-03-05 10:03", 4, 2);
-    b.entries[changed].physician_or_contact = Some("Olle Läkarsson".to_owned());
+    b.entries[changed].physician_or_contact = Some("Olle Läkarsson".into());
     b.call(GER66, LULEA, "2025-03-06 15:00", "2025-03-06 15:00", 3, 2);
     b.call(GER66, LULEA, "2025-03-12 11:00", "2025-03-12 11:00", 5, 2);
 
@@ -86,7 +86,7 @@ fn outage() -> Transcript {
     // Helga (7): Piteå spelled her name differently, and Piteå's row was
     // typed in again, identically, in a second file.
     let (_, inc) = b.call(PIT2, PITEA, "2025-03-05 08:00", "2025-03-05 08:00", 1, 7);
-    b.entries[inc].patient_name = "Helga Provosson".to_owned();
+    b.entries[inc].patient_name = "Helga Provosson".into();
     b.again(inc, "pitea-omgång-2.csv", |_| {});
 
     // Ivar (8): a row struck out on paper.

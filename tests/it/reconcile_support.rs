@@ -152,31 +152,31 @@ impl Logbook {
         let (signature, counterpart_person) = people(unit, counterpart);
         self.entries.push(Entry {
             source: SourceRef {
-                file,
+                file: file.into(),
                 line,
                 sheet: SheetNo {
-                    unit: unit.to_owned(),
+                    unit: unit.into(),
                     serial,
                 },
                 row,
             },
             kind: EntryKind::Original,
-            unit: unit.to_owned(),
+            unit: unit.into(),
             outage_start: at("2025-03-03 06:00"),
             at: at(when),
             direction,
-            counterpart: counterpart.to_owned(),
-            counterpart_person,
-            patient_name: NAMES[patient].to_owned(),
+            counterpart: counterpart.into(),
+            counterpart_person: counterpart_person.into(),
+            patient_name: NAMES[patient].into(),
             patient_id: pin(PINS[patient]),
             event,
             fact_date: None,
             physician_or_contact: None,
             reached: true,
-            note: String::new(),
-            signature,
-            transcribed_by: "Tina Transkribent".to_owned(),
-            transcribed_at: "2025-03-12 10:00".to_owned(),
+            note: "".into(),
+            signature: signature.into(),
+            transcribed_by: "Tina Transkribent".into(),
+            transcribed_at: jiff::civil::date(2025, 3, 12).at(10, 0, 0, 0),
         });
         self.entries.len() - 1
     }
@@ -216,7 +216,7 @@ impl Logbook {
         let mut e = self.entries[index].clone();
         e.kind = EntryKind::Correction;
         e.source.line = self.next_line(&e.source.file.clone());
-        e.transcribed_at = "2025-03-13 08:00".to_owned();
+        e.transcribed_at = jiff::civil::date(2025, 3, 13).at(8, 0, 0, 0);
         change(&mut e);
         self.entries.push(e);
         self.entries.len() - 1
@@ -230,9 +230,9 @@ impl Logbook {
     /// The same row transcribed again in another file, changed or not.
     pub fn again(&mut self, index: usize, file: &str, change: impl FnOnce(&mut Entry)) -> usize {
         let mut e = self.entries[index].clone();
-        e.source.file = file.to_owned();
+        e.source.file = file.into();
         e.source.line = self.next_line(file);
-        e.transcribed_by = "Tove Tvåa".to_owned();
+        e.transcribed_by = "Tove Tvåa".into();
         change(&mut e);
         self.entries.push(e);
         self.entries.len() - 1
@@ -241,7 +241,7 @@ impl Logbook {
     pub fn reject(&mut self, file: &str, sheet: Option<&str>, row: Option<&str>, reason: &str) {
         let line = self.next_line(file);
         self.rejections.push(Rejection {
-            file: file.to_owned(),
+            file: file.into(),
             line,
             sheet: sheet.map(str::to_owned),
             row: row.map(str::to_owned),

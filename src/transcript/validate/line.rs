@@ -5,7 +5,9 @@
 //! [`Validator`](super::Validator)'s.
 
 use super::super::columns::Column;
-use super::super::entry::{Direction, Entry, EntryKind, FactDate, RemarkKind, SheetNo, SourceRef};
+use super::super::entry::{
+    Direction, Entry, EntryKind, FactDate, Names, RemarkKind, SheetNo, SourceRef,
+};
 use super::super::fields;
 use super::super::privacy;
 use super::problems::{Problems, missing, required};
@@ -16,7 +18,7 @@ use super::rules::{
 use crate::model::{Event, Kit, Settings, Unit};
 use crate::personal_id::{IdKind, PersonalId};
 use jiff::ZonedDateTime;
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 
 /// A sheet and a row number on it.
 pub(super) type RowKey = (SheetNo, u32);
@@ -66,6 +68,20 @@ impl<'k> Place<'k> {
     /// The sheet's unit, when the sheet could be read.
     pub(super) fn unit(&self) -> Option<&'k Unit> {
         self.sheet.as_ref().map(|(_, u)| *u)
+    }
+
+    /// Makes every sheet's unit id the run's one copy of it, so the rows
+    /// kept share it.
+    pub(super) fn share_units(&mut self, names: &mut Names) {
+        let keys = [&mut self.paper_key, &mut self.corrects, &mut self.key];
+        let sheets = self
+            .sheet
+            .iter_mut()
+            .map(|(s, _)| s)
+            .chain(keys.into_iter().flatten().map(|(s, _)| s));
+        for sheet in sheets {
+            sheet.unit = names.get(&sheet.unit);
+        }
     }
 
     /// The sheet and row an entry is filed under: a paper correction
@@ -132,13 +148,13 @@ pub(super) fn check_place<'k>(p: &mut Problems, f: &[String], kit: &'k Kit) -> P
 
 /// A `makulering` takes what it leaves empty of the call (and the outage
 /// start) from the line it voids; returns whether it took anything.
-pub(super) fn fill_void(f: &mut [String], voided: &[String]) -> bool {
+pub(super) fn fill_void(f: &mut [String], voided: &super::Fields) -> bool {
     let mut any = false;
     for c in Column::ALL {
         let fill = c.describes_call() || c == Column::DriftstoppStart;
         let own = matches!(c, Column::Post | Column::RattarRad);
         if fill && !own && f[c.index()].trim().is_empty() {
-            f[c.index()] = voided[c.index()].clone();
+            f[c.index()] = voided[c.index()].to_owned();
             any = true;
         }
     }
@@ -162,7 +178,7 @@ pub(super) struct Call<'k> {
     pub(super) note: String,
     pub(super) signature: String,
     pub(super) transcribed_by: String,
-    pub(super) transcribed_at: Option<String>,
+    pub(super) transcribed_at: Option<DateTime>,
 }
 
 /// Warnings a coordinator must also find in the records: the kind, and the
@@ -194,7 +210,7 @@ pub(super) fn check_call<'k>(
     let transcribed_by = filled(p, f, Column::TranskriberadAv);
     let transcribed_at = required(p, f, Column::Transkriberad).and_then(|v| {
         fields::date_time(v)
-            .map(|at| fields::format_minute(&at))
+            .map(|at| at.datetime())
             .map_err(|m| p.error(Column::Transkriberad, m))
             .ok()
     });
@@ -358,10 +374,11 @@ impl Call<'_> {
     /// The entry, when every value it needs could be read.
     pub(super) fn entry(
         self,
-        file: &str,
+        file: &super::Shared,
         line: usize,
         filed: (Option<(SheetNo, &Unit)>, Option<u32>),
         kind: Option<EntryKind>,
+        names: &mut Names,
     ) -> Option<Entry> {
         let (
             (Some((sheet, unit)), Some(row)),
@@ -390,28 +407,28 @@ impl Call<'_> {
             return None;
         };
         Some(Entry {
+            unit: names.get(&unit.id),
             source: SourceRef {
-                file: file.to_owned(),
+                file: file.clone(),
                 line,
                 sheet,
                 row,
             },
             kind,
-            unit: unit.id.clone(),
             outage_start,
             at,
             direction,
-            counterpart: counterpart.id.clone(),
-            counterpart_person: self.person,
-            patient_name: self.patient,
+            counterpart: names.get(&counterpart.id),
+            counterpart_person: names.get(&self.person),
+            patient_name: names.get(&self.patient),
             patient_id,
             event: event.code,
             fact_date: self.fact_date,
-            physician_or_contact: self.contact,
+            physician_or_contact: self.contact.map(|c| names.get(&c)),
             reached,
-            note: self.note,
-            signature: self.signature,
-            transcribed_by: self.transcribed_by,
+            note: names.get(&self.note),
+            signature: names.get(&self.signature),
+            transcribed_by: names.get(&self.transcribed_by),
             transcribed_at,
         })
     }
@@ -523,7 +540,7 @@ mod tests {
             (Column::Datum, "2025-03-04"),
             (Column::Post, "makulering"),
         ]);
-        assert!(fill_void(&mut f, &voided));
+        assert!(fill_void(&mut f, &super::super::Fields::new(&voided)));
         assert_eq!(f[Column::DriftstoppStart.index()], "2025-03-03 08:00");
         assert_eq!(f[Column::Datum.index()], "2025-03-04");
         assert_eq!(f[Column::Post.index()], "makulering");
@@ -536,7 +553,7 @@ mod tests {
                 full[c.index()] = "x".to_owned();
             }
         }
-        assert!(!fill_void(&mut full, &voided));
+        assert!(!fill_void(&mut full, &super::super::Fields::new(&voided)));
     }
 
     #[test]

@@ -141,7 +141,88 @@ fn accepts_a_complete_line() {
     assert_eq!(e.fact_date, Some(FactDate::Date(date(2025, 3, 10))));
     assert_eq!(e.physician_or_contact, None);
     assert!(e.reached);
-    assert_eq!(e.transcribed_at, "2025-03-05 09:00");
+    assert_eq!(
+        e.transcribed_at,
+        jiff::civil::date(2025, 3, 5).at(9, 0, 0, 0)
+    );
+}
+
+#[test]
+fn rows_share_one_copy_of_their_file_unit_and_names() {
+    let (t, diags) = read(&[
+        line(&[]),
+        line(&[(Column::Rad, "2"), (Column::DriftstoppStart, "")]),
+    ]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let [a, b] = &t.entries[..] else {
+        panic!("two entries: {:?}", t.entries.len());
+    };
+    assert_eq!(a.source.file, FILE);
+    assert!(a.source.file.is_same(&b.source.file));
+    assert!(a.unit.is_same(&b.unit));
+    assert!(a.unit.is_same(&a.source.sheet.unit));
+    assert!(a.source.sheet.unit.is_same(&b.source.sheet.unit));
+    assert!(a.counterpart.is_same(&b.counterpart));
+    assert!(a.counterpart_person.is_same(&b.counterpart_person));
+    assert!(a.signature.is_same(&b.signature));
+    assert!(a.transcribed_by.is_same(&b.transcribed_by));
+    assert!(a.patient_name.is_same(&b.patient_name));
+    assert!(a.note.is_same(&b.note));
+}
+
+/// Reconciliation holds every row of the outage at once: at 1,000,000
+/// rows each byte of a row is a megabyte.
+#[test]
+fn a_row_stays_small() {
+    let size = std::mem::size_of::<Entry>();
+    println!("Entry: {size} bytes");
+    assert!(size <= 328, "Entry is {size} bytes");
+}
+
+#[test]
+fn a_rows_kept_values_read_back_as_written() {
+    let values: Vec<String> = [
+        "",
+        "sunderby-medicin-61-001",
+        "Åsa Öberg",
+        "",
+        "a;b\n\"c\"",
+        "",
+    ]
+    .iter()
+    .map(|v| (*v).to_owned())
+    .collect();
+    let kept = Fields::new(&values);
+    assert_eq!(kept.len(), values.len());
+    assert_eq!(kept.to_vec(), values);
+    for (i, v) in values.iter().enumerate() {
+        assert_eq!(&kept[i], v.as_str());
+        assert_eq!(kept.get(i), Some(v.as_str()));
+    }
+    assert_eq!(kept.get(values.len()), None);
+    assert!(Fields::new(&[]).is_empty());
+}
+
+#[test]
+fn a_void_takes_the_voided_rows_values_from_what_was_kept() {
+    // Everything the void may take from the row it voids left empty.
+    let mut void: Vec<(Column, &str)> = Column::ALL
+        .iter()
+        .filter(|c| c.describes_call() || **c == Column::DriftstoppStart)
+        .map(|c| (*c, ""))
+        .collect();
+    void.extend([
+        (Column::Post, "makulering"),
+        (Column::TranskriberadAv, "Eva Skrivare"),
+        (Column::Transkriberad, "2025-03-06 09:00"),
+    ]);
+    let (t, diags) = read(&[line(&[]), line(&void)]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let [original, void] = &t.entries[..] else {
+        panic!("two entries: {:?}", t.entries.len());
+    };
+    assert_eq!(void.kind, EntryKind::Void);
+    assert!(same_content(original, void));
 }
 
 #[test]
