@@ -36,29 +36,27 @@ fn missing_in<'a>(texts: impl Iterator<Item = &'a str>) -> BTreeSet<char> {
     font::missing_chars(&all).into_iter().collect()
 }
 
-/// The worklist rows of a unit as table cells, unchecked.
+/// The worklist rows of a unit as table cells, unchecked, with the notes
+/// of its items ([`crate::reconcile::worklist::Worklist::notes`]).
 fn work_rows(
     rec: &Reconciliation<'_>,
     transcript: &Transcript,
-    kit: &Kit,
     unit: &str,
+    notes: &[String],
 ) -> Vec<Vec<String>> {
-    let items = rec
-        .worklists
-        .iter()
-        .find(|w| w.unit == unit)
-        .map_or(&[][..], |w| w.items.as_slice());
+    let items = rec.worklist(unit).map_or(&[][..], |w| w.items.as_slice());
     items
         .iter()
+        .zip(notes)
         .enumerate()
-        .map(|(n, item)| {
+        .map(|(n, (item, note))| {
             let call = &rec.calls[item.call];
             let own = &transcript.entries[item.entry];
-            let other = wording::unit_name(&kit.directory, &own.counterpart);
+            let other = rec.names.unit(&own.counterpart);
             vec![
                 (n + 1).to_string(),
                 time_cell(call),
-                wording::event_name(&kit.settings, call.event()),
+                rec.names.event(call.event()).to_owned(),
                 rec.cases.number_of_call(item.call).to_owned(),
                 format!("{}\n{}", own.patient_name, own.patient_id),
                 if item.received {
@@ -66,7 +64,7 @@ fn work_rows(
                 } else {
                     format!("rapporterat till\n{other}")
                 },
-                item.note.clone(),
+                note.clone(),
                 item.checks.join("; "),
                 String::new(),
             ]
@@ -76,11 +74,9 @@ fn work_rows(
 
 /// A municipality's received notices with their payment consequence, as
 /// table cells, unchecked.
-fn notice_rows(rec: &Reconciliation<'_>, kit: &Kit, unit: &str) -> Vec<Vec<String>> {
+fn notice_rows(rec: &Reconciliation<'_>, unit: &str) -> Vec<Vec<String>> {
     let notices = rec
-        .worklists
-        .iter()
-        .find(|w| w.unit == unit)
+        .worklist(unit)
         .map_or(&[][..], |w| w.to_check.as_slice());
     notices
         .iter()
@@ -91,10 +87,10 @@ fn notice_rows(rec: &Reconciliation<'_>, kit: &Kit, unit: &str) -> Vec<Vec<Strin
             vec![
                 format!("K{}", n + 1),
                 time_cell(call),
-                wording::event_name(&kit.settings, call.event()),
+                rec.names.event(call.event()).to_owned(),
                 rec.cases.number_of_call(notice.call).to_owned(),
                 format!("{}\n{}", told.patient_name, told.patient_id),
-                wording::unit_name(&kit.directory, call.caller()),
+                rec.names.unit(call.caller()).to_owned(),
                 if call.incoming.is_some() {
                     "ja".to_owned()
                 } else {
@@ -109,9 +105,7 @@ fn notice_rows(rec: &Reconciliation<'_>, kit: &Kit, unit: &str) -> Vec<Vec<Strin
 
 /// The discrepancies that name the unit, as table cells, unchecked.
 fn discrepancy_rows(rec: &Reconciliation<'_>, unit: &str) -> Vec<Vec<String>> {
-    rec.discrepancies
-        .iter()
-        .filter(|d| d.units.iter().any(|u| u == unit))
+    rec.discrepancies_of(unit)
         .enumerate()
         .map(|(n, d)| {
             vec![
@@ -156,13 +150,29 @@ pub fn unit_pdf_document(
     kit: &Kit,
     unit: &str,
 ) -> Result<Document, PrintError> {
+    let notes = rec
+        .worklist(unit)
+        .map(|w| w.notes(rec, kit))
+        .unwrap_or_default();
+    noted_document(rec, transcript, kit, unit, &notes)
+}
+
+/// As [`unit_pdf_document`], with the notes of the unit's worklist items
+/// already made (for its CSV worklist).
+fn noted_document(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+    unit: &str,
+    notes: &[String],
+) -> Result<Document, PrintError> {
     let name = wording::unit_name(&kit.directory, unit);
     let footer = format!(
         "{name}. Avstämning per {} efter driftstopp i {}. Innehåller patientuppgifter: förvaras och kasseras som journalhandling.",
         rec.as_of, kit.settings.system.name
     );
-    let work = work_rows(rec, transcript, kit, unit);
-    let notices = notice_rows(rec, kit, unit);
+    let work = work_rows(rec, transcript, unit, notes);
+    let notices = notice_rows(rec, unit);
     let concerning = discrepancy_rows(rec, unit);
     let missing = missing_in(
         [name.as_str(), footer.as_str()].into_iter().chain(
@@ -260,7 +270,28 @@ pub fn unit_pdf(
     kit: &Kit,
     unit: &str,
 ) -> Result<Vec<u8>, PrintError> {
-    let doc = unit_pdf_document(rec, transcript, kit, unit)?;
+    let notes = rec
+        .worklist(unit)
+        .map(|w| w.notes(rec, kit))
+        .unwrap_or_default();
+    unit_pdf_noted(rec, transcript, kit, unit, &notes)
+}
+
+/// As [`unit_pdf`], with the notes of the unit's worklist items already
+/// made ([`crate::reconcile::worklist::Worklist::notes`]), so that the CSV
+/// and the PDF worklist of a unit share them.
+///
+/// # Errors
+///
+/// As [`unit_pdf`].
+pub fn unit_pdf_noted(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+    unit: &str,
+    notes: &[String],
+) -> Result<Vec<u8>, PrintError> {
+    let doc = noted_document(rec, transcript, kit, unit, notes)?;
     let name = wording::unit_name(&kit.directory, unit);
     let name = printable(&name, &missing_in(std::iter::once(name.as_str())));
     let meta = PdfMeta::new(format!("Arbetslista efter driftstopp: {name}"), rec.as_of);

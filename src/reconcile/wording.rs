@@ -7,6 +7,7 @@ use crate::model::{Directory, Settings};
 use crate::transcript::entry::SourceRef;
 use jiff::ZonedDateTime;
 use jiff::tz::{AmbiguousOffset, TimeZone};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Europe/Stockholm, looked up once: a reconciliation formats hundreds of
@@ -101,6 +102,45 @@ pub fn unit_name(directory: &Directory, id: &str) -> String {
     directory
         .unit(id)
         .map_or_else(|| id.to_owned(), |unit| unit.full_name())
+}
+
+/// Every unit's full name by id and every event's name by code, made once
+/// per reconciliation: the records name both parties and the event of
+/// every call several times, and [`unit_name`] and [`event_name`] make a
+/// new `String` each time.
+#[derive(Debug, Clone)]
+pub struct Names {
+    units: HashMap<String, String>,
+    /// By event code; `händelse N` for a code the kit does not name.
+    events: Vec<String>,
+}
+
+impl Names {
+    /// The names of every unit in the directory (the first of a repeated
+    /// id, as [`Directory::unit`] finds it) and of every event code.
+    pub fn new(directory: &Directory, settings: &Settings) -> Names {
+        let mut units = HashMap::with_capacity(directory.units.len());
+        for unit in &directory.units {
+            units
+                .entry(unit.id.clone())
+                .or_insert_with(|| unit.full_name());
+        }
+        let events = (0..=u8::MAX)
+            .map(|code| event_name(settings, code))
+            .collect();
+        Names { units, events }
+    }
+
+    /// As [`unit_name`]: the unit's full name, or its id when the directory
+    /// does not know it.
+    pub fn unit<'a>(&'a self, id: &'a str) -> &'a str {
+        self.units.get(id).map_or(id, String::as_str)
+    }
+
+    /// As [`event_name`].
+    pub fn event(&self, code: u8) -> &str {
+        &self.events[usize::from(code)]
+    }
 }
 
 /// The event's name from the kit, or `händelse N`.
