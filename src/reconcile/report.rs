@@ -451,19 +451,35 @@ pub fn worklist_csv(
             "källa",
         ],
     );
+    // Buffers reused row after row.
+    let (mut nr, mut own_time, mut notice_time, mut patient_id, mut source) = (
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    );
     for (n, (item, note)) in list.items.iter().zip(notes).enumerate() {
         let call = &rec.calls[item.call];
         let own = &transcript.entries[item.entry];
+        nr.clear();
+        let _ = write!(nr, "{}", n + 1);
+        own_time.clear();
+        wording::push_clock(&mut own_time, &own.at);
         // The unit's own row is one side of the call: its time is the
         // notice time when it is the side whose time counts.
-        let own_time = wording::clock(&own.at);
-        let notice_time = if call.notice_side().index == item.entry {
-            own_time.clone()
+        notice_time.clear();
+        if call.notice_side().index == item.entry {
+            notice_time.push_str(&own_time);
         } else {
-            wording::clock(call.notice_at())
-        };
+            wording::push_clock(&mut notice_time, call.notice_at());
+        }
+        patient_id.clear();
+        let _ = write!(patient_id, "{}", own.patient_id);
+        source.clear();
+        wording::push_source(&mut source, &own.source);
         csv.row::<&str>(&[
-            &(n + 1).to_string(),
+            &nr,
             &call.id,
             call.status.label(),
             &notice_time,
@@ -471,7 +487,7 @@ pub fn worklist_csv(
             names.event(call.event()),
             rec.cases.number_of_call(item.call),
             &own.patient_name,
-            &own.patient_id.to_string(),
+            &patient_id,
             if item.received {
                 "mottaget"
             } else {
@@ -480,7 +496,7 @@ pub fn worklist_csv(
             names.unit(&own.counterpart),
             &item.checks.join("; "),
             note,
-            &wording::source(&own.source),
+            &source,
         ]);
     }
     // A municipality's received notices: to check against its own records

@@ -8,6 +8,7 @@ use crate::transcript::entry::SourceRef;
 use jiff::ZonedDateTime;
 use jiff::tz::{AmbiguousOffset, TimeZone};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// Europe/Stockholm, looked up once: a reconciliation formats hundreds of
@@ -45,14 +46,22 @@ fn fold_suffix(local: &ZonedDateTime) -> String {
 
 /// `2025-03-03 10:15`, with the offset added in the autumn fold.
 pub fn clock(at: &ZonedDateTime) -> String {
+    let mut out = String::with_capacity(16);
+    push_clock(&mut out, at);
+    out
+}
+
+/// [`clock`], appended to `out` (for a buffer reused row after row).
+pub fn push_clock(out: &mut String, at: &ZonedDateTime) {
     let l = local(at);
-    format!(
+    let _ = write!(
+        out,
         "{} {:02}:{:02}{}",
         l.date(),
         l.time().hour(),
         l.time().minute(),
         fold_suffix(&l)
-    )
+    );
 }
 
 /// `2025-03-03 kl. 10:15`, as in a note.
@@ -93,7 +102,18 @@ pub fn sheet_row(source: &SourceRef) -> String {
 /// `blad sunderby-medicin-61-003 rad 4 (blad61.csv:12)`: the paper row and
 /// the transcription line.
 pub fn source(source: &SourceRef) -> String {
-    format!("{} ({}:{})", sheet_row(source), source.file, source.line)
+    let mut out = String::with_capacity(64);
+    push_source(&mut out, source);
+    out
+}
+
+/// [`source`], appended to `out` (for a buffer reused row after row).
+pub fn push_source(out: &mut String, source: &SourceRef) {
+    let _ = write!(
+        out,
+        "blad {} rad {} ({}:{})",
+        source.sheet, source.row, source.file, source.line
+    );
 }
 
 /// The unit's full name ("Medicinavdelning 61, Sunderby sjukhus"), or its
