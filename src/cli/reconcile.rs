@@ -34,6 +34,10 @@ pub struct ReconcileArgs {
     /// Mappen med kit.yaml och contacts.yaml.
     #[arg(long, default_value = "content")]
     pub content: PathBuf,
+    /// Skriv bara posterna (CSV, JSON och sammanfattningen), inga
+    /// arbetslistor som PDF: en snabb första genomgång.
+    #[arg(long)]
+    pub no_pdf: bool,
 }
 
 /// Why the command stopped.
@@ -127,8 +131,16 @@ fn run_inner(args: &ReconcileArgs) -> Result<(), Failure> {
         Some(_) => println!("Avstämning per {as_of} (--as-of)."),
         None => println!("Avstämning per {as_of} (dagens datum; ange --as-of för ett annat)."),
     }
-    let printed = reconcile_scrubbed_to(&transcript, &kit, as_of, &out, &scrubber)?;
+    let printed =
+        reconcile_scrubbed_to_with(&transcript, &kit, as_of, &out, &scrubber, !args.no_pdf)?;
     print!("{printed}");
+    if args.no_pdf {
+        println!("Inga arbetslistor som PDF (--no-pdf); kör utan --no-pdf för att få dem.");
+    }
+    // The process ends here: freeing every row's strings one by one (a
+    // national outage has hundreds of thousands) is work the system does
+    // at once when the process exits.
+    std::mem::forget(transcript);
     Ok(())
 }
 
@@ -173,6 +185,33 @@ pub fn reconcile_scrubbed_to(
     out: &Path,
     scrubber: &privacy::Scrubber,
 ) -> Result<String, Failure> {
+    reconcile_scrubbed_to_with(transcript, kit, as_of, out, scrubber, true)
+}
+
+/// One piece of the reconciliation folder, for the workers.
+enum Job<'a> {
+    /// A record file that is not per unit.
+    Record(&'a str, &'a report::Writer<'a>),
+    /// A unit's worklist CSV (if it has a worklist) and, when the PDFs are
+    /// made, its printable worklist: both from the same notes, made for the
+    /// unit alone.
+    Unit(&'a str),
+}
+
+/// As [`reconcile_scrubbed_to`]; `pdfs` says whether to make the printable
+/// worklists (`--no-pdf` leaves them out).
+///
+/// # Errors
+///
+/// As [`reconcile_to`].
+pub fn reconcile_scrubbed_to_with(
+    transcript: &Transcript,
+    kit: &Kit,
+    as_of: Date,
+    out: &Path,
+    scrubber: &privacy::Scrubber,
+    pdfs: bool,
+) -> Result<String, Failure> {
     let rec = reconcile(transcript, kit, as_of);
     let accounting = report::accounting(&rec);
     if rec.ledger.check().is_err() {
@@ -180,53 +219,103 @@ pub fn reconcile_scrubbed_to(
             "avstämningen går inte ihop\n{accounting}"
         )));
     }
-    // The worklist PDFs (patient data, never scrubbed) go into the staged
-    // folder as they are made, and each record file is written row by row
-    // into its file (scrubbed on the way), so that neither is ever whole in
-    // memory; the folder is swapped in only when every file is written.
+    // Every file goes into the staged folder as it is made: each record
+    // file row by row through a buffer (scrubbed on the way), each unit's
+    // worklist CSV and PDF from notes made for that unit alone, so that no
+    // file and no unit's notes are kept beyond their own writing. The
+    // folder is swapped in only when every file is written.
     let staging = output::Staging::begin(out, Kind::Reconciliation)
         .map_err(|e| Failure::Failed(e.to_string()))?;
-    let pdfs = std::sync::atomic::AtomicUsize::new(0);
-    report::unit_pdfs_each(&rec, transcript, kit, |_, f| {
-        pdfs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        staging.add(&f.path, &f.bytes).map_err(|e| e.to_string())
-    })
-    .map_err(Failure::Failed)?;
-    let files = report::writers(&rec, transcript, kit);
-    let write_one = |(path, write): &(String, report::Writer<'_>)| {
-        staging.add_with(path, |out| {
-            if holds_patient_data(path) {
-                write(out)
-            } else {
-                let mut scrubbed = scrubber.writer(out);
-                write(&mut scrubbed)?;
-                scrubbed.finish().map(drop)
-            }
-        })
+    let records = report::shared_writers(&rec, transcript, kit);
+    let units = if pdfs {
+        report::printed_units(&rec, kit)
+    } else {
+        rec.worklists.iter().map(|w| w.unit.as_str()).collect()
     };
-    // A long outage gives record files of many megabytes: two at a time,
-    // each worker taking the next file as it finishes one.
+    // The large record files first, then the units: the workers share one
+    // queue, so both cores stay busy until the last file is written.
+    let jobs: Vec<Job<'_>> = records
+        .iter()
+        .map(|(path, write)| Job::Record(path, write))
+        .chain(units.iter().map(|unit| Job::Unit(unit)))
+        .collect();
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let count = |n: usize| {
+        written.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    };
+    let record = |path: &str, write: &report::Writer<'_>| -> Result<(), String> {
+        staging
+            .add_with(path, |out| {
+                if holds_patient_data(path) {
+                    write(out)
+                } else {
+                    let mut scrubbed = scrubber.writer(out);
+                    write(&mut scrubbed)?;
+                    scrubbed.finish().map(drop)
+                }
+            })
+            .map_err(|e| e.to_string())?;
+        count(1);
+        Ok(())
+    };
+    let unit_files = |unit: &str| -> Result<(), String> {
+        let list = rec.worklist(unit);
+        let notes = list.map(|l| l.notes(&rec, kit)).unwrap_or_default();
+        if let Some(list) = list {
+            staging
+                .add_with(&format!("arbetslista-{unit}.csv"), |out| {
+                    report::worklist_csv(&rec, transcript, kit, list, &notes, out)
+                })
+                .map_err(|e| e.to_string())?;
+            count(1);
+        }
+        if pdfs {
+            let bytes =
+                crate::reconcile::unit_pdf::unit_pdf_noted(&rec, transcript, kit, unit, &notes)
+                    .map_err(|e| {
+                        format!(
+                            "arbetslistan för {unit} gick inte att göra som PDF: {}",
+                            crate::reconcile::unit_pdf::describe(&e)
+                        )
+                    })?;
+            staging
+                .add(&format!("arbetslista-{unit}.pdf"), &bytes)
+                .map_err(|e| e.to_string())?;
+            count(1);
+        }
+        Ok(())
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failed = std::sync::Mutex::new(None::<(usize, String)>);
-    std::thread::scope(|scope| {
-        for _ in 0..2 {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(file) = files.get(i) else { break };
-                    if let Err(e) = write_one(file) {
-                        let mut failed = failed
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner);
-                        // The first file in order that failed, whatever the
-                        // threads' timing.
-                        if failed.as_ref().is_none_or(|(j, _)| i < *j) {
-                            *failed = Some((i, e.to_string()));
-                        }
-                        break;
-                    }
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { break };
+            let done = match job {
+                Job::Record(path, write) => record(path, write),
+                Job::Unit(unit) => unit_files(unit),
+            };
+            if let Err(e) = done {
+                let mut failed = failed
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                // The first job in order that failed, whatever the
+                // threads' timing; the others stop taking new jobs.
+                if failed.as_ref().is_none_or(|(j, _)| i < *j) {
+                    *failed = Some((i, e));
                 }
-            });
+                next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+                break;
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+        for h in handles {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         }
     });
     if let Some((_, e)) = failed
@@ -235,7 +324,7 @@ pub fn reconcile_scrubbed_to(
     {
         return Err(Failure::Failed(e));
     }
-    let count = files.len() + pdfs.into_inner();
+    let count = written.into_inner();
     let notes = staging
         .finish()
         .map_err(|e| Failure::Failed(e.to_string()))?;

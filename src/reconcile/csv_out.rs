@@ -75,17 +75,22 @@ impl<'w> Csv<'w> {
 }
 
 fn push_field(out: &mut String, field: &str) {
-    let guarded = matches!(field.chars().next(), Some('=' | '+' | '-' | '@'));
-    let needs_quotes = guarded
-        || field.contains([';', '"', '\n', '\r', '\t'])
-        || field.starts_with(' ')
-        || field.ends_with(' ');
+    let bytes = field.as_bytes();
+    let guarded = matches!(bytes.first(), Some(b'=' | b'+' | b'-' | b'@'));
+    // Byte by byte: these are ASCII, which never occurs inside a UTF-8
+    // sequence, and a worklist note is hundreds of bytes long.
+    // (Without stopping early, so that it is done many bytes at a time.)
+    let special = bytes.iter().fold(false, |found, &b| {
+        found | matches!(b, b';' | b'"' | b'\n' | b'\r' | b'\t')
+    });
+    let needs_quotes =
+        guarded || special || bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ');
     if needs_quotes {
         out.push('"');
         if guarded {
             out.push('\'');
         }
-        if field.contains('"') {
+        if bytes.contains(&b'"') {
             out.push_str(&field.replace('"', "\"\""));
         } else {
             out.push_str(field);

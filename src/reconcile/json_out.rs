@@ -4,8 +4,7 @@
 
 use super::Reconciliation;
 use super::matching::{Call, Side};
-use super::wording;
-use crate::model::Kit;
+use super::wording::{self, Names};
 use crate::transcript::entry::{Direction, FactDate, SourceRef};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -32,7 +31,7 @@ impl<'a> SourceView<'a> {
 #[derive(Serialize)]
 struct PartyView<'a> {
     enhet: &'a str,
-    enhetsnamn: String,
+    enhetsnamn: &'a str,
     /// The person at this party, from whichever row names them.
     person: Option<&'a str>,
     /// This party's own row, when it logged the call.
@@ -52,7 +51,7 @@ struct CallView<'a> {
     status: &'static str,
     fall: &'a str,
     handelse: u8,
-    handelsenamn: String,
+    handelsenamn: &'a str,
     uppringare: PartyView<'a>,
     mottagare: PartyView<'a>,
     meddelandetid: String,
@@ -69,8 +68,7 @@ fn row_view<'a>(side: Option<Side<'a>>) -> Option<RowView<'a>> {
     })
 }
 
-fn call_view<'a>(call: &'a Call<'a>, case: &'a str, kit: &Kit) -> CallView<'a> {
-    let dir = &kit.directory;
+fn call_view<'a>(call: &'a Call<'a>, case: &'a str, names: &'a Names) -> CallView<'a> {
     let caller_person = call
         .outgoing
         .map(|s| s.entry.signature.as_str())
@@ -84,16 +82,16 @@ fn call_view<'a>(call: &'a Call<'a>, case: &'a str, kit: &Kit) -> CallView<'a> {
         status: call.status.label(),
         fall: case,
         handelse: call.event(),
-        handelsenamn: wording::event_name(&kit.settings, call.event()),
+        handelsenamn: names.event(call.event()),
         uppringare: PartyView {
             enhet: call.caller(),
-            enhetsnamn: wording::unit_name(dir, call.caller()),
+            enhetsnamn: names.unit(call.caller()),
             person: caller_person,
             egen_rad: row_view(call.outgoing),
         },
         mottagare: PartyView {
             enhet: call.receiver(),
-            enhetsnamn: wording::unit_name(dir, call.receiver()),
+            enhetsnamn: names.unit(call.receiver()),
             person: receiver_person,
             egen_rad: row_view(call.incoming),
         },
@@ -112,13 +110,13 @@ fn call_view<'a>(call: &'a Call<'a>, case: &'a str, kit: &Kit) -> CallView<'a> {
 ///
 /// # Errors
 /// The first error writing to `out`.
-pub fn calls(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Result<()> {
+pub fn calls(rec: &Reconciliation<'_>, out: &mut dyn Write) -> io::Result<()> {
     write_seq(
         out,
         rec.calls
             .iter()
             .enumerate()
-            .map(|(c, call)| call_view(call, rec.cases.number_of_call(c), kit)),
+            .map(|(c, call)| call_view(call, rec.cases.number_of_call(c), &rec.names)),
     )
 }
 
@@ -128,9 +126,9 @@ struct TimelineEntry<'a> {
     samtal: &'a str,
     status: &'static str,
     handelse: u8,
-    handelsenamn: String,
-    uppringare: String,
-    mottagare: String,
+    handelsenamn: &'a str,
+    uppringare: &'a str,
+    mottagare: &'a str,
     raknas_som_meddelande: bool,
     faktadatum: Option<String>,
     lakare_eller_kontakt: Vec<&'a str>,
@@ -172,8 +170,8 @@ fn fact_text(fact: FactDate) -> String {
 ///
 /// # Errors
 /// The first error writing to `out`.
-pub fn cases(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Result<()> {
-    let dir = &kit.directory;
+pub fn cases(rec: &Reconciliation<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let names = &rec.names;
     let views = rec.cases.list.iter().map(|case| CaseView {
         fall: &case.number,
         identitetsnummer: case.patient.to_string(),
@@ -199,9 +197,9 @@ pub fn cases(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Re
                     samtal: &call.id,
                     status: call.status.label(),
                     handelse: call.event(),
-                    handelsenamn: wording::event_name(&kit.settings, call.event()),
-                    uppringare: wording::unit_name(dir, call.caller()),
-                    mottagare: wording::unit_name(dir, call.receiver()),
+                    handelsenamn: names.event(call.event()),
+                    uppringare: names.unit(call.caller()),
+                    mottagare: names.unit(call.receiver()),
                     raknas_som_meddelande: call.reached(),
                     faktadatum: (!facts.is_empty()).then(|| facts.join(" / ")),
                     lakare_eller_kontakt: who,
@@ -240,9 +238,14 @@ fn write_seq<T: Serialize>(out: &mut dyn Write, items: impl Iterator<Item = T>) 
             }
         }
     }
+    // serde_json writes every key, quote and indent on its own: gathered
+    // here in a buffer of a known type, they reach `out` (a file or the
+    // scrubber, behind `dyn`) in large pieces.
+    let mut buffered = io::BufWriter::with_capacity(64 * 1024, out);
     // Serialising these plain views cannot fail but for the writer: no maps
     // with non-string keys, no custom serialisers.
-    serde_json::to_writer_pretty(&mut *out, &Seq(std::cell::Cell::new(Some(items))))
+    serde_json::to_writer_pretty(&mut buffered, &Seq(std::cell::Cell::new(Some(items))))
         .map_err(io::Error::from)?;
-    out.write_all(b"\n")
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }

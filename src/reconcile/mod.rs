@@ -41,6 +41,7 @@ pub(crate) mod testing;
 use crate::model::Kit;
 use crate::transcript::entry::Transcript;
 use jiff::civil::Date;
+use std::collections::HashMap;
 
 /// Everything reconciliation found, borrowing the transcript's entries.
 #[derive(Debug)]
@@ -55,6 +56,33 @@ pub struct Reconciliation<'t> {
     pub sheets: Vec<sheets::SheetStatus>,
     pub discrepancies: Vec<discrepancies::Discrepancy>,
     pub ledger: ledger::Ledger,
+    /// The units' and events' names, for writing the records.
+    pub names: wording::Names,
+    /// The discrepancies (indices, in order) that name each unit.
+    pub discrepancies_by_unit: HashMap<String, Vec<usize>>,
+}
+
+impl Reconciliation<'_> {
+    /// The worklist of a unit, if it has one.
+    pub fn worklist(&self, unit: &str) -> Option<&worklist::Worklist> {
+        // Built from a sorted set of unit ids.
+        self.worklists
+            .binary_search_by(|w| w.unit.as_str().cmp(unit))
+            .ok()
+            .map(|i| &self.worklists[i])
+    }
+
+    /// The discrepancies that name the unit, in order.
+    pub fn discrepancies_of<'a>(
+        &'a self,
+        unit: &str,
+    ) -> impl Iterator<Item = &'a discrepancies::Discrepancy> + use<'a> {
+        self.discrepancies_by_unit
+            .get(unit)
+            .into_iter()
+            .flatten()
+            .map(|&d| &self.discrepancies[d])
+    }
 }
 
 /// Reconciles a transcript against the kit's directory and settings.
@@ -77,6 +105,16 @@ pub fn reconcile<'t>(transcript: &'t Transcript, kit: &Kit, as_of: Date) -> Reco
     let discrepancies =
         discrepancies::collect(transcript, &resolution, &calls, &cases, &sheets, kit);
     let ledger = ledger::Ledger::account(transcript, &resolution, &calls);
+    let mut discrepancies_by_unit: HashMap<String, Vec<usize>> = HashMap::new();
+    for (d, discrepancy) in discrepancies.iter().enumerate() {
+        for unit in &discrepancy.units {
+            let of_unit = discrepancies_by_unit.entry(unit.clone()).or_default();
+            // A unit named twice in one discrepancy is listed once.
+            if of_unit.last() != Some(&d) {
+                of_unit.push(d);
+            }
+        }
+    }
     Reconciliation {
         as_of,
         resolution,
@@ -87,5 +125,7 @@ pub fn reconcile<'t>(transcript: &'t Transcript, kit: &Kit, as_of: Date) -> Reco
         sheets,
         discrepancies,
         ledger,
+        names: wording::Names::new(&kit.directory, &kit.settings),
+        discrepancies_by_unit,
     }
 }

@@ -12,7 +12,7 @@ use super::discrepancies::Kind;
 use super::ledger::Category;
 use super::matching::Status;
 use super::rows::Fate;
-use super::worklist::{instruction, note_heading};
+use super::worklist::{Worklist, instruction, note_heading};
 use super::{json_out, wording};
 use crate::model::Kit;
 use crate::output::OutFile;
@@ -32,49 +32,72 @@ pub fn writers<'a>(
     transcript: &'a Transcript,
     kit: &'a Kit,
 ) -> Vec<(String, Writer<'a>)> {
-    let mut files: Vec<(String, Writer<'a>)> = vec![
+    let mut files = shared_writers(rec, transcript, kit);
+    for list in &rec.worklists {
+        files.push((
+            format!("arbetslista-{}.csv", list.unit),
+            Box::new(move |w| worklist_csv(rec, transcript, kit, list, &list.notes(rec, kit), w)),
+        ));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// The record files that are not per unit (calls, cases, payment,
+/// discrepancies, sheets, lines, summary), largest first: [`writers`]
+/// without the worklists, which [`worklist_csv`] writes per unit.
+pub fn shared_writers<'a>(
+    rec: &'a Reconciliation<'a>,
+    transcript: &'a Transcript,
+    kit: &'a Kit,
+) -> Vec<(String, Writer<'a>)> {
+    vec![
         (
-            "samtal.csv".into(),
-            Box::new(move |w| calls_csv(rec, kit, w)),
+            "fall.json".into(),
+            Box::new(move |w| json_out::cases(rec, w)),
         ),
         (
             "samtal.json".into(),
-            Box::new(move |w| json_out::calls(rec, kit, w)),
+            Box::new(move |w| json_out::calls(rec, w)),
         ),
+        ("samtal.csv".into(), Box::new(move |w| calls_csv(rec, w))),
         (
-            "fall.json".into(),
-            Box::new(move |w| json_out::cases(rec, kit, w)),
+            "rader.csv".into(),
+            Box::new(move |w| lines_csv(rec, transcript, w)),
         ),
         (
             "betalningsansvar.csv".into(),
-            Box::new(move |w| responsibility_csv(rec, kit, w)),
-        ),
-        (
-            "avvikelser.csv".into(),
-            Box::new(move |w| discrepancies_csv(rec, w)),
+            Box::new(move |w| responsibility_csv(rec, w)),
         ),
         (
             "blad.csv".into(),
             Box::new(move |w| sheets_csv(rec, kit, w)),
         ),
         (
-            "rader.csv".into(),
-            Box::new(move |w| lines_csv(rec, transcript, w)),
+            "avvikelser.csv".into(),
+            Box::new(move |w| discrepancies_csv(rec, w)),
         ),
         (
             "sammanfattning.txt".into(),
             Box::new(move |w| w.write_all(summary(rec, kit).as_bytes())),
         ),
-    ];
-    for list in &rec.worklists {
-        let unit = list.unit.as_str();
-        files.push((
-            format!("arbetslista-{unit}.csv"),
-            Box::new(move |w| worklist_csv(rec, transcript, kit, unit, w)),
-        ));
-    }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    ]
+}
+
+/// The units that get a printable worklist (`arbetslista-<enhet>.pdf`):
+/// every unit with a worklist or a discrepancy that names it (and is in
+/// the directory), sorted by id.
+pub fn printed_units<'a>(rec: &'a Reconciliation<'_>, kit: &Kit) -> Vec<&'a str> {
+    let mut units: Vec<&str> = rec.worklists.iter().map(|w| w.unit.as_str()).collect();
+    units.extend(
+        rec.discrepancies_by_unit
+            .keys()
+            .map(String::as_str)
+            .filter(|u| kit.directory.unit(u).is_some()),
+    );
+    units.sort_unstable();
+    units.dedup();
+    units
 }
 
 /// Every record file in memory, sorted by name (see [`writers`]).
@@ -129,15 +152,7 @@ pub fn unit_pdfs_each(
     kit: &Kit,
     sink: impl Fn(usize, OutFile) -> Result<(), String> + Sync,
 ) -> Result<(), String> {
-    let mut units: Vec<&str> = rec.worklists.iter().map(|w| w.unit.as_str()).collect();
-    units.extend(
-        rec.discrepancies
-            .iter()
-            .flat_map(|d| d.units.iter().map(String::as_str))
-            .filter(|u| kit.directory.unit(u).is_some()),
-    );
-    units.sort_unstable();
-    units.dedup();
+    let units = printed_units(rec, kit);
     let one = |unit: &str| {
         super::unit_pdf::unit_pdf(rec, transcript, kit, unit)
             .map(|bytes| OutFile::new(format!("arbetslista-{unit}.pdf"), bytes))
@@ -190,8 +205,7 @@ pub fn unit_pdfs_each(
     }
 }
 
-fn calls_csv(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Result<()> {
-    let dir = &kit.directory;
+fn calls_csv(rec: &Reconciliation<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut csv = Csv::new(
         out,
         &[
@@ -217,76 +231,91 @@ fn calls_csv(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Re
             "anmärkning",
         ],
     );
+    let names = &rec.names;
+    let mut remark = String::new();
     for (c, call) in rec.calls.iter().enumerate() {
-        let mut remarks = Vec::new();
+        remark.clear();
         match call.status {
             Status::OneSided if call.outgoing.is_some() => {
                 if call.reached() {
-                    remarks.push(format!(
-                        "saknas hos mottagaren ({})",
-                        wording::unit_name(dir, call.receiver())
-                    ));
+                    remark.push_str("saknas hos mottagaren (");
+                    remark.push_str(names.unit(call.receiver()));
+                    remark.push(')');
                 } else {
-                    remarks.push("nådde inte fram; ingen rad väntas hos mottagaren".to_owned());
+                    remark.push_str("nådde inte fram; ingen rad väntas hos mottagaren");
                 }
             }
-            Status::OneSided => remarks.push(format!(
-                "saknas hos uppringaren ({}); tiden är mottagarens",
-                wording::unit_name(dir, call.caller())
-            )),
+            Status::OneSided => {
+                remark.push_str("saknas hos uppringaren (");
+                remark.push_str(names.unit(call.caller()));
+                remark.push_str("); tiden är mottagarens");
+            }
             Status::TimeConflict => {
-                remarks.push("tiderna skiljer mer än toleransen: se avvikelser".to_owned())
+                remark.push_str("tiderna skiljer mer än toleransen: se avvikelser");
             }
             Status::Matched => {}
         }
         if call.reached_disputed() {
-            remarks.push("oenighet om nådd".to_owned());
+            if !remark.is_empty() {
+                remark.push_str("; ");
+            }
+            remark.push_str("oenighet om nådd");
         }
         let time = |side: Option<super::matching::Side<'_>>| {
             side.map(|s| wording::clock(&s.entry.at))
                 .unwrap_or_default()
         };
         let reached = |side: Option<super::matching::Side<'_>>| {
-            side.map(|s| wording::yes_no(s.entry.reached).to_owned())
-                .unwrap_or_default()
+            side.map_or("", |s| wording::yes_no(s.entry.reached))
         };
         let source = |side: Option<super::matching::Side<'_>>| {
             side.map(|s| wording::source(&s.entry.source))
                 .unwrap_or_default()
         };
-        csv.row(&[
-            call.id.clone(),
-            call.status.label().to_owned(),
-            call.event().to_string(),
-            wording::event_name(&kit.settings, call.event()),
-            rec.cases.number_of_call(c).to_owned(),
-            call.caller().to_owned(),
-            wording::unit_name(dir, call.caller()),
-            call.receiver().to_owned(),
-            wording::unit_name(dir, call.receiver()),
-            wording::clock(call.notice_at()),
+        // The notice time is the caller's, or the receiver's when only the
+        // receiver logged the call: one of the two sides' times.
+        let (caller_time, receiver_time) = (time(call.outgoing), time(call.incoming));
+        let notice_time = if call.time_from_receiver() {
+            &receiver_time
+        } else {
+            &caller_time
+        };
+        let code = call.event().to_string();
+        let minutes = call
+            .minutes_apart()
+            .map(|m| m.to_string())
+            .unwrap_or_default();
+        csv.row::<&str>(&[
+            &call.id,
+            call.status.label(),
+            &code,
+            names.event(call.event()),
+            rec.cases.number_of_call(c),
+            call.caller(),
+            names.unit(call.caller()),
+            call.receiver(),
+            names.unit(call.receiver()),
+            notice_time,
             if call.time_from_receiver() {
-                "mottagaren".to_owned()
+                "mottagaren"
             } else {
-                "uppringaren".to_owned()
+                "uppringaren"
             },
-            time(call.outgoing),
-            time(call.incoming),
-            call.minutes_apart()
-                .map(|m| m.to_string())
-                .unwrap_or_default(),
+            &caller_time,
+            &receiver_time,
+            &minutes,
             reached(call.outgoing),
             reached(call.incoming),
-            wording::yes_no(call.reached()).to_owned(),
-            source(call.outgoing),
-            source(call.incoming),
-            remarks.join("; "),
+            wording::yes_no(call.reached()),
+            &source(call.outgoing),
+            &source(call.incoming),
+            &remark,
         ]);
     }
     csv.finish()
 }
 
-fn responsibility_csv(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) -> io::Result<()> {
+fn responsibility_csv(rec: &Reconciliation<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut csv = Csv::new(
         out,
         &[
@@ -333,7 +362,7 @@ fn responsibility_csv(rec: &Reconciliation<'_>, kit: &Kit, out: &mut dyn Write) 
         csv.row(&[
             rec.cases.list[r.case].number.clone(),
             r.municipality.clone(),
-            wording::unit_name(&kit.directory, &r.municipality),
+            rec.names.unit(&r.municipality).to_owned(),
             wording::yes_no(r.applies).to_owned(),
             r.reason.clone(),
             notice.map(|c| c.id.clone()).unwrap_or_default(),
@@ -383,19 +412,26 @@ fn discrepancies_csv(rec: &Reconciliation<'_>, out: &mut dyn Write) -> io::Resul
     csv.finish()
 }
 
-fn worklist_csv(
+/// `arbetslista-<enhet>.csv` of one unit's worklist, with the notes of
+/// its items ([`super::worklist::Worklist::notes`]).
+///
+/// # Errors
+/// The first error writing to `out`.
+pub fn worklist_csv(
     rec: &Reconciliation<'_>,
     transcript: &Transcript,
     kit: &Kit,
-    unit: &str,
+    list: &Worklist,
+    notes: &[String],
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let names = &rec.names;
     let note_column = note_heading(kit);
     let mut csv = Csv::with_preamble(
         out,
         &format!(
             "Arbetslista för {}. {}",
-            wording::unit_name(&kit.directory, unit),
+            names.unit(&list.unit),
             instruction(kit)
         ),
         &[
@@ -415,31 +451,52 @@ fn worklist_csv(
             "källa",
         ],
     );
-    let Some(list) = rec.worklists.iter().find(|w| w.unit == unit) else {
-        return csv.finish();
-    };
-    for (n, item) in list.items.iter().enumerate() {
+    // Buffers reused row after row.
+    let (mut nr, mut own_time, mut notice_time, mut patient_id, mut source) = (
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    );
+    for (n, (item, note)) in list.items.iter().zip(notes).enumerate() {
         let call = &rec.calls[item.call];
         let own = &transcript.entries[item.entry];
-        csv.row(&[
-            (n + 1).to_string(),
-            call.id.clone(),
-            call.status.label().to_owned(),
-            wording::clock(call.notice_at()),
-            wording::clock(&own.at),
-            wording::event_name(&kit.settings, call.event()),
-            rec.cases.number_of_call(item.call).to_owned(),
-            own.patient_name.to_string(),
-            own.patient_id.to_string(),
+        nr.clear();
+        let _ = write!(nr, "{}", n + 1);
+        own_time.clear();
+        wording::push_clock(&mut own_time, &own.at);
+        // The unit's own row is one side of the call: its time is the
+        // notice time when it is the side whose time counts.
+        notice_time.clear();
+        if call.notice_side().index == item.entry {
+            notice_time.push_str(&own_time);
+        } else {
+            wording::push_clock(&mut notice_time, call.notice_at());
+        }
+        patient_id.clear();
+        let _ = write!(patient_id, "{}", own.patient_id);
+        source.clear();
+        wording::push_source(&mut source, &own.source);
+        csv.row::<&str>(&[
+            &nr,
+            &call.id,
+            call.status.label(),
+            &notice_time,
+            &own_time,
+            names.event(call.event()),
+            rec.cases.number_of_call(item.call),
+            &own.patient_name,
+            &patient_id,
             if item.received {
-                "mottaget".to_owned()
+                "mottaget"
             } else {
-                "rapporterat".to_owned()
+                "rapporterat"
             },
-            wording::unit_name(&kit.directory, &own.counterpart),
-            item.checks.join("; "),
-            item.note.clone(),
-            wording::source(&own.source),
+            names.unit(&own.counterpart),
+            &item.checks.join("; "),
+            note,
+            &source,
         ]);
     }
     // A municipality's received notices: to check against its own records
@@ -452,21 +509,21 @@ fn worklist_csv(
             .sides()
             .map(|s| wording::source(&s.entry.source))
             .collect();
-        csv.row(&[
-            format!("K{}", n + 1),
-            call.id.clone(),
-            "att kontrollera".to_owned(),
-            wording::clock(call.notice_at()),
-            own.map(|e| wording::clock(&e.at)).unwrap_or_default(),
-            wording::event_name(&kit.settings, call.event()),
-            rec.cases.number_of_call(notice.call).to_owned(),
-            told.patient_name.to_string(),
-            told.patient_id.to_string(),
-            "mottaget".to_owned(),
-            wording::unit_name(&kit.directory, call.caller()),
-            notice.consequence.clone(),
-            String::new(),
-            sources.join(" | "),
+        csv.row::<&str>(&[
+            &format!("K{}", n + 1),
+            &call.id,
+            "att kontrollera",
+            &wording::clock(call.notice_at()),
+            &own.map(|e| wording::clock(&e.at)).unwrap_or_default(),
+            names.event(call.event()),
+            rec.cases.number_of_call(notice.call),
+            &told.patient_name,
+            &told.patient_id.to_string(),
+            "mottaget",
+            names.unit(call.caller()),
+            &notice.consequence,
+            "",
+            &sources.join(" | "),
         ]);
     }
     csv.finish()
@@ -515,75 +572,33 @@ fn lines_csv(
     transcript: &Transcript,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    /// A line read: an entry, or a rejected line with the correction that
+    /// replaced it, if any.
+    #[derive(Clone, Copy)]
+    enum Read {
+        Entry(usize),
+        Rejected(usize, Option<usize>),
+    }
     let entries = &transcript.entries;
-    let mut rows: Vec<(String, usize, [String; 6])> = Vec::with_capacity(rec.ledger.lines_read);
+    let mut lines: Vec<(&str, usize, Read)> = Vec::with_capacity(rec.ledger.lines_read);
     for (i, e) in entries.iter().enumerate() {
-        let category = rec.ledger.entries[i].map_or("SAKNAS", Category::label);
-        let reference = match rec.resolution.fates[i] {
-            Fate::Live => rec.ledger.entry_call[i]
-                .map(|c| format!("samtal {}", rec.calls[c].id))
-                .unwrap_or_default(),
-            Fate::Superseded { by } => {
-                format!("ersatt av {}", wording::source(&entries[by].source))
-            }
-            Fate::Voided { by } if by == i => "makulering".to_owned(),
-            Fate::Voided { by } => {
-                format!("makulerad genom {}", wording::source(&entries[by].source))
-            }
-            Fate::Duplicate { of } => format!("samma som {}", wording::source(&entries[of].source)),
-            Fate::Conflicting { group } => {
-                let others: Vec<String> = rec.resolution.conflicts[group]
-                    .iter()
-                    .filter(|&&l| l != i)
-                    .map(|&l| wording::source(&entries[l].source))
-                    .collect();
-                format!("skiljer sig från {}", others.join(", "))
-            }
-        };
-        let post = match e.kind {
-            EntryKind::Original => "original",
-            EntryKind::Correction => "rättelse",
-            EntryKind::Void => "makulering",
-        };
-        rows.push((
-            e.source.file.to_string(),
-            e.source.line,
-            [
-                e.source.sheet.to_string(),
-                e.source.row.to_string(),
-                post.to_owned(),
-                category.to_owned(),
-                reference,
-                String::new(),
-            ],
+        lines.push((&e.source.file, e.source.line, Read::Entry(i)));
+    }
+    for (r, (rejection, replaced_by)) in transcript
+        .rejections
+        .iter()
+        .zip(transcript.replacements())
+        .enumerate()
+    {
+        lines.push((
+            &rejection.file,
+            rejection.line,
+            Read::Rejected(r, replaced_by),
         ));
     }
-    for (r, replaced_by) in transcript.rejections.iter().zip(transcript.replacements()) {
-        let (category, reference) = match replaced_by {
-            Some(by) => (
-                Category::RejectedReplaced,
-                format!(
-                    "ersatt av {} (avvisad: {})",
-                    wording::source(&entries[by].source),
-                    r.reasons.join("; ")
-                ),
-            ),
-            None => (Category::Rejected, r.reasons.join("; ")),
-        };
-        rows.push((
-            r.file.to_string(),
-            r.line,
-            [
-                r.sheet.clone().unwrap_or_default(),
-                r.row.clone().unwrap_or_default(),
-                String::new(),
-                category.label().to_owned(),
-                reference,
-                String::new(),
-            ],
-        ));
-    }
-    rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    // Stable: an entry before a rejection of the same file and line, as
+    // before.
+    lines.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut csv = Csv::new(
         out,
         &[
@@ -596,16 +611,84 @@ fn lines_csv(
             "hänvisning",
         ],
     );
-    for (file, line, fields) in rows {
-        csv.row(&[
-            file,
-            line.to_string(),
-            fields[0].clone(),
-            fields[1].clone(),
-            fields[2].clone(),
-            fields[3].clone(),
-            fields[4].clone(),
-        ]);
+    let mut number = String::new();
+    let mut sheet = String::new();
+    let mut row = String::new();
+    let mut reference = String::new();
+    for (file, line, read) in lines {
+        number.clear();
+        let _ = write!(number, "{line}");
+        sheet.clear();
+        row.clear();
+        reference.clear();
+        let (post, category) = match read {
+            Read::Entry(i) => {
+                let e = &entries[i];
+                let _ = write!(sheet, "{}", e.source.sheet);
+                let _ = write!(row, "{}", e.source.row);
+                match rec.resolution.fates[i] {
+                    Fate::Live => {
+                        if let Some(c) = rec.ledger.entry_call[i] {
+                            reference.push_str("samtal ");
+                            reference.push_str(&rec.calls[c].id);
+                        }
+                    }
+                    Fate::Superseded { by } => {
+                        reference.push_str("ersatt av ");
+                        reference.push_str(&wording::source(&entries[by].source));
+                    }
+                    Fate::Voided { by } if by == i => reference.push_str("makulering"),
+                    Fate::Voided { by } => {
+                        reference.push_str("makulerad genom ");
+                        reference.push_str(&wording::source(&entries[by].source));
+                    }
+                    Fate::Duplicate { of } => {
+                        reference.push_str("samma som ");
+                        reference.push_str(&wording::source(&entries[of].source));
+                    }
+                    Fate::Conflicting { group } => {
+                        let others: Vec<String> = rec.resolution.conflicts[group]
+                            .iter()
+                            .filter(|&&l| l != i)
+                            .map(|&l| wording::source(&entries[l].source))
+                            .collect();
+                        reference.push_str("skiljer sig från ");
+                        reference.push_str(&others.join(", "));
+                    }
+                }
+                let post = match e.kind {
+                    EntryKind::Original => "original",
+                    EntryKind::Correction => "rättelse",
+                    EntryKind::Void => "makulering",
+                };
+                (
+                    post,
+                    rec.ledger.entries[i].map_or("SAKNAS", Category::label),
+                )
+            }
+            Read::Rejected(r, replaced_by) => {
+                let rejection = &transcript.rejections[r];
+                sheet.push_str(rejection.sheet.as_deref().unwrap_or_default());
+                row.push_str(rejection.row.as_deref().unwrap_or_default());
+                let category = match replaced_by {
+                    Some(by) => {
+                        let _ = write!(
+                            reference,
+                            "ersatt av {} (avvisad: {})",
+                            wording::source(&entries[by].source),
+                            rejection.reasons.join("; ")
+                        );
+                        Category::RejectedReplaced
+                    }
+                    None => {
+                        reference.push_str(&rejection.reasons.join("; "));
+                        Category::Rejected
+                    }
+                };
+                ("", category.label())
+            }
+        };
+        csv.row::<&str>(&[file, &number, &sheet, &row, post, category, &reference]);
     }
     csv.finish()
 }

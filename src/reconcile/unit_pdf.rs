@@ -31,34 +31,50 @@ fn printable(text: &str, missing: &BTreeSet<char>) -> String {
 /// The characters of `texts` the fonts lack (line breaks are fine), asked
 /// of the fonts once rather than for every cell.
 fn missing_in<'a>(texts: impl Iterator<Item = &'a str>) -> BTreeSet<char> {
-    let distinct: BTreeSet<char> = texts.flat_map(str::chars).collect();
-    let all: String = distinct.into_iter().filter(|&c| c != '\n').collect();
+    // Nearly every character of a worklist is Latin-1: those are noted in
+    // a table, the rest in a set (a worklist has hundreds of thousands of
+    // characters, and a set insert for each was a tenth of the PDFs' time).
+    let mut latin = [false; 256];
+    let mut others = BTreeSet::new();
+    for c in texts.flat_map(str::chars) {
+        match u8::try_from(u32::from(c)) {
+            Ok(b) => latin[usize::from(b)] = true,
+            Err(_) => {
+                others.insert(c);
+            }
+        }
+    }
+    // In order, as the set of them all would give them.
+    let all: String = (0..=u8::MAX)
+        .filter(|&b| latin[usize::from(b)])
+        .map(char::from)
+        .chain(others)
+        .filter(|&c| c != '\n')
+        .collect();
     font::missing_chars(&all).into_iter().collect()
 }
 
-/// The worklist rows of a unit as table cells, unchecked.
+/// The worklist rows of a unit as table cells, unchecked, with the notes
+/// of its items ([`crate::reconcile::worklist::Worklist::notes`]).
 fn work_rows(
     rec: &Reconciliation<'_>,
     transcript: &Transcript,
-    kit: &Kit,
     unit: &str,
+    notes: &[String],
 ) -> Vec<Vec<String>> {
-    let items = rec
-        .worklists
-        .iter()
-        .find(|w| w.unit == unit)
-        .map_or(&[][..], |w| w.items.as_slice());
+    let items = rec.worklist(unit).map_or(&[][..], |w| w.items.as_slice());
     items
         .iter()
+        .zip(notes)
         .enumerate()
-        .map(|(n, item)| {
+        .map(|(n, (item, note))| {
             let call = &rec.calls[item.call];
             let own = &transcript.entries[item.entry];
-            let other = wording::unit_name(&kit.directory, &own.counterpart);
+            let other = rec.names.unit(&own.counterpart);
             vec![
                 (n + 1).to_string(),
                 time_cell(call),
-                wording::event_name(&kit.settings, call.event()),
+                rec.names.event(call.event()).to_owned(),
                 rec.cases.number_of_call(item.call).to_owned(),
                 format!("{}\n{}", own.patient_name, own.patient_id),
                 if item.received {
@@ -66,7 +82,7 @@ fn work_rows(
                 } else {
                     format!("rapporterat till\n{other}")
                 },
-                item.note.clone(),
+                note.clone(),
                 item.checks.join("; "),
                 String::new(),
             ]
@@ -76,11 +92,9 @@ fn work_rows(
 
 /// A municipality's received notices with their payment consequence, as
 /// table cells, unchecked.
-fn notice_rows(rec: &Reconciliation<'_>, kit: &Kit, unit: &str) -> Vec<Vec<String>> {
+fn notice_rows(rec: &Reconciliation<'_>, unit: &str) -> Vec<Vec<String>> {
     let notices = rec
-        .worklists
-        .iter()
-        .find(|w| w.unit == unit)
+        .worklist(unit)
         .map_or(&[][..], |w| w.to_check.as_slice());
     notices
         .iter()
@@ -91,10 +105,10 @@ fn notice_rows(rec: &Reconciliation<'_>, kit: &Kit, unit: &str) -> Vec<Vec<Strin
             vec![
                 format!("K{}", n + 1),
                 time_cell(call),
-                wording::event_name(&kit.settings, call.event()),
+                rec.names.event(call.event()).to_owned(),
                 rec.cases.number_of_call(notice.call).to_owned(),
                 format!("{}\n{}", told.patient_name, told.patient_id),
-                wording::unit_name(&kit.directory, call.caller()),
+                rec.names.unit(call.caller()).to_owned(),
                 if call.incoming.is_some() {
                     "ja".to_owned()
                 } else {
@@ -109,9 +123,7 @@ fn notice_rows(rec: &Reconciliation<'_>, kit: &Kit, unit: &str) -> Vec<Vec<Strin
 
 /// The discrepancies that name the unit, as table cells, unchecked.
 fn discrepancy_rows(rec: &Reconciliation<'_>, unit: &str) -> Vec<Vec<String>> {
-    rec.discrepancies
-        .iter()
-        .filter(|d| d.units.iter().any(|u| u == unit))
+    rec.discrepancies_of(unit)
         .enumerate()
         .map(|(n, d)| {
             vec![
@@ -156,13 +168,29 @@ pub fn unit_pdf_document(
     kit: &Kit,
     unit: &str,
 ) -> Result<Document, PrintError> {
+    let notes = rec
+        .worklist(unit)
+        .map(|w| w.notes(rec, kit))
+        .unwrap_or_default();
+    noted_document(rec, transcript, kit, unit, &notes)
+}
+
+/// As [`unit_pdf_document`], with the notes of the unit's worklist items
+/// already made (for its CSV worklist).
+fn noted_document(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+    unit: &str,
+    notes: &[String],
+) -> Result<Document, PrintError> {
     let name = wording::unit_name(&kit.directory, unit);
     let footer = format!(
         "{name}. Avstämning per {} efter driftstopp i {}. Innehåller patientuppgifter: förvaras och kasseras som journalhandling.",
         rec.as_of, kit.settings.system.name
     );
-    let work = work_rows(rec, transcript, kit, unit);
-    let notices = notice_rows(rec, kit, unit);
+    let work = work_rows(rec, transcript, unit, notes);
+    let notices = notice_rows(rec, unit);
     let concerning = discrepancy_rows(rec, unit);
     let missing = missing_in(
         [name.as_str(), footer.as_str()].into_iter().chain(
@@ -260,7 +288,28 @@ pub fn unit_pdf(
     kit: &Kit,
     unit: &str,
 ) -> Result<Vec<u8>, PrintError> {
-    let doc = unit_pdf_document(rec, transcript, kit, unit)?;
+    let notes = rec
+        .worklist(unit)
+        .map(|w| w.notes(rec, kit))
+        .unwrap_or_default();
+    unit_pdf_noted(rec, transcript, kit, unit, &notes)
+}
+
+/// As [`unit_pdf`], with the notes of the unit's worklist items already
+/// made ([`crate::reconcile::worklist::Worklist::notes`]), so that the CSV
+/// and the PDF worklist of a unit share them.
+///
+/// # Errors
+///
+/// As [`unit_pdf`].
+pub fn unit_pdf_noted(
+    rec: &Reconciliation<'_>,
+    transcript: &Transcript,
+    kit: &Kit,
+    unit: &str,
+    notes: &[String],
+) -> Result<Vec<u8>, PrintError> {
+    let doc = noted_document(rec, transcript, kit, unit, notes)?;
     let name = wording::unit_name(&kit.directory, unit);
     let name = printable(&name, &missing_in(std::iter::once(name.as_str())));
     let meta = PdfMeta::new(format!("Arbetslista efter driftstopp: {name}"), rec.as_of);

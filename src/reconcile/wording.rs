@@ -7,6 +7,8 @@ use crate::model::{Directory, Settings};
 use crate::transcript::entry::SourceRef;
 use jiff::ZonedDateTime;
 use jiff::tz::{AmbiguousOffset, TimeZone};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// Europe/Stockholm, looked up once: a reconciliation formats hundreds of
@@ -44,14 +46,22 @@ fn fold_suffix(local: &ZonedDateTime) -> String {
 
 /// `2025-03-03 10:15`, with the offset added in the autumn fold.
 pub fn clock(at: &ZonedDateTime) -> String {
+    let mut out = String::with_capacity(16);
+    push_clock(&mut out, at);
+    out
+}
+
+/// [`clock`], appended to `out` (for a buffer reused row after row).
+pub fn push_clock(out: &mut String, at: &ZonedDateTime) {
     let l = local(at);
-    format!(
+    let _ = write!(
+        out,
         "{} {:02}:{:02}{}",
         l.date(),
         l.time().hour(),
         l.time().minute(),
         fold_suffix(&l)
-    )
+    );
 }
 
 /// `2025-03-03 kl. 10:15`, as in a note.
@@ -92,7 +102,18 @@ pub fn sheet_row(source: &SourceRef) -> String {
 /// `blad sunderby-medicin-61-003 rad 4 (blad61.csv:12)`: the paper row and
 /// the transcription line.
 pub fn source(source: &SourceRef) -> String {
-    format!("{} ({}:{})", sheet_row(source), source.file, source.line)
+    let mut out = String::with_capacity(64);
+    push_source(&mut out, source);
+    out
+}
+
+/// [`source`], appended to `out` (for a buffer reused row after row).
+pub fn push_source(out: &mut String, source: &SourceRef) {
+    let _ = write!(
+        out,
+        "blad {} rad {} ({}:{})",
+        source.sheet, source.row, source.file, source.line
+    );
 }
 
 /// The unit's full name ("Medicinavdelning 61, Sunderby sjukhus"), or its
@@ -101,6 +122,45 @@ pub fn unit_name(directory: &Directory, id: &str) -> String {
     directory
         .unit(id)
         .map_or_else(|| id.to_owned(), |unit| unit.full_name())
+}
+
+/// Every unit's full name by id and every event's name by code, made once
+/// per reconciliation: the records name both parties and the event of
+/// every call several times, and [`unit_name`] and [`event_name`] make a
+/// new `String` each time.
+#[derive(Debug, Clone)]
+pub struct Names {
+    units: HashMap<String, String>,
+    /// By event code; `händelse N` for a code the kit does not name.
+    events: Vec<String>,
+}
+
+impl Names {
+    /// The names of every unit in the directory (the first of a repeated
+    /// id, as [`Directory::unit`] finds it) and of every event code.
+    pub fn new(directory: &Directory, settings: &Settings) -> Names {
+        let mut units = HashMap::with_capacity(directory.units.len());
+        for unit in &directory.units {
+            units
+                .entry(unit.id.clone())
+                .or_insert_with(|| unit.full_name());
+        }
+        let events = (0..=u8::MAX)
+            .map(|code| event_name(settings, code))
+            .collect();
+        Names { units, events }
+    }
+
+    /// As [`unit_name`]: the unit's full name, or its id when the directory
+    /// does not know it.
+    pub fn unit<'a>(&'a self, id: &'a str) -> &'a str {
+        self.units.get(id).map_or(id, String::as_str)
+    }
+
+    /// As [`event_name`].
+    pub fn event(&self, code: u8) -> &str {
+        &self.events[usize::from(code)]
+    }
 }
 
 /// The event's name from the kit, or `händelse N`.

@@ -7,13 +7,15 @@
 //! a date to enter. Only reached rows are listed: an unanswered call told
 //! nobody anything.
 
+use super::Reconciliation;
 use super::cases::Cases;
 use super::matching::{Call, Side, Status};
 use super::responsibility::Responsibility;
-use super::wording;
+use super::wording::{self, Names};
 use crate::model::{EventMeaning, Fact, Kit, UnitKind};
 use crate::transcript::entry::{Direction, Entry, FactDate};
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 /// What a unit must enter in Lifecare SP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,10 +48,29 @@ pub struct WorkItem {
     pub entry: usize,
     /// `true`: the unit was called ("mottaget"); `false`: it reported.
     pub received: bool,
-    /// The ready-to-paste note.
-    pub note: String,
     /// What to check before entering, in Swedish.
     pub checks: Vec<String>,
+}
+
+impl WorkItem {
+    /// The ready-to-paste note ([`note`]). Made when it is written, not
+    /// kept for every row: a national outage has hundreds of thousands.
+    pub fn note(&self, rec: &Reconciliation<'_>, kit: &Kit) -> String {
+        let call = &rec.calls[self.call];
+        let side = call
+            .sides()
+            .find(|s| s.index == self.entry)
+            .unwrap_or_else(|| call.notice_side());
+        note(call, side, kit, &rec.names)
+    }
+}
+
+impl Worklist {
+    /// The notes of every item, in order ([`WorkItem::note`]): made for one
+    /// unit's files at a time, when they are written.
+    pub fn notes(&self, rec: &Reconciliation<'_>, kit: &Kit) -> Vec<String> {
+        self.items.iter().map(|item| item.note(rec, kit)).collect()
+    }
 }
 
 /// The header every worklist starts with.
@@ -87,7 +108,6 @@ pub fn build(
                     call: c,
                     entry: side.index,
                     received,
-                    note: note(call, side, kit),
                     checks: checks(call, side),
                 });
         }
@@ -174,10 +194,25 @@ fn consequence(c: usize, call: &Call<'_>, r: Option<&Responsibility>, kit: &Kit)
 ///
 /// The time is the call's notice time (the caller's), so both parties enter
 /// the same time; the unit's own noted time is in its own column.
-pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
+pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit, names: &Names) -> String {
     let e = side.entry;
-    let dir = &kit.directory;
-    let me = format!("{} ({})", e.signature, wording::unit_name(dir, &e.unit));
+    let system = &kit.settings.system;
+    let mut note = String::with_capacity(400);
+    let (done, towards) = match e.direction {
+        Direction::Outgoing => ("Rapporterat", " till "),
+        Direction::Incoming => ("Mottaget", " från "),
+    };
+    note.push_str(done);
+    note.push_str(" per telefon under driftstopp i ");
+    note.push_str(&system.name);
+    note.push(' ');
+    note.push_str(&wording::clock_in_text(call.notice_at()));
+    note.push_str(" av ");
+    note.push_str(&e.signature);
+    note.push_str(" (");
+    note.push_str(names.unit(&e.unit));
+    note.push(')');
+    note.push_str(towards);
     // Who was spoken to: as this row names them, else who signed the other
     // party's row of the same call; the unit alone when neither says.
     let other_row = call.sides().find(|s| s.index != side.index);
@@ -185,29 +220,19 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
         .filter(|p| !p.is_empty())
         .or_else(|| other_row.map(|o| o.entry.signature.as_str()))
         .filter(|p| !p.is_empty());
-    let other = match person {
-        Some(person) => format!("{person} ({})", wording::unit_name(dir, &e.counterpart)),
-        None => wording::unit_name(dir, &e.counterpart),
-    };
-    let when = wording::clock_in_text(call.notice_at());
-    let system = &kit.settings.system;
-    let mut note = match e.direction {
-        Direction::Outgoing => format!(
-            "Rapporterat per telefon under driftstopp i {} {when} av {me} till {other}.",
-            system.name
-        ),
-        Direction::Incoming => format!(
-            "Mottaget per telefon under driftstopp i {} {when} av {me} från {other}.",
-            system.name
-        ),
-    };
+    match person {
+        Some(person) => {
+            note.push_str(person);
+            note.push_str(" (");
+            note.push_str(names.unit(&e.counterpart));
+            note.push(')');
+        }
+        None => note.push_str(names.unit(&e.counterpart)),
+    }
+    note.push('.');
     // The facts said on the call, each as this unit noted it or, when it
     // did not (the receiver need not), as the other party did.
-    let other = call
-        .sides()
-        .find(|s| s.index != side.index)
-        .map(|s| s.entry);
-    if let Some(facts) = facts(e, other, kit) {
+    if let Some(facts) = facts(e, other_row.map(|s| s.entry), kit) {
         note.push(' ');
         note.push_str(&facts);
     }
@@ -217,12 +242,10 @@ pub fn note(call: &Call<'_>, side: Side<'_>, kit: &Kit) -> String {
         note.push_str(e.note.trim_end_matches('.'));
         note.push('.');
     }
-    note.push_str(&format!(
-        " Datum i {} avviker från rapporterat datum på grund av driftstörningen. Källa: ",
-        system.short_name
-    ));
-    note.push_str(&wording::sheet_row(&e.source));
-    note.push('.');
+    note.push_str(" Datum i ");
+    note.push_str(&system.short_name);
+    note.push_str(" avviker från rapporterat datum på grund av driftstörningen. Källa: blad ");
+    let _ = write!(note, "{} rad {}.", e.source.sheet, e.source.row);
     note
 }
 
@@ -294,7 +317,9 @@ mod tests {
     fn note_reads_as_in_the_routine() {
         let entries = [ward_to_boden(3, 4, "2025-03-03 10:15").build()];
         let calls = match_calls(&entries, &[0], 10);
-        let text = note(&calls[0], calls[0].notice_side(), &kit());
+        let kit = kit();
+        let names = Names::new(&kit.directory, &kit.settings);
+        let text = note(&calls[0], calls[0].notice_side(), &kit, &names);
         assert_eq!(
             text,
             "Rapporterat per telefon under driftstopp i Lifecare SP 2025-03-03 kl. 10:15 av Anna \
@@ -312,19 +337,25 @@ mod tests {
         ];
         let calls = match_calls(&entries, &[0, 1], 10);
         let cases = crate::reconcile::cases::build(&calls);
-        let lists = build(&calls, &cases, &[], &kit());
+        let kit = kit();
+        let lists = build(&calls, &cases, &[], &kit);
         assert_eq!(lists.len(), 2);
         assert_eq!(lists[0].unit, "boden");
         let item = &lists[0].items[0];
         assert!(item.received);
+        let call = &calls[item.call];
+        let side = call
+            .sides()
+            .find(|s| s.index == item.entry)
+            .expect("the item is a side of its call");
+        let text = note(call, side, &kit, &Names::new(&kit.directory, &kit.settings));
         assert!(
-            item.note.starts_with(
+            text.starts_with(
                 "Mottaget per telefon under driftstopp i Lifecare SP 2025-03-03 kl. 10:15 av"
             ),
-            "{}",
-            item.note
+            "{text}"
         );
-        assert!(item.note.ends_with("Källa: blad boden-001 rad 2."));
+        assert!(text.ends_with("Källa: blad boden-001 rad 2."));
     }
 
     #[test]

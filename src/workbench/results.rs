@@ -426,7 +426,7 @@ pub fn worklist(ctx: &Ctx<'_>, unit: &str) -> Response {
                 esc(&call.id),
                 esc(case),
                 if item.received { "mottaget" } else { "rapporterat" },
-                esc(&item.note)
+                esc(&item.note(rec, kit))
             );
             if !item.checks.is_empty() {
                 let _ = writeln!(b, "<ul>");

@@ -266,3 +266,63 @@ fn pdf_text_checks(folder: &Path) {
     let ward = squash(&pdf_text("sunderby-medicin-61").expect("ward pdf"));
     assert!(ward.contains("utanför kommunens telefontid"), "{ward}");
 }
+
+/// `--no-pdf`: the same record files, byte for byte, and no printable
+/// worklists; the command says what it left out.
+#[test]
+fn no_pdf_writes_the_same_records_without_the_printouts() {
+    let dir = project();
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "reconcile",
+            "--out",
+            out,
+            "--as-of",
+            "2026-01-05",
+            "--content",
+            "innehall",
+        ];
+        args.extend(extra);
+        args.extend(FILES);
+        let run = reservkit(dir.path(), &args);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        text(&run.stdout)
+    };
+    let full = run("hela", &[]);
+    let quick = run("snabb", &["--no-pdf"]);
+    let files = |folder: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path().join(folder))
+            .expect("folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+    };
+    let (all, records) = (files("hela"), files("snabb"));
+    let pdfs: Vec<&String> = all.iter().filter(|n| n.ends_with(".pdf")).collect();
+    assert!(!pdfs.is_empty(), "{all:?}");
+    assert!(records.iter().all(|n| !n.ends_with(".pdf")), "{records:?}");
+    let without_pdfs: Vec<&String> = all.iter().filter(|n| !n.ends_with(".pdf")).collect();
+    assert_eq!(without_pdfs, records.iter().collect::<Vec<_>>());
+    for name in &records {
+        assert_eq!(
+            std::fs::read(dir.path().join("hela").join(name)).expect(name),
+            std::fs::read(dir.path().join("snabb").join(name)).expect(name),
+            "{name} differs with --no-pdf"
+        );
+    }
+    assert!(
+        full.contains(&format!("Skrev {} filer till", all.len())),
+        "{full}"
+    );
+    assert!(
+        quick.contains(&format!("Skrev {} filer till", records.len())),
+        "{quick}"
+    );
+    assert!(
+        quick.contains("Inga arbetslistor som PDF (--no-pdf)"),
+        "{quick}"
+    );
+    assert!(!full.contains("--no-pdf"), "{full}");
+}

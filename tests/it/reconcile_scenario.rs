@@ -389,7 +389,7 @@ fn scenario_worklists_hold_ready_to_paste_notes() {
         rec.worklists
             .iter()
             .find(|w| w.unit == unit)
-            .map(|w| w.items.iter().map(|i| i.note.clone()).collect())
+            .map(|w| w.items.iter().map(|i| i.note(&rec, &kit)).collect())
             .unwrap_or_default()
     };
     let med61 = notes(MED61);
