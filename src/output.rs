@@ -267,7 +267,7 @@ impl Staging {
         let path = self.checked(rel)?;
         // A build's file that the tree being replaced already has, byte
         // for byte, is linked from it instead of written again: rebuilding
-        // an unchanged kit creates no files (creating them was a tenth of
+        // an unchanged kit creates no files but the marker (creating them was a tenth of
         // the shipped build), and unchanged files keep their dates.
         let old = self.dir.join(rel);
         if !(self.kind == Kind::Build
