@@ -212,6 +212,12 @@ pub struct Staging {
     notes: Vec<String>,
     inside: Vec<String>,
     written: std::sync::Mutex<Vec<String>>,
+    /// Folders of the staged tree made so far, so that each file does not
+    /// ask the file system again whether its folder exists.
+    folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Whether a build's tree being replaced exists at all: into a new
+    /// folder there is nothing to link from, and nothing to look up per file.
+    old_tree: bool,
     done: bool,
 }
 
@@ -245,6 +251,7 @@ impl Staging {
             fs::remove_dir_all(&staged).map_err(err(&staged, "ta bort"))?;
         }
         create_dir(&staged, kind.private())?;
+        let old_tree = kind == Kind::Build && fs::symlink_metadata(&dir).is_ok();
         Ok(Staging {
             dir,
             staged,
@@ -252,6 +259,8 @@ impl Staging {
             notes,
             inside,
             written: std::sync::Mutex::new(Vec::new()),
+            folders: std::sync::Mutex::new(std::collections::HashSet::new()),
+            old_tree,
             done: false,
         })
     }
@@ -270,10 +279,7 @@ impl Staging {
         // an unchanged kit creates no files but the marker (creating them was a tenth of
         // the shipped build), and unchanged files keep their dates.
         let old = self.dir.join(rel);
-        if !(self.kind == Kind::Build
-            && same_file(&old, bytes)
-            && fs::hard_link(&old, &path).is_ok())
-        {
+        if !(self.old_tree && same_file(&old, bytes) && fs::hard_link(&old, &path).is_ok()) {
             write_file(&path, bytes, self.kind.private())?;
         }
         self.note(rel);
@@ -337,9 +343,16 @@ impl Staging {
         }
         let path = self.staged.join(rel);
         if let Some(parent) = path.parent()
-            && !parent.exists()
+            && parent != self.staged
         {
-            fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
+            let mut folders = self
+                .folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !folders.contains(parent) {
+                fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
+                folders.insert(parent.to_path_buf());
+            }
         }
         Ok(path)
     }
