@@ -783,12 +783,32 @@ fn qr_path(
     out.push(b' ');
     num(out, p(page_h - y_mm));
     out.extend_from_slice(b" cm\n");
-    for (r, c, w, h) in dark_rects(modules) {
-        for (v, sep) in [(c, b' '), (r, b' '), (w, b' '), (h, b' ')] {
-            uint(out, v as u64);
-            out.push(sep);
+    let rects = dark_rects(modules);
+    out.reserve(rects.len() * 16);
+    for (r, c, w, h) in rects {
+        // Each line made on the stack and appended whole: a code is a few
+        // hundred of them on every form sheet.
+        let mut line = [0u8; 4 * 21 + 3];
+        let mut at = 0;
+        for v in [c, r, w, h] {
+            let mut digits = [0u8; 20];
+            let mut i = digits.len();
+            let mut v = v;
+            loop {
+                i -= 1;
+                digits[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            }
+            let n = digits.len() - i;
+            line[at..at + n].copy_from_slice(&digits[i..]);
+            line[at + n] = b' ';
+            at += n + 1;
         }
-        out.extend_from_slice(b"re\n");
+        line[at..at + 3].copy_from_slice(b"re\n");
+        out.extend_from_slice(&line[..at + 3]);
     }
     out.extend_from_slice(b"f Q\n");
 }
