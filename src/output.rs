@@ -212,6 +212,12 @@ pub struct Staging {
     notes: Vec<String>,
     inside: Vec<String>,
     written: std::sync::Mutex<Vec<String>>,
+    /// Folders of the staged tree made so far, so that each file does not
+    /// ask the file system again whether its folder exists.
+    folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Whether a build's tree being replaced exists at all: into a new
+    /// folder there is nothing to link from, and nothing to look up per file.
+    old_tree: bool,
     done: bool,
 }
 
@@ -245,6 +251,7 @@ impl Staging {
             fs::remove_dir_all(&staged).map_err(err(&staged, "ta bort"))?;
         }
         create_dir(&staged, kind.private())?;
+        let old_tree = kind == Kind::Build && fs::symlink_metadata(&dir).is_ok();
         Ok(Staging {
             dir,
             staged,
@@ -252,6 +259,8 @@ impl Staging {
             notes,
             inside,
             written: std::sync::Mutex::new(Vec::new()),
+            folders: std::sync::Mutex::new(std::collections::HashSet::new()),
+            old_tree,
             done: false,
         })
     }
@@ -265,7 +274,14 @@ impl Staging {
     /// twice, or an I/O error.
     pub fn add(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.checked(rel)?;
-        write_file(&path, bytes, self.kind.private())?;
+        // A build's file that the tree being replaced already has, byte
+        // for byte, is linked from it instead of written again: rebuilding
+        // an unchanged kit creates no files but the marker (creating them was a tenth of
+        // the shipped build), and unchanged files keep their dates.
+        let old = self.dir.join(rel);
+        if !(self.old_tree && same_file(&old, bytes) && fs::hard_link(&old, &path).is_ok()) {
+            write_file(&path, bytes, self.kind.private())?;
+        }
         self.note(rel);
         Ok(())
     }
@@ -327,9 +343,16 @@ impl Staging {
         }
         let path = self.staged.join(rel);
         if let Some(parent) = path.parent()
-            && !parent.exists()
+            && parent != self.staged
         {
-            fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
+            let mut folders = self
+                .folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !folders.contains(parent) {
+                fs::create_dir_all(parent).map_err(err(parent, "skapa mappen"))?;
+                folders.insert(parent.to_path_buf());
+            }
         }
         Ok(path)
     }
@@ -889,6 +912,35 @@ fn create_file(path: &Path, private: bool) -> Result<fs::File, OutputError> {
     opts.open(path).map_err(err(path, "skapa"))
 }
 
+/// Whether `path` is a plain file (not a link) holding exactly `bytes`.
+/// Reads only until the first difference: a changed kit differs near the
+/// start of every file (the version in a PDF's information, a page's head).
+fn same_file(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {}
+        _ => return false,
+    }
+    let Ok(mut f) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = [0u8; 16 * 1024];
+    let mut at = 0;
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => return at == bytes.len(),
+            Ok(n) => {
+                if bytes.get(at..at + n) != Some(&buf[..n]) {
+                    return false;
+                }
+                at += n;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
 fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<(), OutputError> {
     let mut f = create_file(path, private)?;
     f.write_all(bytes).map_err(err(path, "skriva"))?;
@@ -968,6 +1020,53 @@ mod tests {
                 .last(),
             Some(&"site/a.html")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuilt_file_that_did_not_change_is_the_old_file_and_a_changed_one_is_new() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("output");
+        let files = [
+            ("site/a.html", "samma"),
+            ("site/b.html", "före"),
+            ("site/c.html", "12"),
+        ];
+        write_tree(&tree(&out, Kind::Build, &files)).expect("first");
+        let inode = |rel: &str| fs::metadata(out.join(rel)).expect("file").ino();
+        let before = [
+            inode("site/a.html"),
+            inode("site/b.html"),
+            inode("site/c.html"),
+        ];
+        // The same bytes; other bytes of the same length; a link that is
+        // not a plain file is never taken over.
+        let files = [
+            ("site/a.html", "samma"),
+            ("site/b.html", "efter"),
+            ("site/c.html", "34"),
+        ];
+        write_tree(&tree(&out, Kind::Build, &files)).expect("second");
+        assert_eq!(inode("site/a.html"), before[0]);
+        assert_ne!(inode("site/b.html"), before[1]);
+        assert_ne!(inode("site/c.html"), before[2]);
+        for (rel, text) in files {
+            assert_eq!(fs::read_to_string(out.join(rel)).expect("read"), text);
+            assert_eq!(
+                fs::metadata(out.join(rel)).expect("file").nlink(),
+                1,
+                "{rel}"
+            );
+        }
+        assert_eq!(names(dir.path()), ["output"]);
+        // A reconciliation's files are always written anew.
+        let rec = dir.path().join("avstamning");
+        let files = [("a.csv", "rad")];
+        write_tree(&tree(&rec, Kind::Reconciliation, &files)).expect("first");
+        let first = fs::metadata(rec.join("a.csv")).expect("file").ino();
+        write_tree(&tree(&rec, Kind::Reconciliation, &files)).expect("second");
+        assert_ne!(fs::metadata(rec.join("a.csv")).expect("file").ino(), first);
     }
 
     #[test]

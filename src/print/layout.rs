@@ -398,10 +398,10 @@ pub struct Document {
     pub title: String,
     /// Pages in order.
     pub pages: Vec<Page>,
-    /// Lines and boxes shared by every page that sets `background`, such as
-    /// the ruled grid of a form. Written once per PDF (a form XObject), so a
-    /// hundred identical sheets cost little more than one. Text is not
-    /// allowed here (it would need the fonts inside the shared object).
+    /// Lines, boxes and text shared by every page that sets `background`,
+    /// such as the ruled grid and the headings of a form. Written once per
+    /// PDF (a form XObject using the document's fonts), so a hundred
+    /// identical sheets cost little more than one.
     pub background: Vec<Item>,
 }
 
@@ -461,13 +461,6 @@ impl Document {
     ) -> Result<(), PrintError> {
         for (i, item) in self.background.iter().enumerate() {
             check(item, 0, i + 1)?;
-            if matches!(item, Item::Text { .. }) {
-                return Err(PrintError::InvalidItem {
-                    page: 0,
-                    item: i + 1,
-                    reason: "bakgrunden får inte innehålla text".to_string(),
-                });
-            }
         }
         for (p, page) in self.pages.iter().enumerate() {
             for (i, item) in page.items.iter().enumerate() {

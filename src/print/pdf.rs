@@ -477,11 +477,11 @@ pub fn to_pdf(doc: &Document, meta: &PdfMeta) -> Result<Vec<u8>, PrintError> {
         None => None,
     };
     let uses = |bold: bool| {
-        doc.pages.iter().any(|p| {
-            p.items
-                .iter()
-                .any(|i| matches!(i, Item::Text { bold: b, .. } if *b == bold))
-        })
+        doc.pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .chain(background_size.map_or(&[][..], |_| &doc.background[..]))
+            .any(|i| matches!(i, Item::Text { bold: b, .. } if *b == bold))
     };
     let used: Vec<&PreparedFont> = fonts
         .iter()
@@ -545,16 +545,18 @@ pub fn to_pdf(doc: &Document, meta: &PdfMeta) -> Result<Vec<u8>, PrintError> {
     pdf_date(&mut entries, meta.date);
     out.dict(INFO, &entries);
 
-    entries.clear();
-    entries.extend_from_slice(b"/Font << ");
+    // The fonts, for the pages and for the background's text.
+    let mut font_dict = b"/Font << ".to_vec();
     for (k, f) in used.iter().enumerate() {
-        entries.push(b'/');
-        entries.extend_from_slice(f.id.as_bytes());
-        entries.push(b' ');
-        uint(&mut entries, (first_font + 4 * k) as u64);
-        entries.extend_from_slice(b" 0 R ");
+        font_dict.push(b'/');
+        font_dict.extend_from_slice(f.id.as_bytes());
+        font_dict.push(b' ');
+        uint(&mut font_dict, (first_font + 4 * k) as u64);
+        font_dict.extend_from_slice(b" 0 R ");
     }
-    entries.extend_from_slice(b">>");
+    font_dict.extend_from_slice(b">>");
+    entries.clear();
+    entries.extend_from_slice(&font_dict);
     if background_size.is_some() {
         entries.extend_from_slice(b" /XObject << /");
         entries.extend_from_slice(BACKGROUND_ID.as_bytes());
@@ -607,7 +609,9 @@ pub fn to_pdf(doc: &Document, meta: &PdfMeta) -> Result<Vec<u8>, PrintError> {
         num(&mut entries, w);
         entries.push(b' ');
         num(&mut entries, h);
-        entries.extend_from_slice(b"] /Resources << >>");
+        entries.extend_from_slice(b"] /Resources << ");
+        entries.extend_from_slice(&font_dict);
+        entries.extend_from_slice(b" >>");
         let content = background_stream(&doc.background, size.height_mm());
         out.stream_deflated(background, &entries, &content)
             .map_err(deflate_failed)?;
@@ -689,9 +693,13 @@ fn dark_rects(modules: &[Vec<bool>]) -> Vec<(usize, usize, usize, usize)> {
     // Rectangles still growing downwards as (first column, width, top
     // row, height), in column order like the runs of a row, so each row is
     // merged with them in one pass.
-    let mut open: Vec<(usize, usize, usize, usize)> = Vec::new();
-    let mut next = Vec::new();
-    let mut done = Vec::new();
+    // Sized up front (a row has at most half its width in runs; a code's
+    // rectangles are rarely more than a sixth of its modules): growing
+    // them was a good part of the time spent here, on every form sheet.
+    let width = modules.first().map_or(0, Vec::len);
+    let mut open: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(width / 2 + 1);
+    let mut next = Vec::with_capacity(width / 2 + 1);
+    let mut done = Vec::with_capacity(width * modules.len() / 6 + 16);
     for (r, row) in modules.iter().enumerate() {
         next.clear();
         let mut k = 0;
@@ -723,7 +731,9 @@ fn dark_rects(modules: &[Vec<bool>]) -> Vec<(usize, usize, usize, usize)> {
         std::mem::swap(&mut open, &mut next);
     }
     done.extend(open.into_iter().map(|(c, w, top, h)| (top, c, w, h)));
-    done.sort_unstable();
+    // In the order they were finished: the same for the same code, and
+    // the page looks the same whatever the order (sorting them was a few
+    // per cent of a build).
     done
 }
 
@@ -777,12 +787,32 @@ fn qr_path(
     out.push(b' ');
     num(out, p(page_h - y_mm));
     out.extend_from_slice(b" cm\n");
-    for (r, c, w, h) in dark_rects(modules) {
-        for (v, sep) in [(c, b' '), (r, b' '), (w, b' '), (h, b' ')] {
-            uint(out, v as u64);
-            out.push(sep);
+    let rects = dark_rects(modules);
+    out.reserve(rects.len() * 16);
+    for (r, c, w, h) in rects {
+        // Each line made on the stack and appended whole: a code is a few
+        // hundred of them on every form sheet.
+        let mut line = [0u8; 4 * 21 + 3];
+        let mut at = 0;
+        for v in [c, r, w, h] {
+            let mut digits = [0u8; 20];
+            let mut i = digits.len();
+            let mut v = v;
+            loop {
+                i -= 1;
+                digits[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            }
+            let n = digits.len() - i;
+            line[at..at + n].copy_from_slice(&digits[i..]);
+            line[at + n] = b' ';
+            at += n + 1;
         }
-        out.extend_from_slice(b"re\n");
+        line[at..at + 3].copy_from_slice(b"re\n");
+        out.extend_from_slice(&line[..at + 3]);
     }
     out.extend_from_slice(b"f Q\n");
 }
@@ -790,8 +820,8 @@ fn qr_path(
 /// Name of the shared background form XObject in every page's resources.
 const BACKGROUND_ID: &str = "RkBackground";
 
-/// PDF operators for lines and boxes, in points with y up from the bottom
-/// of a page `page_h` mm high. Text never goes here.
+/// PDF operators for the background's lines, boxes and text, in points
+/// with y up from the bottom of a page `page_h` mm high.
 fn background_stream(items: &[Item], page_h: f64) -> Vec<u8> {
     let mut out = b"q 0 G 0 J 0 j\n".to_vec();
     for item in items {
@@ -862,7 +892,8 @@ fn background_stream(items: &[Item], page_h: f64) -> Vec<u8> {
                 size_mm,
                 modules,
             } => qr_path(&mut out, *x_mm, *y_mm, *size_mm, modules, page_h),
-            Item::Text { .. } => {}
+            // Drawn in the fill colour, black here as on a page.
+            text @ Item::Text { .. } => item_content(&mut out, text, page_h),
         }
     }
     out.extend_from_slice(b"Q\n");
@@ -1051,6 +1082,57 @@ mod tests {
                 bytes[offset..].starts_with(head.as_bytes()),
                 "object {}",
                 n + 1
+            );
+        }
+    }
+
+    #[test]
+    fn text_in_the_shared_background_is_drawn_with_the_fonts_and_embeds_them() {
+        let mut doc = Document::new("Bakgrund");
+        doc.background = vec![
+            Item::boxed(10.0, 10.0, 50.0, 20.0, 1.0),
+            Item::text(12.0, 20.0, 10.0, true, "Rubrik på varje blad"),
+        ];
+        for _ in 0..2 {
+            let mut page = Page::new(PageSize::A4Landscape);
+            page.background = true;
+            doc.pages.push(page);
+        }
+        let bytes = to_pdf(&doc, &meta()).expect("pdf");
+        let text = String::from_utf8_lossy(&bytes);
+        // Only the background has text: its font is still embedded, and
+        // the background names it in its own resources.
+        assert!(text.contains("/BaseFont /ReservkitSans-Bold"), "{text}");
+        assert!(!text.contains("/BaseFont /ReservkitSans "), "{text}");
+        let lo = lopdf::Document::load_mem(&bytes).expect("lopdf reads it");
+        let xobject = lo
+            .objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .find(|s| {
+                s.dict
+                    .get(b"Subtype")
+                    .and_then(|v| v.as_name())
+                    .is_ok_and(|n| n == b"Form")
+            })
+            .expect("the background form XObject");
+        let fonts = xobject
+            .dict
+            .get(b"Resources")
+            .and_then(|r| r.as_dict())
+            .and_then(|r| r.get(b"Font"))
+            .and_then(|f| f.as_dict())
+            .expect("fonts in the background's resources");
+        assert!(fonts.has(BOLD_ID.as_bytes()), "{fonts:?}");
+        let content = xobject.decompressed_content().expect("inflates");
+        let drawn = String::from_utf8_lossy(&content);
+        assert!(drawn.contains(&format!("BT /{BOLD_ID} 10 Tf")), "{drawn}");
+        // A page draws the background and nothing else.
+        for (_, page) in lo.get_pages() {
+            let own = lo.get_page_content(page);
+            assert_eq!(
+                String::from_utf8_lossy(&own).trim_end(),
+                "q /RkBackground Do Q"
             );
         }
     }

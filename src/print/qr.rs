@@ -6,9 +6,9 @@
 
 use std::collections::HashMap;
 
-use qrcode::canvas::{Canvas, MaskPattern};
+use qrcode::canvas::{Canvas, MaskPattern, Module};
 use qrcode::types::QrError;
-use qrcode::{Color, EcLevel};
+use qrcode::{Color, EcLevel, Version};
 
 use super::error::PrintError;
 
@@ -62,23 +62,137 @@ fn encode(url: &str) -> Result<Vec<Vec<bool>>, PrintError> {
             other => other.to_string(),
         },
     };
-    // QrCode::with_error_correction_level without its mask search.
+    // QrCode::with_error_correction_level without its mask search, and
+    // with the modules placed from a per-version template (see
+    // [`Template`]) instead of drawing a new canvas for every code.
     let bits = qrcode::bits::encode_auto(url.as_bytes(), EcLevel::M).map_err(failed)?;
     let version = bits.version();
     let (data, ec) =
         qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).map_err(failed)?;
-    let mut canvas = Canvas::new(version, EcLevel::M);
-    canvas.draw_all_functional_patterns();
-    canvas.draw_data(&data, &ec);
-    canvas.apply_mask(MASK);
-    let width = usize::try_from(version.width()).map_err(|_| failed(QrError::InvalidVersion))?;
-    let colors = canvas.into_colors();
+    let template = Template::of(version).ok_or_else(|| failed(QrError::InvalidVersion))?;
+    let width = template.width;
     let total = width + 2 * QUIET_ZONE_MODULES;
+    let mut dark = template.masked.clone();
+    let mut places = template.order.iter();
+    'codewords: for byte in data.iter().chain(&ec) {
+        for bit in (0..8).rev() {
+            let Some(&at) = places.next() else {
+                break 'codewords;
+            };
+            if byte & (1 << bit) != 0 {
+                dark[at as usize] ^= true;
+            }
+        }
+    }
     let mut rows = vec![vec![false; total]; total];
-    for (i, color) in colors.into_iter().enumerate() {
-        rows[QUIET_ZONE_MODULES + i / width][QUIET_ZONE_MODULES + i % width] = color == Color::Dark;
+    for (row, line) in rows[QUIET_ZONE_MODULES..]
+        .iter_mut()
+        .zip(dark.chunks(width))
+    {
+        row[QUIET_ZONE_MODULES..QUIET_ZONE_MODULES + width].copy_from_slice(line);
     }
     Ok(rows)
+}
+
+/// What every code of one QR version shares, made once per process with
+/// the qrcode crate's own drawing: a form sheet's code differs from the
+/// next sheet's only in its data, and drawing the function patterns,
+/// walking the data modules and masking a fresh canvas per code was most
+/// of a sheet's cost.
+///
+/// Placing the data is then one flip per dark bit: a data module is
+/// `masked` (its colour when its bit is light, i.e. the mask's colour) and
+/// turns to the opposite colour when its bit is dark; modules the data
+/// does not reach (remainder bits) keep the light-bit colour, as the crate
+/// draws them.
+struct Template {
+    width: usize,
+    /// Every module, row by row, with the data all light, the mask and the
+    /// format information applied: the crate's canvas after
+    /// `draw_all_functional_patterns` and `apply_mask(MASK)`.
+    masked: Vec<bool>,
+    /// Index (row × width + column) of each data module in the order the
+    /// codewords' bits fill them, most significant bit first.
+    order: Vec<u32>,
+}
+
+impl Template {
+    fn of(version: Version) -> Option<std::sync::Arc<Self>> {
+        type Cache = std::sync::Mutex<HashMap<i16, std::sync::Arc<Template>>>;
+        static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Ok(guard) = cache.lock()
+            && let Some(hit) = guard.get(&version.width())
+        {
+            return Some(hit.clone());
+        }
+        let made = std::sync::Arc::new(Self::new(version)?);
+        if let Ok(mut guard) = cache.lock() {
+            guard.insert(version.width(), made.clone());
+        }
+        Some(made)
+    }
+
+    fn new(version: Version) -> Option<Self> {
+        // Only the normal QR versions: encode_auto never picks a Micro QR.
+        let Version::Normal(_) = version else {
+            return None;
+        };
+        let w = version.width();
+        let width = usize::try_from(w).ok()?;
+        let mut canvas = Canvas::new(version, EcLevel::M);
+        canvas.draw_all_functional_patterns();
+        let mut order = Vec::with_capacity(width * width);
+        for (x, y) in data_walk(w) {
+            if canvas.get(x, y) == Module::Empty {
+                order.push(
+                    u32::try_from(usize::try_from(y).ok()? * width + usize::try_from(x).ok()?)
+                        .ok()?,
+                );
+            }
+        }
+        canvas.apply_mask(MASK);
+        let masked = canvas
+            .into_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect();
+        Some(Self {
+            width,
+            masked,
+            order,
+        })
+    }
+}
+
+/// The modules of a normal QR symbol `w` modules wide in the standard's
+/// placement order (ISO/IEC 18004 7.7.3): two-module columns from the
+/// right, upwards and downwards in turn, skipping the vertical timing
+/// pattern's column 6; the same walk as the qrcode crate's. Function
+/// patterns are included; the caller skips them.
+fn data_walk(w: i16) -> impl Iterator<Item = (i16, i16)> {
+    const TIMING: i16 = 6;
+    let (mut x, mut y) = (w - 1, w - 1);
+    std::iter::from_fn(move || {
+        let col = if x <= TIMING { x + 1 } else { x };
+        if col <= 0 {
+            return None;
+        }
+        let here = (x, y);
+        match (w - col) % 4 {
+            2 if y > 0 => {
+                y -= 1;
+                x += 1;
+            }
+            0 if y < w - 1 => {
+                y += 1;
+                x += 1;
+            }
+            0 | 2 if x == TIMING + 1 => x -= 2,
+            _ => x -= 1,
+        }
+        Some(here)
+    })
 }
 
 #[cfg(test)]
@@ -118,5 +232,61 @@ mod tests {
         let long = format!("https://example.se/{}", "x".repeat(5000));
         let err = qr_modules(&long).expect_err("too long");
         assert!(err.to_string().contains("för lång"), "{err}");
+    }
+
+    /// The crate's own drawing of `url` with [`MASK`], as `encode` did it
+    /// before the templates.
+    fn crate_modules(url: &str) -> Vec<bool> {
+        let bits = qrcode::bits::encode_auto(url.as_bytes(), EcLevel::M).expect("encodes");
+        let version = bits.version();
+        let (data, ec) =
+            qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).expect("ec");
+        let mut canvas = Canvas::new(version, EcLevel::M);
+        canvas.draw_all_functional_patterns();
+        canvas.draw_data(&data, &ec);
+        canvas.apply_mask(MASK);
+        canvas
+            .into_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect()
+    }
+
+    #[test]
+    fn template_placement_equals_the_crates_drawing_module_for_module() {
+        let mut urls = Vec::new();
+        for sheet in ["AVD-12", "hc-norra-1", "0", "9999999999", "x", "ÅÄÖ-7"] {
+            urls.push(format!("{URL}?kit=2026-11-20-3f9c2a&blad={sheet}"));
+        }
+        for n in 0..400 {
+            urls.push(format!("{URL}?kit=v{n}&blad=enhet-{}-{n}", n * 37 % 1000));
+        }
+        // Every length from a few characters to version 20 or so: numeric,
+        // alphanumeric and byte data, so many versions and segmentations.
+        for len in (1..700).step_by(7) {
+            urls.push("7".repeat(len));
+            urls.push("AB".repeat(len / 2 + 1));
+            urls.push(format!("https://x.se/{}", "å".repeat(len / 3)));
+        }
+        let mut versions = std::collections::HashSet::new();
+        for url in &urls {
+            let ours = encode(url).expect("encodes");
+            let n = ours.len() - 2 * QUIET_ZONE_MODULES;
+            versions.insert(n);
+            let inner: Vec<bool> = ours[QUIET_ZONE_MODULES..QUIET_ZONE_MODULES + n]
+                .iter()
+                .flat_map(|r| {
+                    r[QUIET_ZONE_MODULES..QUIET_ZONE_MODULES + n]
+                        .iter()
+                        .copied()
+                })
+                .collect();
+            assert_eq!(inner, crate_modules(url), "modules differ for {url:?}");
+        }
+        assert!(
+            versions.len() >= 15,
+            "only {} versions tried",
+            versions.len()
+        );
     }
 }

@@ -130,43 +130,35 @@ pub fn layout(
         });
     }
     let grid = FormLayout::new(kit, rows);
+    // Everything but the sheet number and its QR code is the same on every
+    // sheet: laid out once and drawn once per PDF as the shared background
+    // (text included), so each sheet's own content is a few items.
+    doc.background = page(kit, unit, &grid, &notes).items;
     for serial in serials {
         let number = unit.map(|u| sheet_number(&u.id, serial));
-        let mut page = page(kit, unit, number.as_deref(), &grid, &notes)?;
-        // The ruled grid is the same on every sheet: draw it once per PDF.
-        let (grid, rest): (Vec<Item>, Vec<Item>) = page
-            .items
-            .into_iter()
-            .partition(|i| matches!(i, Item::Line { .. } | Item::Rect { .. }));
-        if doc.background.is_empty() {
-            doc.background = grid;
-            page.items = rest;
-            page.background = true;
-        } else if doc.background == grid {
-            page.items = rest;
-            page.background = true;
-        } else {
-            page.items = grid.into_iter().chain(rest).collect();
-        }
+        let mut page = Page::new(size);
+        page.items = sheet_items(kit, unit, number.as_deref(), &grid)?;
+        page.background = true;
         doc.pages.push(page);
     }
+    let own = doc.pages.first().map_or(0, |p| p.items.len());
     decorate(&mut doc, &MARGINS, &style(), &decor)?;
-    // The footer rule is the same on every sheet too (the QR code is not).
-    let shared: Vec<Item> = doc
-        .pages
-        .first()
-        .map(|p| {
-            p.items
-                .iter()
-                .filter(|i| matches!(i, Item::Line { .. }))
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
+    // The footer's rule and lines are the same on every sheet too (the page
+    // number is not).
+    let shared: Vec<Item> = match doc.pages.split_first() {
+        Some((first, rest)) => first.items[own..]
+            .iter()
+            .filter(|i| rest.iter().all(|p| p.items[own..].contains(i)))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
     for page in &mut doc.pages {
-        if page.background {
-            page.items.retain(|i| !shared.contains(i));
-        }
+        let mut k = 0;
+        page.items.retain(|i| {
+            k += 1;
+            k <= own || !shared.contains(i)
+        });
     }
     doc.background.extend(shared);
     doc.check_shape()?;
@@ -177,27 +169,50 @@ fn line_h(size_pt: f64) -> f64 {
     size_pt * font::MM_PER_PT * 1.3
 }
 
-fn page(
+/// What a sheet has of its own: the sheet number (on a unit's sheets) and
+/// the QR code with the kit version and the sheet number.
+fn sheet_items(
     kit: &Kit,
     unit: Option<&Unit>,
     number: Option<&str>,
     grid: &FormLayout,
-    notes: &[(String, bool)],
-) -> Result<Page, PrintError> {
-    let size = PageSize::A4Landscape;
-    let mut items = Vec::new();
-    let left = fl::LEFT;
-
-    marks(grid, &mut items);
-    // The QR code with the kit version and the sheet number.
+) -> Result<Vec<Item>, PrintError> {
+    let mut items = Vec::with_capacity(2);
+    if let Some(n) = number {
+        let sb = grid.sheet_box;
+        // Long unit ids get smaller type so the number stays inside the box.
+        let mut size = 13.0;
+        while size > 7.0 && font::text_width_mm(n, size, true) > sb.w - 4.0 {
+            size -= 0.5;
+        }
+        items.push(Item::Text {
+            x_mm: sb.x + sb.w - 2.0,
+            y_mm: sb.y + 8.2,
+            size_pt: size,
+            bold: true,
+            text: n.to_string(),
+            align: Align::Right,
+            origin: unit.map_or_else(Origin::new, |u| super::contacts_at(kit, &[&u.id])),
+        });
+    }
     items.push(Item::Qr {
         x_mm: grid.qr.x,
         y_mm: grid.qr.y,
         size_mm: grid.qr.w,
         modules: qr::qr_modules(&qr_content(kit, number))?,
     });
+    Ok(items)
+}
 
-    header(kit, unit, number, grid, &mut items);
+/// Everything on a sheet that is the same on every sheet of the form: marks,
+/// header, table and the lines under it (not the footer).
+fn page(kit: &Kit, unit: Option<&Unit>, grid: &FormLayout, notes: &[(String, bool)]) -> Page {
+    let size = PageSize::A4Landscape;
+    let mut items = Vec::new();
+    let left = fl::LEFT;
+
+    marks(grid, &mut items);
+    header(kit, unit, grid, &mut items);
     table_header(grid, &mut items);
     // The rows: cell edges, then the boxes, from the same layout.
     for row in &grid.rows {
@@ -215,7 +230,7 @@ fn page(
     }
     let mut page = Page::new(size);
     page.items = items;
-    Ok(page)
+    page
 }
 
 /// Registration marks: filled squares in the four corners.
@@ -235,13 +250,7 @@ fn marks(grid: &FormLayout, items: &mut Vec<Item>) {
 
 /// The header: title, sheet number box, unit and phone, date, outage start
 /// and who filled in the sheet.
-fn header(
-    kit: &Kit,
-    unit: Option<&Unit>,
-    number: Option<&str>,
-    grid: &FormLayout,
-    items: &mut Vec<Item>,
-) {
+fn header(kit: &Kit, unit: Option<&Unit>, grid: &FormLayout, items: &mut Vec<Item>) {
     let left = fl::LEFT;
     let top = fl::TOP;
     items.push(
@@ -257,22 +266,6 @@ fn header(
     let sb = grid.sheet_box;
     items.push(Item::boxed(sb.x, sb.y, sb.w, sb.h, 1.2));
     items.push(Item::text(sb.x + 2.0, sb.y + 3.3, 7.0, false, "Blad nr"));
-    if let Some(n) = number {
-        // Long unit ids get smaller type so the number stays inside the box.
-        let mut size = 13.0;
-        while size > 7.0 && font::text_width_mm(n, size, true) > sb.w - 4.0 {
-            size -= 0.5;
-        }
-        items.push(Item::Text {
-            x_mm: sb.x + sb.w - 2.0,
-            y_mm: sb.y + 8.2,
-            size_pt: size,
-            bold: true,
-            text: n.to_string(),
-            align: Align::Right,
-            origin: unit.map_or_else(Origin::new, |u| super::contacts_at(kit, &[&u.id])),
-        });
-    }
     let y2 = top + 13.0;
     match unit {
         Some(u) => {
@@ -584,7 +577,7 @@ mod tests {
         unit.name =
             "Regionens gemensamma avdelning för medicin, geriatrik, rehabilitering och palliativ vård"
                 .to_string();
-        let doc = layout(&kit, Some(&unit), 1..=1).expect("form");
+        let doc = layout(&kit, Some(&unit), 1..=1).expect("form").flattened();
         let items = &doc.pages[0].items;
         let find = |prefix: &str| {
             items
@@ -696,5 +689,53 @@ mod tests {
         let (box_left, right) = (sheet_box.x, sheet_box.x + sheet_box.w);
         assert!(number.0 >= box_left + 2.0 - 1e-9, "{number:?}");
         assert!(number.1 <= right - 2.0 + 1e-9, "{number:?}");
+    }
+
+    #[test]
+    fn each_sheet_draws_only_its_number_qr_code_and_page_number_over_the_shared_rest() {
+        let kit = kit();
+        let unit = &kit.directory.units[0];
+        let doc = layout(&kit, Some(unit), 1..=3).expect("form");
+        assert!(doc.pages.iter().all(|p| p.background));
+        for (k, page) in doc.pages.iter().enumerate() {
+            let own: Vec<String> = page
+                .items
+                .iter()
+                .map(|i| match i {
+                    Item::Text { text, .. } => text.clone(),
+                    Item::Qr { .. } => "QR".to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            assert_eq!(
+                own,
+                [
+                    sheet_number(&unit.id, k as u32 + 1),
+                    "QR".to_string(),
+                    format!("Sida {} av 3", k + 1)
+                ]
+            );
+        }
+        // The unit, the headings and the footer are in the background, and
+        // a sheet as printed has them all.
+        let shared = |t: &str| {
+            doc.background
+                .iter()
+                .any(|i| matches!(i, Item::Text { text, .. } if text.starts_with(t)))
+        };
+        for t in [
+            "Samtalslogg vid driftstopp",
+            "Enhet: ",
+            "Blad nr",
+            "Fel? Stryk",
+            "Tiden = ",
+        ] {
+            assert!(shared(t), "{t}");
+        }
+        let flat = doc.flattened();
+        assert_eq!(
+            flat.pages[1].items.len(),
+            doc.background.len() + doc.pages[1].items.len()
+        );
     }
 }
