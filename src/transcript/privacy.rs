@@ -585,6 +585,19 @@ mod tests {
     }
 
     #[test]
+    fn scrubs_names_with_swedish_letters_in_any_case() {
+        let s = scrubber(&["Åsa Öberg", "Maja Älvsson"]);
+        assert_eq!(
+            s.scrub("ÅSA ÖBERG, åsa öberg, Öberg, Åsa; MAJA älvsson"),
+            format!("{PLACEHOLDER}, {PLACEHOLDER}, {PLACEHOLDER}; {PLACEHOLDER}")
+        );
+        assert_eq!(
+            s.scrub("Åsa Lindgren i Öbergs gata"),
+            "Åsa Lindgren i Öbergs gata"
+        );
+    }
+
+    #[test]
     fn never_joins_across_csv_or_json_structure() {
         let s = scrubber(&["Astrid Testsson"]);
         assert_eq!(
