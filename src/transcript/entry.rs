@@ -135,7 +135,7 @@ impl PartialEq<Shared> for String {
 /// rows a file name, unit id or signature per row would otherwise be a
 /// million small allocations.
 #[derive(Debug, Clone, Default)]
-pub struct Names(HashSet<Shared>);
+pub struct Names(HashSet<Shared, super::privacy::WordHash>);
 
 impl Names {
     /// The one shared copy of `text`.
