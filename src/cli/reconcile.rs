@@ -285,45 +285,13 @@ pub fn reconcile_scrubbed_to_with(
         }
         Ok(())
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 4);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let failed = std::sync::Mutex::new(None::<(usize, String)>);
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(job) = jobs.get(i) else { break };
-            let done = match job {
-                Job::Record(path, write) => record(path, write),
-                Job::Unit(unit) => unit_files(unit),
-            };
-            if let Err(e) = done {
-                let mut failed = failed
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                // The first job in order that failed, whatever the
-                // threads' timing; the others stop taking new jobs.
-                if failed.as_ref().is_none_or(|(j, _)| i < *j) {
-                    *failed = Some((i, e));
-                }
-                next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
-                break;
-            }
-        }
-    };
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
-        for h in handles {
-            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        }
-    });
-    if let Some((_, e)) = failed
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        return Err(Failure::Failed(e));
-    }
+    // The first job in order that failed is reported, whatever the threads'
+    // timing; the others stop taking new jobs.
+    report::on_cores(&jobs, |_, job| match job {
+        Job::Record(path, write) => record(path, write),
+        Job::Unit(unit) => unit_files(unit),
+    })
+    .map_err(Failure::Failed)?;
     let count = written.into_inner();
     let notes = staging
         .finish()

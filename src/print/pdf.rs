@@ -180,7 +180,7 @@ fn deflate(data: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 /// Writes `v` in decimal.
-fn uint(out: &mut Vec<u8>, mut v: u64) {
+fn uint(out: &mut Vec<u8>, v: u64) {
     // Most numbers are QR rectangles and object numbers: small.
     if v < 10 {
         out.push(b'0' + v as u8);
@@ -190,7 +190,11 @@ fn uint(out: &mut Vec<u8>, mut v: u64) {
         out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
         return;
     }
-    let mut digits = [0u8; 20];
+    out.extend_from_slice(decimal(v, &mut [0; 20]));
+}
+
+/// The decimal digits of `v`, made in `digits` (on the caller's stack).
+fn decimal(mut v: u64, digits: &mut [u8; 20]) -> &[u8] {
     let mut i = digits.len();
     loop {
         i -= 1;
@@ -200,7 +204,7 @@ fn uint(out: &mut Vec<u8>, mut v: u64) {
             break;
         }
     }
-    out.extend_from_slice(&digits[i..]);
+    &digits[i..]
 }
 
 /// Writes `v` rounded to 0.001 without trailing zeros ("12.5", "-3",
@@ -795,19 +799,10 @@ fn qr_path(
         let mut line = [0u8; 4 * 21 + 3];
         let mut at = 0;
         for v in [c, r, w, h] {
-            let mut digits = [0u8; 20];
-            let mut i = digits.len();
-            let mut v = v;
-            loop {
-                i -= 1;
-                digits[i] = b'0' + (v % 10) as u8;
-                v /= 10;
-                if v == 0 {
-                    break;
-                }
-            }
-            let n = digits.len() - i;
-            line[at..at + n].copy_from_slice(&digits[i..]);
+            let mut buf = [0; 20];
+            let digits = decimal(v as u64, &mut buf);
+            let n = digits.len();
+            line[at..at + n].copy_from_slice(digits);
             line[at + n] = b' ';
             at += n + 1;
         }

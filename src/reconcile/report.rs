@@ -164,7 +164,21 @@ pub fn unit_pdfs_each(
             })
     };
     // A long outage gives thousands of worklist pages: spread the units over
-    // the cores, each worker taking the next unit as it finishes one.
+    // the cores.
+    on_cores(&units, |i, unit| one(unit).and_then(|f| sink(i, f)))
+}
+
+/// Runs `job` on every item, spread over the cores (at most four), each
+/// worker taking the next item as it finishes one.
+///
+/// # Errors
+///
+/// The error of the first item in order that failed, whatever the threads'
+/// timing; once one fails, no further items are started.
+pub fn on_cores<T: Sync>(
+    items: &[T],
+    job: impl Fn(usize, &T) -> Result<(), String> + Sync,
+) -> Result<(), String> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 4);
@@ -173,19 +187,15 @@ pub fn unit_pdfs_each(
     let work = || {
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if i >= units.len() {
-                break;
-            }
-            if let Err(e) = one(units[i]).and_then(|f| sink(i, f)) {
+            let Some(item) = items.get(i) else { break };
+            if let Err(e) = job(i, item) {
                 let mut failed = failed
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
-                // The first unit in order that failed, so the message does
-                // not depend on the threads.
                 if failed.as_ref().is_none_or(|(j, _)| i < *j) {
                     *failed = Some((i, e));
                 }
-                next.store(units.len(), std::sync::atomic::Ordering::Relaxed);
+                next.store(items.len(), std::sync::atomic::Ordering::Relaxed);
                 break;
             }
         }
