@@ -330,18 +330,7 @@ impl Staging {
     }
 
     fn checked(&self, rel: &str) -> Result<PathBuf, OutputError> {
-        if rel
-            .split('/')
-            .any(|c| c.is_empty() || c == "." || c == "..")
-            || rel == self.kind.marker()
-        {
-            return Err(OutputError::Io {
-                path: self.staged.join(rel),
-                action: "skriva (otillåten sökväg)",
-                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
-            });
-        }
-        let path = self.staged.join(rel);
+        let path = inside(&self.staged, rel, self.kind)?;
         if let Some(parent) = path.parent()
             && parent != self.staged
         {
@@ -451,18 +440,7 @@ impl Live {
     }
 
     fn target(&self, rel: &str) -> Result<PathBuf, OutputError> {
-        if rel
-            .split('/')
-            .any(|c| c.is_empty() || c == "." || c == "..")
-            || rel == Kind::Build.marker()
-        {
-            return Err(OutputError::Io {
-                path: self.dir.join(rel),
-                action: "skriva (otillåten sökväg)",
-                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
-            });
-        }
-        let path = self.dir.join(rel);
+        let path = inside(&self.dir, rel, Kind::Build)?;
         if let Some(parent) = path.parent()
             && !parent.exists()
         {
@@ -898,6 +876,23 @@ fn create_dir(dir: &Path, private: bool) -> Result<(), OutputError> {
     }
     let _ = private;
     b.create(dir).map_err(err(dir, "skapa mappen"))
+}
+
+/// `dir/rel`, refused when `rel` could leave `dir` (an empty, `.` or `..`
+/// part) or names the folder's own marker file.
+fn inside(dir: &Path, rel: &str, kind: Kind) -> Result<PathBuf, OutputError> {
+    if rel
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == "..")
+        || rel == kind.marker()
+    {
+        return Err(OutputError::Io {
+            path: dir.join(rel),
+            action: "skriva (otillåten sökväg)",
+            source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
+        });
+    }
+    Ok(dir.join(rel))
 }
 
 /// Creates a new file, readable only by the user when `private`.
